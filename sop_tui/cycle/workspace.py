@@ -1,0 +1,332 @@
+"""The commands of an S&OP cycle, shared by the CLI and the TUI.
+
+A :class:`Workspace` holds the event log, who is acting and the clock. Each command checks its
+input, writes exactly one event (or raises :class:`CommandError` naming the bad field and writes
+nothing), and returns the recorded event. State is folded incrementally from the log, so another
+process's appends are seen on the next read.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sop_tui.cycle.errors import CommandError
+from sop_tui.cycle.state import LogState, fold
+from sop_tui.data.store import PlanningData, latest_imports, load
+from sop_tui.events.log import EventLog, utc_now
+from sop_tui.events.types import CORRECTABLE, MEETINGS, MONTH_RE, Event, PayloadError
+
+CYCLE_RE = MONTH_RE
+
+
+class Workspace:
+    """One event log, one actor: the commands of the cycle.
+
+    Args:
+        log: the event log.
+        actor: who is recording (written into every event's envelope).
+        clock: the current UTC time (injected for tests).
+    """
+
+    def __init__(
+        self, log: EventLog, *, actor: str = "sop", clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self.log = log
+        self.actor = actor
+        self.clock = clock
+        self._state = LogState()
+        self._lock = threading.Lock()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def state(self) -> LogState:
+        """The state folded from every event so far (new events folded incrementally)."""
+        with self._lock:
+            fold(self.log.iter_events(since=self._state.last_seq), self._state)
+            return self._state
+
+    def current_cycle(self) -> str:
+        """The newest opened cycle; raises if none is open."""
+        cur = self.state().current
+        if cur is None:
+            raise CommandError({"cycle": "no cycle is open yet (sop cycle open YYYY-MM)"})
+        return cur.cycle
+
+    def data(self, cycle: str | None = None) -> PlanningData:
+        """The planning data as of ``cycle`` (default: the current cycle)."""
+        return load(self.log, cycle or self._cycle_or_none())
+
+    def _cycle_or_none(self) -> str | None:
+        cur = self.state().current
+        return cur.cycle if cur else None
+
+    def today(self) -> str:
+        return self.clock().strftime("%Y-%m-%d")
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _append(self, type_: str, payload: dict[str, Any], *, cycle: str,
+                meeting: str | None) -> Event:
+        clean = {k: v for k, v in payload.items() if v is not None}
+        try:
+            return self.log.append(type_, clean, cycle=cycle, meeting=meeting, actor=self.actor)
+        except PayloadError as exc:
+            raise CommandError(exc.problems) from None
+
+    def _check_context(self, cycle: str | None, meeting: str | None) -> str:
+        cycle = cycle or self.current_cycle()
+        if not CYCLE_RE.match(cycle):
+            raise CommandError({"cycle": f"{cycle!r} is not a cycle in the form YYYY-MM"})
+        cs = self.state().cycles.get(cycle)
+        if cs is None or cs.opened is None:
+            raise CommandError({"cycle": f"cycle {cycle} is not open (sop cycle open {cycle})"})
+        if meeting is not None and meeting not in MEETINGS:
+            raise CommandError(
+                {"meeting": f"{meeting!r} is not a meeting (one of: {', '.join(MEETINGS)})"}
+            )
+        return cycle
+
+    def _check_family(self, family: str | None, cycle: str) -> None:
+        if not family:
+            return
+        items = latest_imports(self.log, cycle).get("items")
+        if items is None:
+            return
+        families = set(self.data(cycle).frames["items"]["family"])
+        if family not in families:
+            raise CommandError({"family": f"{family!r} is not a family in the items data"})
+
+    def open_cycle(self, cycle: str, note: str | None = None) -> Event:
+        """Open cycle ``cycle`` (YYYY-MM). A cycle is opened once."""
+        if not CYCLE_RE.match(cycle or ""):
+            raise CommandError({"cycle": f"{cycle!r} is not a cycle in the form YYYY-MM"})
+        cs = self.state().cycles.get(cycle)
+        if cs is not None and cs.opened is not None:
+            raise CommandError({"cycle": f"cycle {cycle} is already open (event {cs.opened.seq})"})
+        return self._append("CycleOpened", {"cycle": cycle, "note": note}, cycle=cycle,
+                            meeting=None)
+
+    def start_meeting(self, meeting: str, *, cycle: str | None = None) -> Event:
+        cycle = self._check_context(cycle, meeting)
+        return self._append("MeetingStarted", {"meeting": meeting}, cycle=cycle, meeting=meeting)
+
+    def start_item(self, meeting: str, item: int, title: str, *, cycle: str | None = None) -> Event:
+        cycle = self._check_context(cycle, meeting)
+        return self._append("AgendaItemStarted", {"meeting": meeting, "item": item,
+                                                  "title": title}, cycle=cycle, meeting=meeting)
+
+    def close_meeting(self, meeting: str, *, cycle: str | None = None,
+                      missing: list[str] | None = None, note: str | None = None) -> Event:
+        """Close a meeting; refused while ``missing`` (its unmet exit criteria) is not empty."""
+        cycle = self._check_context(cycle, meeting)
+        if missing:
+            raise CommandError({"exit criteria": "; ".join(missing)})
+        ms = self.state().cycles[cycle].meetings[meeting]
+        minutes = None
+        if ms.started is not None:
+            started = datetime.fromisoformat(ms.started.at.replace("Z", "+00:00"))
+            minutes = round(max(0.0, (self.clock() - started).total_seconds() / 60), 1)
+        return self._append("MeetingClosed", {"meeting": meeting, "minutes": minutes,
+                                              "note": note}, cycle=cycle, meeting=meeting)
+
+    def record_assumption(self, *, text: str, owner: str, cycle: str | None = None,
+                          meeting: str | None = None, family: str | None = None,
+                          months: str | None = None, units: float | None = None,
+                          dollars: float | None = None, source: str | None = None) -> Event:
+        cycle = self._check_context(cycle, meeting)
+        self._check_family(family, cycle)
+        return self._append(
+            "AssumptionRecorded",
+            {"text": text, "owner": owner, "family": family or None,
+             "months": _months(months), "units": units, "dollars": dollars, "source": source},
+            cycle=cycle, meeting=meeting,
+        )
+
+    def record_decision(self, *, question: str, chosen: str, rationale: str, decided_by: str,
+                        options: list[str] | tuple[str, ...] = (), owner: str | None = None,
+                        due: str | None = None, cycle: str | None = None,
+                        meeting: str | None = None, family: str | None = None,
+                        skus: list[str] | tuple[str, ...] = (), resource: str | None = None,
+                        months: str | None = None) -> Event:
+        cycle = self._check_context(cycle, meeting)
+        self._check_family(family, cycle)
+        return self._append(
+            "DecisionRecorded",
+            {"question": question, "options": list(options), "chosen": chosen,
+             "rationale": rationale, "decided_by": decided_by, "owner": owner or None,
+             "due": due or None, "family": family or None, "skus": list(skus),
+             "resource": resource or None, "months": _months(months)},
+            cycle=cycle, meeting=meeting,
+        )
+
+    def record_action(self, *, text: str, owner: str, due: str, cycle: str | None = None,
+                      meeting: str | None = None, dollars: float | None = None,
+                      decision: int | None = None) -> Event:
+        cycle = self._check_context(cycle, meeting)
+        if decision is not None:
+            rec = self.state().by_seq.get(decision)
+            if rec is None or rec.event.type != "DecisionRecorded":
+                raise CommandError({"decision": f"event {decision} is not a recorded decision"})
+        return self._append(
+            "ActionRecorded",
+            {"text": text, "owner": owner, "due": due, "dollars": dollars, "decision": decision},
+            cycle=cycle, meeting=meeting,
+        )
+
+    def complete_action(self, action: int, note: str | None = None) -> Event:
+        rec = self.state().by_seq.get(action)
+        if rec is None or rec.event.type != "ActionRecorded":
+            raise CommandError({"action": f"event {action} is not a recorded action"})
+        if rec.completed is not None:
+            raise CommandError({"action": f"action {action} was completed by event "
+                                          f"{rec.completed.seq}"})
+        return self._append("ActionCompleted", {"action": action, "note": note},
+                            cycle=rec.event.cycle, meeting=rec.event.meeting)
+
+    def _target(self, seq: int) -> Any:
+        rec = self.state().by_seq.get(seq)
+        if rec is None:
+            ev = self.log.get(seq)
+            what = "no such event" if ev is None else f"a {ev.type} event cannot be corrected"
+            raise CommandError({"event": f"{seq}: {what}"})
+        if rec.event.type not in CORRECTABLE:
+            raise CommandError({"event": f"{seq}: a {rec.event.type} cannot be corrected"})
+        if rec.retraction is not None:
+            raise CommandError({"event": f"{seq} was already retracted by event "
+                                         f"{rec.retraction.seq}"})
+        return rec
+
+    def retract(self, seq: int, reason: str) -> Event:
+        """Record that event ``seq`` no longer holds, and why."""
+        rec = self._target(seq)
+        return self._append(
+            "EventRetracted",
+            {"target": seq, "target_event_id": rec.event.event_id, "reason": reason},
+            cycle=rec.event.cycle, meeting=rec.event.meeting,
+        )
+
+    def amend(self, seq: int, changes: dict[str, Any], reason: str) -> Event:
+        """Record new values for some fields of event ``seq``, and why."""
+        from sop_tui.events.types import validate_payload
+
+        rec = self._target(seq)
+        if not changes:
+            raise CommandError({"changes": "name at least one field to change"})
+        unknown = [k for k in changes if k not in _fields_of(rec.event.type)]
+        if unknown:
+            raise CommandError({k: f"{rec.event.type} has no field {k!r}" for k in unknown})
+        merged = {**rec.payload, **changes}
+        if "months" in changes and isinstance(changes["months"], str):
+            merged["months"] = _months(changes["months"])
+            changes = {**changes, "months": merged["months"]}
+        try:
+            validate_payload(rec.event.type, merged)
+        except PayloadError as exc:
+            raise CommandError(exc.problems) from None
+        return self._append(
+            "EventAmended",
+            {"target": seq, "target_event_id": rec.event.event_id, "reason": reason,
+             "changes": changes},
+            cycle=rec.event.cycle, meeting=rec.event.meeting,
+        )
+
+    def select_consensus(self, *, family: str, source: str, units: dict[str, float],
+                         assumption: str, cycle: str | None = None,
+                         rationale: str | None = None, averaging_of: tuple[str, ...] = (),
+                         chosen_assumptions: str | None = None) -> Event:
+        """Record the one consensus number per month of a family, from a named source."""
+        cycle = self._check_context(cycle, "demand")
+        self._check_family(family, cycle)
+        if averaging_of and not (chosen_assumptions or "").strip():
+            raise CommandError({
+                "chosen_assumptions": "this consensus equals the average of "
+                + " and ".join(averaging_of)
+                + ": say which source's assumptions were chosen, and why"
+            })
+        if source == "manual" and not (rationale or "").strip():
+            raise CommandError({"rationale": "a number entered by hand needs its rationale"})
+        return self._append(
+            "ConsensusSelected",
+            {"family": family, "source": source, "units": units, "assumption": assumption,
+             "rationale": rationale, "averaging_of": list(averaging_of),
+             "chosen_assumptions": chosen_assumptions},
+            cycle=cycle, meeting="demand",
+        )
+
+    def create_scenario(self, name: str, scenario: dict[str, Any],
+                        results: dict[str, float] | None = None, *,
+                        cycle: str | None = None) -> Event:
+        cycle = self._check_context(cycle, "pre_sop")
+        if name in self.state().cycles[cycle].scenarios:
+            raise CommandError({"name": f"a scenario named {name!r} exists in cycle {cycle}"})
+        return self._append("ScenarioCreated",
+                            {"name": name, "scenario": scenario, "results": results or {}},
+                            cycle=cycle, meeting="pre_sop")
+
+    def record_recommendation(self, *, scenario: str, text: str,
+                              open_decisions: list[str] | tuple[str, ...] = (),
+                              cycle: str | None = None) -> Event:
+        cycle = self._check_context(cycle, "pre_sop")
+        self._check_scenario(cycle, scenario)
+        return self._append("RecommendationRecorded",
+                            {"scenario": scenario, "text": text,
+                             "open_decisions": list(open_decisions)},
+                            cycle=cycle, meeting="pre_sop")
+
+    def _check_scenario(self, cycle: str, scenario: str) -> None:
+        names = self.state().cycles[cycle].scenarios
+        if scenario != "consensus" and scenario not in names:
+            known = ", ".join(["consensus", *names]) or "none"
+            raise CommandError({"scenario": f"no scenario {scenario!r} (known: {known})"})
+
+    def approve_plan(self, *, scenario: str, approved_by: str, units: float | None = None,
+                     revenue: float | None = None, note: str | None = None,
+                     cycle: str | None = None) -> Event:
+        cycle = self._check_context(cycle, "executive")
+        self._check_scenario(cycle, scenario)
+        return self._append("PlanApproved",
+                            {"scenario": scenario, "approved_by": approved_by, "units": units,
+                             "revenue": revenue, "note": note},
+                            cycle=cycle, meeting="executive")
+
+    def override_plan(self, *, scenario: str, overridden_by: str, rationale: str,
+                      revenue_gap_closed: float, actions: list[dict[str, Any]],
+                      cycle: str | None = None) -> Event:
+        """The executive override of consensus: its own event, with the gap and named actions."""
+        cycle = self._check_context(cycle, "executive")
+        self._check_scenario(cycle, scenario)
+        return self._append("PlanOverridden",
+                            {"scenario": scenario, "overridden_by": overridden_by,
+                             "rationale": rationale, "revenue_gap_closed": revenue_gap_closed,
+                             "actions": actions},
+                            cycle=cycle, meeting="executive")
+
+    def record(self, type_: str, payload: dict[str, Any], *, cycle: str | None = None,
+               meeting: str | None = None) -> Event:
+        """Append any other event type (forecasts, packs) in the current cycle."""
+        cycle = self._check_context(cycle, meeting)
+        return self._append(type_, payload, cycle=cycle, meeting=meeting)
+
+
+def _months(text: str | None) -> dict[str, str] | None:
+    if text is None or not str(text).strip():
+        return None
+    first, sep, last = str(text).strip().partition("..")
+    first, last = first.strip(), (last if sep else first).strip()
+    for part in (first, last):
+        if not MONTH_RE.match(part):
+            raise CommandError({"months": f"{text!r}: expected YYYY-MM or YYYY-MM..YYYY-MM"})
+    if last < first:
+        raise CommandError({"months": f"{text!r}: the range ends before it starts"})
+    return {"first": first, "last": last}
+
+
+def _fields_of(type_: str) -> set[str]:
+    from sop_tui.events.types import PAYLOADS
+
+    return set(PAYLOADS[type_].model_fields)
+
+

@@ -1,0 +1,60 @@
+"""Canonical JSON and the hash chain's arithmetic.
+
+Canonical JSON is what gets hashed: keys sorted, no insignificant whitespace, strings (keys and
+values) in Unicode NFC, no NaN or infinity. Two payloads that mean the same thing — the same keys
+in another order, an ``é`` typed as one code point or as ``e`` plus a combining accent — give the
+same bytes and so the same hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+
+def normalise(value: Any) -> Any:
+    """Return ``value`` as plain JSON data with every string in NFC.
+
+    Raises:
+        ValueError: for NaN/infinite floats or values JSON cannot carry.
+    """
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, bool) or value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} cannot be stored: numbers must be finite")
+        return value
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise ValueError(f"key {k!r} is not text")
+            out[unicodedata.normalize("NFC", k)] = normalise(v)
+        return out
+    if isinstance(value, list | tuple):
+        return [normalise(v) for v in value]
+    raise ValueError(f"{type(value).__name__} value {value!r} cannot be stored as JSON")
+
+
+def canonical_json(value: Any) -> str:
+    """The canonical JSON text of ``value`` (sorted keys, compact, NFC, finite numbers)."""
+    return json.dumps(
+        normalise(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def chain_hash(prev_hash: str, envelope: Mapping[str, Any]) -> str:
+    """``sha256(prev_hash + canonical envelope)`` as lower-case hex.
+
+    The envelope is every field of an event except ``hash`` itself (``prev_hash`` included).
+    """
+    text = prev_hash + canonical_json(envelope)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
