@@ -269,9 +269,7 @@ def test_shares_and_family_split() -> None:
     shares = mt.sku_shares(ITEMS, ACTUALS, "2025-03").set_index("sku")["share"]
     assert shares["S1"] == pytest.approx(72 / 86)  # S1 sold 12+10+20+30, S2 4+5+5
     assert shares["S3"] == 0 and shares["007"] == 1
-    fam = frame(
-        {"family": ["F1"], "month": ["2025-04"], "units": [86]}, periods=("month",)
-    )
+    fam = frame({"family": ["F1"], "month": ["2025-04"], "units": [86]}, periods=("month",))
     out = mt.sku_forward_forecast_from_family(fam, ITEMS, ACTUALS, "2025-03").set_index("sku")
     assert out.loc["S1", "units"] == pytest.approx(72)
     assert out.loc["S2", "units"] == pytest.approx(14)
