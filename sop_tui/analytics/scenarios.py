@@ -161,7 +161,8 @@ def parse_adjustment(kind: str, text: str) -> Adjustment:
         raise ValueError(f"adjustment kind {kind!r} is not one of {', '.join(KINDS)}")
     parts = [p.strip() for p in text.strip().split(":")]
     if len(parts) not in (2, 3):
-        raise _bad(kind, text, f"has {len(parts)} part(s) separated by ':', not 2 or 3")
+        plural = "" if len(parts) == 1 else "s"
+        raise _bad(kind, text, f"has {len(parts)} part{plural} separated by ':', not 2 or 3")
     name = "resource" if kind == "capacity" else "family"
     target = parts[0]
     if not target:
