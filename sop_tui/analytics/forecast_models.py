@@ -497,7 +497,8 @@ def select(y: np.ndarray, horizon: int, *, combine: bool = True) -> Selection:
             fold_fc[cand.name] = paths
 
     def score(paths: list[np.ndarray]) -> float:
-        err = sum(float(np.abs(p - y[o:o + fh]).sum()) for p, o in zip(paths, plan.origins))
+        pairs = zip(paths, plan.origins, strict=True)
+        err = sum(float(np.abs(p - y[o : o + fh]).sum()) for p, o in pairs)
         return _wmape(err, actual_total)
 
     scores = {name: score(p) for name, p in fold_fc.items()}
