@@ -345,3 +345,9 @@ def test_summary_collects_the_totals_and_notes_negative_accuracy() -> None:
     assert s2.family_accuracy < 0
     assert any("negative" in n for n in s2.notes)
     assert math.isnan(s2.plan_attainment) and math.isnan(s2.eo_value)
+
+
+def test_blank_sku_means_family_row_but_na_is_a_real_code() -> None:
+    s = pd.Series(["", "  ", None, "NA", "007"], dtype=object)
+    assert list(mt._blank(s)) == [True, True, True, False, False]
+    assert not mt._blank(pd.Series([], dtype=object)).any()

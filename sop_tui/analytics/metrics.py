@@ -116,10 +116,15 @@ def _safe_div(num: pd.Series, den: pd.Series) -> pd.Series:
 
 def _blank(values: pd.Series) -> np.ndarray:
     """True where a code cell is blank. ``"NA"`` is a real code, so only ""/NaN/None are blank."""
-    v = values.astype(object)
-    isna = v.isna().to_numpy()
-    stripped = v.where(~isna, "").astype(str).str.strip()
-    return isna | (stripped == "").to_numpy()
+    # Judge each distinct value once (a catalogue has thousands of SKUs, history has many
+    # thousands of rows), then spread the verdict back over the rows by their codes.
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    blank_unique = np.fromiter(
+        (str(u).strip() == "" for u in uniques), dtype=bool, count=len(uniques)
+    )
+    if not len(uniques):
+        return codes < 0
+    return (codes < 0) | blank_unique[np.maximum(codes, 0)]
 
 
 def _sku_column(fh: pd.DataFrame) -> pd.Series:
@@ -227,7 +232,7 @@ def _attach_actuals(cells: pd.DataFrame, acts: pd.DataFrame, keys: list[str], co
 def _accuracy_table(cells: pd.DataFrame, group: str = "family") -> pd.DataFrame:
     """Per-group and TOTAL WMAPE/accuracy/bias from cells with forecast, actual, m."""
     c = cells.assign(abs_error=(cells["forecast"] - cells["actual"]).abs())
-    g = c.groupby(group, sort=True)
+    g = c.groupby(group, sort=True, observed=True)
     per = pd.DataFrame(
         {
             "forecast": g["forecast"].sum(),
@@ -262,15 +267,19 @@ def _check_level(level: str) -> None:
         raise ValueError(f"level must be 'family' or 'item', got {level!r}")
 
 
-def _accuracy_from_prepared(
-    prepared: pd.DataFrame, acts: _Actuals, step: str, level: str, lo: int, hi: int
-) -> pd.DataFrame:
-    p = prepared[(prepared["step"] == step) & (prepared["m"] >= lo) & (prepared["m"] <= hi)]
+def _measured_cells(prepared: pd.DataFrame, acts: _Actuals, level: str) -> pd.DataFrame:
+    """Forecast cells of the prepared (one-step) history with their actuals attached."""
     if level == "family":
-        cells = _attach_actuals(_family_cells(p), acts.family, ["family", "m"], acts.covered)
+        cells = _attach_actuals(_family_cells(prepared), acts.family, ["family", "m"], acts.covered)
     else:
-        cells = _attach_actuals(_item_cells(p), acts.sku, ["sku", "m"], acts.covered)
-    return _accuracy_table(cells)
+        cells = _attach_actuals(_item_cells(prepared), acts.sku, ["sku", "m"], acts.covered)
+    # Categorical families: the per-window grouping in the trend then works on integer codes.
+    return cells.assign(family=cells["family"].astype("category"))
+
+
+def _in_window(cells: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
+    m = cells["m"].to_numpy()
+    return cells[(m >= lo) & (m <= hi)]
 
 
 # --------------------------------------------------------------------------- public metrics
@@ -311,7 +320,7 @@ def forecast_accuracy(
     lo, hi = int(months[0].ordinal), int(months[-1].ordinal)
     prepared = _prepare_history(forecast_history, lag, lo, hi, (step,))
     acts = _prepare_actuals(actuals, items)
-    return _accuracy_from_prepared(prepared, acts, step, level, lo, hi)
+    return _accuracy_table(_measured_cells(prepared, acts, level))
 
 
 def plan_attainment(
@@ -569,6 +578,21 @@ def _total(frame: pd.DataFrame, column: str) -> float:
     return float(row.iloc[0]) if len(row) else float("nan")
 
 
+def _forward_rows_by_cycle(
+    forecast_history: pd.DataFrame, cycles: pd.PeriodIndex, step: str, months: int = 12
+) -> dict[int, pd.DataFrame]:
+    """The history rows each trend cycle could use as its forward forecast, split once by cycle."""
+    fh = forecast_history
+    if fh.empty:
+        return {}
+    c = tf.ordinals(fh["cycle"])
+    m = tf.ordinals(fh["month"])
+    keep = (c >= cycles[0].ordinal) & (c <= cycles[-1].ordinal) & (m >= c) & (m < c + months)
+    keep &= (fh["step"] == step).to_numpy()
+    sub = fh[keep]
+    return {int(k): g for k, g in sub.groupby(c[keep], sort=False)}
+
+
 def metric_trend(
     forecast_history: pd.DataFrame,
     actuals: pd.DataFrame,
@@ -600,12 +624,16 @@ def metric_trend(
     hi = int(c.ordinal) - 1
     prepared = _prepare_history(forecast_history, lag, lo, hi, (step,))
     acts = _prepare_actuals(actuals, items)
+    # Each cell is measured once; every cycle's window is then a slice of the same cells.
+    fam_cells = _measured_cells(prepared, acts, "family")
+    item_cells = _measured_cells(prepared, acts, "item")
+    forward = _forward_rows_by_cycle(forecast_history, cyc, step) if inventory is not None else {}
     rows: list[tuple[pd.Period, str, float]] = []
     eo_missing: list[str] = []
     for k in cyc:
         w_lo, w_hi = int(k.ordinal) - window, int(k.ordinal) - 1
-        fam = _accuracy_from_prepared(prepared, acts, step, "family", w_lo, w_hi)
-        itm = _accuracy_from_prepared(prepared, acts, step, "item", w_lo, w_hi)
+        fam = _accuracy_table(_in_window(fam_cells, w_lo, w_hi))
+        itm = _accuracy_table(_in_window(item_cells, w_lo, w_hi))
         rows.append((k, "family_accuracy", _total(fam, "accuracy")))
         rows.append((k, "item_accuracy", _total(itm, "accuracy")))
         rows.append((k, "bias", _total(fam, "bias")))
@@ -618,7 +646,13 @@ def metric_trend(
         eo = float("nan")
         if inventory is not None:
             snap = _snapshot_for_cycle(inventory, k)
-            fwd = forward_forecast_from_history(forecast_history, items, actuals, k, step=step)
+            fwd = forward_forecast_from_history(
+                forward.get(int(k.ordinal), forecast_history.iloc[0:0]),
+                items,
+                actuals,
+                k,
+                step=step,
+            )
             if not snap.empty and not fwd.empty:
                 eo = _total(excess_obsolete(snap, items, fwd, start=k), "eo_value")
         if np.isnan(eo):
@@ -705,12 +739,13 @@ def summary(
     """
     c = tf.as_month(cycle)
     notes: list[str] = []
-    fam = forecast_accuracy(
-        forecast_history, actuals, items, c, step=step, lag=lag, window=window, level="family"
+    months = tf.window(c, window)
+    prepared = _prepare_history(
+        forecast_history, lag, int(months[0].ordinal), int(months[-1].ordinal), (step,)
     )
-    itm = forecast_accuracy(
-        forecast_history, actuals, items, c, step=step, lag=lag, window=window, level="item"
-    )
+    acts = _prepare_actuals(actuals, items)
+    fam = _accuracy_table(_measured_cells(prepared, acts, "family"))
+    itm = _accuracy_table(_measured_cells(prepared, acts, "item"))
     fam_acc, item_acc = _total(fam, "accuracy"), _total(itm, "accuracy")
     if np.isnan(fam_acc):
         notes.append(f"no family-level lag-{lag} {step} forecasts to measure in the window")
