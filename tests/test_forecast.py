@@ -1,0 +1,356 @@
+"""Tests of the statistical forecast: baselines, intermittent methods, selection, the runner."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sop_tui.analytics import forecast as fc
+from sop_tui.analytics import forecast_models as fm
+
+P = pd.Period
+
+
+def _history(series: dict[str, list[float]], start: str = "2023-01") -> pd.DataFrame:
+    frames = [
+        pd.DataFrame(
+            {
+                "key": k,
+                "month": pd.period_range(start, periods=len(v), freq="M"),
+                "units": np.asarray(v, float),
+            }
+        )
+        for k, v in series.items()
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+SEASON_PATTERN = [100, 120, 150, 200, 260, 300, 280, 240, 180, 140, 110, 90]
+
+
+# ---------------------------------------------------------------------------- baselines
+
+
+def test_naive_repeats_last_value():
+    out = fm.naive(np.array([4.0, 9.0, 6.0]), 3)
+    assert out.mean.tolist() == [6.0, 6.0, 6.0]
+
+
+def test_naive_intervals_widen_with_sqrt_of_horizon():
+    # one-step differences 5 and -3: RMS = sqrt((25 + 9) / 2) = sqrt(17)
+    out = fm.naive(np.array([4.0, 9.0, 6.0]), 4, True)
+    sd = math.sqrt(17) * np.sqrt([1, 2, 3, 4])
+    np.testing.assert_allclose(out.bounds[95][1], 6.0 + 1.959963984540054 * sd)
+    np.testing.assert_allclose(out.bounds[80][0], 6.0 - 1.2815515655446004 * sd)
+
+
+def test_seasonal_naive_repeats_last_season():
+    y = np.arange(1.0, 25.0)  # months 1..24; last season is 13..24
+    out = fm.seasonal_naive(y, 14)
+    assert out.mean.tolist() == [*range(13, 25), 13, 14]
+
+
+def test_seasonal_naive_intervals_step_up_each_season():
+    y = np.arange(1.0, 25.0)  # every seasonal difference is 12
+    out = fm.seasonal_naive(y, 13, True)
+    width = out.bounds[95][1] - out.mean
+    np.testing.assert_allclose(width[:12], 1.959963984540054 * 12)
+    np.testing.assert_allclose(width[12], 1.959963984540054 * 12 * math.sqrt(2))
+
+
+# ---------------------------------------------------------------------------- intermittent
+
+
+def test_croston_by_hand():
+    # first demand 3 after 2 months: z=3, p=2; next demand 6 after 3 months:
+    # z = 3 + .1*(6-3) = 3.3, p = 2 + .1*(3-2) = 2.1 -> 3.3/2.1
+    fitted, f = fm.croston_path(np.array([0, 3, 0, 0, 6, 0.0]))
+    assert f == pytest.approx(3.3 / 2.1)
+    assert np.isnan(fitted[:2]).all()
+    np.testing.assert_allclose(fitted[2:], [1.5, 1.5, 1.5, 3.3 / 2.1])
+
+
+def test_tsb_by_hand():
+    # p0 = 1/2, z0 = 2; month 0 (no demand): p = .5 + .1*(0-.5) = .45;
+    # month 1 (demand 2): p = .45 + .1*(1-.45) = .505, z stays 2 -> 1.01
+    fitted, f = fm.tsb_path(np.array([0, 2.0]))
+    np.testing.assert_allclose(fitted, [1.0, 0.9])
+    assert f == pytest.approx(1.01)
+
+
+def test_demand_class_rule():
+    assert fm.demand_class(np.array([0, 0, 5, 0, 0, 5.0]))[2] == "intermittent"
+    assert fm.demand_class(np.array([0, 0, 1, 0, 0, 9.0]))[2] == "lumpy"
+    assert fm.demand_class(np.array([5, 5, 5, 5.0]))[2] == "smooth"
+    assert fm.demand_class(np.array([1, 9, 1, 9.0]))[2] == "erratic"
+    assert fm.demand_class(np.zeros(4))[2] == "zero"
+
+
+def test_intermittent_series_only_gets_intermittent_candidates():
+    y = np.array([0, 0, 4, 0, 0, 0, 3, 0, 0, 5, 0, 0, 0, 4, 0, 0, 3, 0, 0, 0, 5, 0, 4, 0.0])
+    sel = fm.select(y, 6)
+    assert sel.demand_class in ("intermittent", "lumpy")
+    allowed = {"naive", "snaive", "ses", "croston", "tsb"}
+    used = {m for name in sel.scores
+            for m in name.removeprefix("combo(").removesuffix(")").split("+")}
+    assert used <= allowed
+    assert "croston" in sel.scores and "tsb" in sel.scores
+
+
+# ---------------------------------------------------------------------------- folds
+
+
+def test_fold_plan_full_horizon_with_long_history():
+    plan = fm.plan_folds(60, 18)
+    assert plan == fm.FoldPlan((36, 39, 42), 18, "")
+
+
+def test_fold_plan_shortens_horizon_and_says_so():
+    plan = fm.plan_folds(42, 18)
+    assert plan.origins == (24, 27, 30) and plan.horizon == 12
+    assert "12 of 18" in plan.note
+
+
+def test_fold_plan_fewer_folds_for_very_short_history():
+    plan = fm.plan_folds(5, 18)
+    assert plan.origins == (4,) and plan.horizon == 1
+    assert "1 fold instead of 3" in plan.note
+    assert fm.plan_folds(4, 18) is None
+
+
+# ---------------------------------------------------------------------------- selection
+
+
+def test_pure_seasonal_series_picks_a_seasonal_model():
+    y = SEASON_PATTERN * 3
+    res = fc.forecast_series(pd.Series(y, index=pd.period_range("2023-01", periods=36, freq="M")),
+                             12, key="F1")
+    model = res.models.loc[0, "model"]
+    parts = model.removeprefix("combo(").removesuffix(")").split("+")
+    assert all(p in fm.SEASONAL_MODELS for p in parts), model
+    np.testing.assert_allclose(res.forecast["units"], SEASON_PATTERN, rtol=0.02)
+    assert res.forecast["month"].iloc[0] == P("2026-01", "M")
+
+
+def test_flat_series_has_tight_intervals():
+    res = fc.forecast_series(pd.Series([50.0] * 30, index=pd.period_range("2024-01", periods=30,
+                                                                          freq="M")))
+    f = res.forecast
+    np.testing.assert_allclose(f["units"], 50.0)
+    assert (f["hi95"] - f["lo95"]).max() < 1e-6
+    assert res.models.loc[0, "model"] == "naive"
+
+
+def test_short_history_is_naive_and_says_why():
+    res = fc.forecast_series(pd.Series([3.0, 5.0], index=pd.period_range("2026-01", periods=2,
+                                                                         freq="M")), 4)
+    row = res.models.iloc[0]
+    assert row["model"] == "naive" and math.isnan(row["backtest_wmape"])
+    assert "too short" in row["note"]
+    np.testing.assert_allclose(res.forecast["units"], 5.0)
+
+
+def test_leading_zeros_before_launch_are_not_history():
+    y = [0.0] * 10 + [20.0] * 8
+    idx = pd.period_range("2024-01", periods=18, freq="M")
+    res = fc.forecast_series(pd.Series(y, index=idx), 3)
+    assert res.models.loc[0, "n_obs"] == 8
+
+
+def test_warnings_are_captured_not_printed(capsys):
+    # statsmodels cannot converge on a constant series; that must be recorded, not shown.
+    res = fc.forecast_series(pd.Series([7.0] * 30, index=pd.period_range("2024-01", periods=30,
+                                                                         freq="M")), 6)
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+    assert "ConvergenceWarning" in res.models.loc[0, "warnings"]
+
+
+def test_failing_candidate_is_recorded_and_dropped():
+    def broken(y, h, want):
+        raise np.linalg.LinAlgError("singular")
+
+    log: list[str] = []
+    assert fm._run(fm.Candidate("broken", broken, 1), np.ones(5), 3, False, log) is None
+    assert log == ["broken: failed: LinAlgError: singular"]
+
+
+# ---------------------------------------------------------------------------- laws
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    y=st.lists(st.floats(0, 1e6, allow_nan=False), min_size=13, max_size=30),
+    k=st.floats(0.01, 100),
+)
+def test_naive_and_seasonal_naive_scale_with_history(y, k):
+    y = np.asarray(y)
+    np.testing.assert_allclose(fm.naive(y * k, 5).mean, fm.naive(y, 5).mean * k, rtol=1e-9)
+    np.testing.assert_allclose(fm.seasonal_naive(y * k, 15).mean,
+                               fm.seasonal_naive(y, 15).mean * k, rtol=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    data=st.lists(
+        st.tuples(*[st.floats(-1e4, 1e4, allow_nan=False)] * 5), min_size=1, max_size=12
+    )
+)
+def test_finalize_nests_and_is_never_negative(data):
+    a = np.array(data)
+    mean, b = fm.finalize(a[:, 0], {80: (a[:, 1], a[:, 2]), 95: (a[:, 3], a[:, 4])})
+    lo80, hi80 = b[80]
+    lo95, hi95 = b[95]
+    assert (lo95 >= 0).all()
+    assert (lo95 <= lo80).all() and (lo80 <= mean).all()
+    assert (mean <= hi80).all() and (hi80 <= hi95).all()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    y=st.lists(
+        st.one_of(st.just(0.0), st.floats(0, 500, allow_nan=False)), min_size=1, max_size=26
+    )
+)
+def test_any_history_gives_nested_non_negative_forecast(y):
+    idx = pd.period_range("2024-01", periods=len(y), freq="M")
+    res = fc.forecast_series(pd.Series(y, index=idx), 18)
+    f = res.forecast
+    assert len(f) == 18
+    assert (f["lo95"] >= 0).all()
+    assert (f["lo95"] <= f["lo80"]).all() and (f["lo80"] <= f["units"]).all()
+    assert (f["units"] <= f["hi80"]).all() and (f["hi80"] <= f["hi95"]).all()
+    assert np.isfinite(f[["units", "lo80", "hi80", "lo95", "hi95"]].to_numpy()).all()
+
+
+# ---------------------------------------------------------------------------- forecast_many
+
+
+def test_forecast_many_frames_and_json(tmp_path):
+    hist = _history({"F2": [10.0, 12.0, 11.0], "F1": [5.0, 6.0]}, start="2026-01")
+    res = fc.forecast_many(hist, 18, workers=1)
+    assert list(res.forecast.columns) == list(fc.FORECAST_COLUMNS)
+    assert list(res.models.columns)[:5] == ["key", "model", "backtest_wmape", "n_obs", "warnings"]
+    assert res.models["key"].tolist() == ["F1", "F2"]
+    assert str(res.forecast["month"].dtype) == "period[M]"
+    assert res.forecast["units"].dtype == np.float64
+    # F1's history ends in 2026-02 like the frame's (its missing 2026-03 is a zero month), so
+    # both series are forecast from 2026-04.
+    first = res.forecast.groupby("key")["month"].min()
+    assert (first == P("2026-04", "M")).all()
+    assert res.models.set_index("key").loc["F1", "n_obs"] == 3
+    recs = res.to_json_records()
+    assert recs[1]["key"] == "F2" and recs[1]["model"] == "naive"
+    assert recs[1]["backtest_wmape"] is None
+    assert len(recs[1]["months"]) == 18
+    assert recs[1]["months"][0] == {"month": "2026-04", "units": 11.0, "lo80": pytest.approx(
+        recs[1]["months"][0]["lo80"]), "hi80": pytest.approx(recs[1]["months"][0]["hi80"]),
+        "lo95": pytest.approx(recs[1]["months"][0]["lo95"]),
+        "hi95": pytest.approx(recs[1]["months"][0]["hi95"])}
+    assert len(res.input_hash) == 64
+
+
+def test_cache_hit_returns_same_result_and_skips_work(tmp_path, monkeypatch):
+    hist = _history({"A": SEASON_PATTERN * 2 + [110.0] * 4, "B": [3.0, 0, 0, 4, 0, 0, 5] * 3})
+    first = fc.forecast_many(hist, 6, workers=1, cache_dir=tmp_path)
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the cache should have answered")
+
+    monkeypatch.setattr(fm, "select", no_work)
+    calls: list[tuple[int, int]] = []
+    again = fc.forecast_many(hist, 6, workers=1, cache_dir=tmp_path,
+                             progress=lambda d, t: calls.append((d, t)))
+    pd.testing.assert_frame_equal(first.forecast, again.forecast)
+    pd.testing.assert_frame_equal(first.models, again.models)
+    assert first.input_hash == again.input_hash
+    assert calls[-1] == (2, 2)
+
+
+def test_cache_key_changes_with_inputs_and_horizon(tmp_path):
+    hist = _history({"A": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    h1 = fc.forecast_many(hist, 6, workers=1, cache_dir=tmp_path).input_hash
+    h2 = fc.forecast_many(hist, 7, workers=1, cache_dir=tmp_path).input_hash
+    hist.loc[0, "units"] = 1.5
+    h3 = fc.forecast_many(hist, 6, workers=1, cache_dir=tmp_path).input_hash
+    assert len({h1, h2, h3}) == 3
+
+
+def test_corrupt_cache_entry_is_a_miss(tmp_path):
+    hist = _history({"A": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    first = fc.forecast_many(hist, 3, workers=1, cache_dir=tmp_path)
+    for f in tmp_path.rglob("*.json"):
+        f.write_text("{torn")
+    again = fc.forecast_many(hist, 3, workers=1, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(first.forecast, again.forecast)
+
+
+def test_progress_reaches_total_and_never_goes_back():
+    hist = _history({k: [float(i + 1)] * 6 for i, k in enumerate("ABCD")})
+    calls: list[tuple[int, int]] = []
+    fc.forecast_many(hist, 3, workers=1, progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1] == (4, 4)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_forecast_many_rejects_bad_input():
+    with pytest.raises(ValueError, match="units"):
+        fc.forecast_many(pd.DataFrame({"key": [], "month": []}), workers=1)
+    with pytest.raises(ValueError, match="horizon"):
+        fc.forecast_many(_history({"A": [1.0]}), 0, workers=1)
+
+
+def test_empty_history_gives_empty_frames():
+    empty = pd.DataFrame({"key": pd.Series([], dtype=object),
+                          "month": pd.Series([], dtype="period[M]"),
+                          "units": pd.Series([], dtype=float)})
+    res = fc.forecast_many(empty, workers=1)
+    assert res.forecast.empty and res.models.empty
+    assert list(res.forecast.columns) == list(fc.FORECAST_COLUMNS)
+
+
+# ---------------------------------------------------------------------------- input builders
+
+
+def _actuals(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=["sku", "month", "units"])
+    df["sku"] = df["sku"].astype(object)
+    df["month"] = pd.PeriodIndex(df["month"], freq="M")
+    df["units"] = df["units"].astype("float64")
+    return df
+
+
+ITEMS = pd.DataFrame(
+    {
+        "sku": ["007", "008", "NA"],
+        "description": ["", "", ""],
+        "family": ["F1", "F1", "F2"],
+        "unit_price": [1.0, 1.0, 1.0],
+        "unit_cost": [0.5, 0.5, 0.5],
+        "lifecycle": ["active"] * 3,
+    }
+)
+
+
+def test_family_history_sums_fills_gaps_and_cuts_at_through():
+    acts = _actuals(
+        [("007", "2024-01", 10), ("008", "2024-01", 5), ("007", "2024-03", 7),
+         ("NA", "2024-04", 9), ("999", "2024-02", 100)]
+    )
+    out = fc.family_history(acts, ITEMS, "2024-03")
+    assert out["key"].tolist() == ["F1"] * 3 + ["F2"] * 3
+    assert out["month"].astype(str).tolist() == ["2024-01", "2024-02", "2024-03"] * 2
+    assert out["units"].tolist() == [15.0, 0.0, 7.0, 0.0, 0.0, 0.0]
+    assert str(out["month"].dtype) == "period[M]" and out["units"].dtype == np.float64
+
+
+def test_sku_history_keeps_codes_and_takes_any_subset():
+    acts = _actuals([("007", "2024-01", 10), ("008", "2024-02", 5), ("NA", "2024-02", 2)])
+    out = fc.sku_history(acts, ["NA", "007"], P("2024-02", "M"))
+    assert out["key"].tolist() == ["007", "007", "NA", "NA"]
+    assert out["units"].tolist() == [10.0, 0.0, 0.0, 2.0]
