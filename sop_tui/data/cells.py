@@ -331,7 +331,17 @@ _ISO_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d
 _YEAR_MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
 _SERIAL_RE = re.compile(r"\d{5}(?:\.\d+)?")
 # Month spellings we recognise only to suggest the right form, never to accept.
-_MONTH_HINT_FORMATS = ("%Y/%m", "%Y%m", "%b-%y", "%b %Y", "%b-%Y", "%B %Y", "%m/%Y", "%Y.%m")
+_MONTH_HINT_FORMATS = (
+    "%Y-%m",
+    "%Y/%m",
+    "%Y%m",
+    "%b-%y",
+    "%b %Y",
+    "%b-%Y",
+    "%B %Y",
+    "%m/%Y",
+    "%Y.%m",
+)
 
 
 def excel_serial_date(serial: float) -> pd.Timestamp:
