@@ -351,3 +351,16 @@ def test_blank_sku_means_family_row_but_na_is_a_real_code() -> None:
     s = pd.Series(["", "  ", None, "NA", "007"], dtype=object)
     assert list(mt._blank(s)) == [True, True, True, False, False]
     assert not mt._blank(pd.Series([], dtype=object)).any()
+
+
+def test_run_rate_repeats_the_trailing_year_and_stands_in_for_a_missing_forecast() -> None:
+    rr = mt.run_rate_forecast(ACTUALS, "2025-03", months=3)
+    s1 = rr[rr["sku"] == "S1"]
+    assert list(s1["month"].astype(str)) == ["2025-04", "2025-05", "2025-06"]
+    assert list(s1["units"]) == [10, 20, 30]
+    # no forecast made in cycle 2025-04: E&O against the run rate (12 months through March)
+    # S1 50 on hand vs 72 -> none; S2 30 vs 14 -> 16 x 2; S3 10 vs 0 -> obsolete 10 x 3;
+    # 007 5 vs 30 -> none
+    s = mt.summary(HISTORY, ACTUALS, ITEMS, CYCLE, inventory=INVENTORY, window=3)
+    assert (s.excess_value, s.obsolete_value) == (32, 30)
+    assert any("run rate" in n for n in s.notes)

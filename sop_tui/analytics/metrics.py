@@ -557,20 +557,45 @@ def forward_forecast_from_history(
     return pd.concat(parts, ignore_index=True)
 
 
+def run_rate_forecast(
+    actuals: pd.DataFrame, through: tf.MonthLike, *, months: int = 12
+) -> pd.DataFrame:
+    """A stand-in forward forecast: each SKU repeats its last ``months`` months of actuals.
+
+    Month ``through+1+i`` gets the actual of ``through-months+1+i``, so each SKU's forward total
+    is its trailing total. Used for E&O when a cycle has not (yet) made a forecast of its own.
+
+    Returns:
+        Columns sku, month (period[M]), units.
+    """
+    span = tf.trailing(through, months)
+    m = tf.ordinals(actuals["month"]) if not actuals.empty else np.empty(0, np.int64)
+    keep = (m >= span[0].ordinal) & (m <= span[-1].ordinal)
+    return pd.DataFrame(
+        {
+            "sku": actuals["sku"].to_numpy()[keep],
+            "month": tf.from_ordinals(m[keep] + months),
+            "units": actuals["units"].to_numpy(dtype=np.float64)[keep],
+        }
+    )
+
+
 # --------------------------------------------------------------------------- trend and summary
 
 
 def _snapshot_for_cycle(inventory: pd.DataFrame, cycle: pd.Period) -> pd.DataFrame:
-    """Inventory rows that describe the stock at a cycle: ``as_of`` in month ``C-1`` or ``C``.
+    """Inventory rows that describe the stock a cycle planned with.
 
-    A cycle is run at the turn of the month, so a count taken at the end of ``C-1`` or early in
-    ``C`` is the stock the cycle planned with; anything older or newer belongs to another cycle.
+    A cycle is run at the turn into month ``C``, so its count is the one dated within 15 days
+    either side of ``C``'s first day (the end of ``C-1`` or the first days of ``C``); an older or
+    newer count belongs to another cycle.
     """
     if inventory is None or inventory.empty or "as_of" not in inventory.columns:
         return inventory.iloc[0:0] if inventory is not None else pd.DataFrame()
-    m = tf.ordinals(pd.PeriodIndex(pd.to_datetime(inventory["as_of"]), freq=tf.MONTH))
-    keep = (m >= cycle.ordinal - 1) & (m <= cycle.ordinal)
-    return _latest_inventory(inventory[keep])
+    as_of = pd.to_datetime(inventory["as_of"]).to_numpy()
+    turn = np.datetime64(cycle.start_time.normalize(), "ns")
+    near = np.abs(as_of - turn) <= np.timedelta64(15, "D")
+    return _latest_inventory(inventory[near])
 
 
 def _total(frame: pd.DataFrame, column: str) -> float:
@@ -608,10 +633,11 @@ def metric_trend(
 ) -> pd.DataFrame:
     """The headline metrics for each of the last ``cycles`` cycles, each over its own window.
 
-    E&O for a cycle needs a stock count from that cycle (``as_of`` in month ``C-1`` or ``C``) and
-    the forward forecast that cycle made (``forecast_history`` rows of ``step`` made in ``C``);
-    where either is missing the value is NaN and ``attrs["notes"]`` says so. Plan attainment is
-    NaN without ``production``.
+    E&O for a cycle needs a stock count from that cycle (``as_of`` within 15 days of ``C``'s
+    first day); without one it is NaN. It is measured against the forward forecast that cycle made
+    (``forecast_history`` rows of ``step`` made in ``C``) or, where the cycle made none, against
+    the trailing-12-month run rate (:func:`run_rate_forecast`). ``attrs["notes"]`` says which
+    cycles were missing or used the run rate. Plan attainment is NaN without ``production``.
 
     Returns:
         A long frame, oldest cycle first: cycle (period[M]), metric (one of
@@ -630,6 +656,7 @@ def metric_trend(
     forward = _forward_rows_by_cycle(forecast_history, cyc, step) if inventory is not None else {}
     rows: list[tuple[pd.Period, str, float]] = []
     eo_missing: list[str] = []
+    eo_run_rate: list[str] = []
     for k in cyc:
         w_lo, w_hi = int(k.ordinal) - window, int(k.ordinal) - 1
         fam = _accuracy_table(_in_window(fam_cells, w_lo, w_hi))
@@ -653,7 +680,10 @@ def metric_trend(
                 k,
                 step=step,
             )
-            if not snap.empty and not fwd.empty:
+            if not snap.empty and fwd.empty:
+                fwd = run_rate_forecast(actuals, k - 1)
+                eo_run_rate.append(str(k))
+            if not snap.empty:
                 eo = _total(excess_obsolete(snap, items, fwd, start=k), "eo_value")
         if np.isnan(eo):
             eo_missing.append(str(k))
@@ -666,8 +696,14 @@ def metric_trend(
         notes.append(
             "E&O not computed for cycles "
             + ", ".join(eo_missing)
-            + ": no stock count dated in the cycle's month or the month before, or no forward "
-            f"{step} forecast made in that cycle"
+            + ": no stock count dated in the cycle's month or the month before"
+        )
+    if eo_run_rate:
+        notes.append(
+            "E&O for cycles "
+            + ", ".join(eo_run_rate)
+            + f" measured against the trailing-12-month run rate: no forward {step} forecast "
+            "was made in the cycle"
         )
     if production is None:
         notes.append("plan attainment not computed: no production data")
@@ -767,12 +803,15 @@ def summary(
         fwd = forward_forecast
         if fwd is None:
             fwd = forward_forecast_from_history(forecast_history, items, actuals, c, step=step)
-        if fwd.empty:
-            notes.append(f"E&O not computed: no forward {step} forecast made in cycle {c}")
-        else:
-            start = c if forward_forecast is None else None
-            t = excess_obsolete(inventory, items, fwd, start=start)
-            eo, ex, ob = (_total(t, k) for k in ("eo_value", "excess_value", "obsolete_value"))
+        if fwd.empty and forward_forecast is None:
+            fwd = run_rate_forecast(actuals, c - 1)
+            notes.append(
+                f"E&O measured against the trailing-12-month run rate: no forward {step} "
+                f"forecast made in cycle {c} yet"
+            )
+        start = c if forward_forecast is None else None
+        t = excess_obsolete(inventory, items, fwd, start=start)
+        eo, ex, ob = (_total(t, k) for k in ("eo_value", "excess_value", "obsolete_value"))
     else:
         notes.append("E&O not computed: no inventory data")
     return MetricSummary(
