@@ -364,9 +364,8 @@ def _month_text(values: pd.Series) -> np.ndarray:
     """``YYYY-MM`` strings for a period[M] column, through a lookup of its distinct months."""
     ords = values.array.asi8
     lo, hi = int(ords.min()), int(ords.max())
-    labels = np.asarray(
-        pd.PeriodIndex.from_ordinals(np.arange(lo, hi + 1), freq="M").strftime("%Y-%m"), dtype=object
-    )
+    span = pd.PeriodIndex.from_ordinals(np.arange(lo, hi + 1), freq="M")
+    labels = np.asarray(span.strftime("%Y-%m"), dtype=object)
     return labels[ords - lo]
 
 
