@@ -55,6 +55,14 @@ class Workspace:
             raise CommandError({"cycle": "no cycle is open yet (sop cycle open YYYY-MM)"})
         return cur.cycle
 
+    def current_cycle_or_next(self) -> str:
+        """The newest opened cycle, or (none open yet) the month after today's."""
+        cur = self.state().current
+        if cur is not None:
+            return cur.cycle
+        now = self.clock()
+        return f"{now.year + now.month // 12:04d}-{now.month % 12 + 1:02d}"
+
     def data(self, cycle: str | None = None) -> PlanningData:
         """The planning data as of ``cycle`` (default: the current cycle)."""
         return load(self.log, cycle or self._cycle_or_none())

@@ -1,0 +1,339 @@
+"""The cycle's numbers: planning data from the log, through the analytics, for one cycle.
+
+This is the seam between the event log and the pure analytics. The CLI, the TUI panels and the
+decision pack all read the same :class:`CyclePlanning`, so a number means the same thing
+everywhere. Everything is computed lazily and cached per instance; nothing here imports
+statsmodels unless a statistical forecast is asked for.
+
+The demand plan of a cycle is its consensus: one chosen number per family and month. Families
+the demand review has not agreed yet carry a seasonal-naive placeholder (last year's actual of
+the same month), marked as not agreed wherever it is shown, so supply and finance can look
+ahead before the consensus is complete without inventing a consensus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from sop_tui.cycle.criteria import CriteriaFacts
+from sop_tui.cycle.state import CycleState
+from sop_tui.cycle.workspace import Workspace
+from sop_tui.data.store import PlanningData, require
+
+if TYPE_CHECKING:
+    from sop_tui.analytics.forecast import ForecastResult
+    from sop_tui.analytics.metrics import MetricSummary
+    from sop_tui.analytics.scenarios import Scenario, ScenarioInputs, ScenarioResult
+    from sop_tui.analytics.supply import SupplyPlan
+
+HORIZON = 18
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class DemandPlan:
+    """The cycle's demand plan: ``frame`` [family, month, units] over the horizon."""
+
+    frame: pd.DataFrame
+    agreed: tuple[str, ...]
+    placeholder: tuple[str, ...]
+
+
+class CyclePlanning:
+    """Computed views of one cycle (lazy, cached on the instance).
+
+    Args:
+        ws: the workspace (log, state).
+        cycle: the cycle (default: the current one).
+        cache_dir: where statistical forecasts are cached (``None``: not cached).
+    """
+
+    def __init__(self, ws: Workspace, cycle: str | None = None, *,
+                 cache_dir: Path | None = None) -> None:
+        self.ws = ws
+        self.cycle = cycle or ws.current_cycle()
+        self.cache_dir = cache_dir
+
+    # -- inputs ------------------------------------------------------------------------------
+
+    @cached_property
+    def data(self) -> PlanningData:
+        return self.ws.data(self.cycle)
+
+    @cached_property
+    def state(self) -> CycleState:
+        return self.ws.state().cycles[self.cycle]
+
+    @property
+    def period(self) -> pd.Period:
+        return pd.Period(self.cycle, freq="M")
+
+    @property
+    def through(self) -> pd.Period:
+        """The last complete month of actuals this cycle is run with."""
+        return self.period - 1
+
+    @cached_property
+    def horizon(self) -> pd.PeriodIndex:
+        return pd.period_range(self.period, periods=HORIZON, freq="M")
+
+    @cached_property
+    def families(self) -> list[str]:
+        """The families this cycle plans: those with demand inputs, else all in items."""
+        if "demand_inputs" in self.data.frames:
+            return sorted(set(self.data["demand_inputs"]["family"].astype(str)))
+        require(self.data, "items")
+        return sorted(set(self.data["items"]["family"].astype(str)))
+
+    # -- demand ------------------------------------------------------------------------------
+
+    @cached_property
+    def demand_plan(self) -> DemandPlan:
+        """Consensus where agreed, a seasonal-naive placeholder elsewhere."""
+        require(self.data, "items", "actuals")
+        months = [str(m) for m in self.horizon]
+        consensus = self.state.consensus
+        rows: list[tuple[str, str, float]] = []
+        agreed, placeholder = [], []
+        naive = self._seasonal_naive()
+        for fam in self.families:
+            rec = consensus.get(fam)
+            if rec is not None:
+                agreed.append(fam)
+                units = rec.payload["units"]
+                rows.extend((fam, m, float(units.get(m, 0.0))) for m in months)
+            else:
+                placeholder.append(fam)
+                rows.extend((fam, m, float(naive.get((fam, m), 0.0))) for m in months)
+        frame = pd.DataFrame(rows, columns=["family", "month", "units"])
+        frame["month"] = pd.PeriodIndex(frame["month"], freq="M")
+        return DemandPlan(frame, tuple(agreed), tuple(placeholder))
+
+    def _seasonal_naive(self) -> dict[tuple[str, str], float]:
+        acts = self.data["actuals"]
+        fam = acts["sku"].map(self.data["items"].set_index("sku")["family"])
+        monthly = acts.assign(family=fam).groupby(["family", "month"])["units"].sum()
+        out: dict[tuple[str, str], float] = {}
+        for (f, m), u in monthly.items():
+            # the same month of the latest year that has it: m + 12k within the horizon
+            p = pd.Period(m, freq="M")
+            while p < self.period:
+                p += 12
+            for k in range(0, HORIZON, 12):
+                q = p + k
+                if q in self.horizon:
+                    out[(str(f), str(q))] = float(u)
+        return out
+
+    def statistical(self, *, level: str = "family", skus: list[str] | None = None,
+                    progress: Progress | None = None, workers: int | None = None
+                    ) -> ForecastResult:
+        """The statistical forecast (family level, or SKU level for ``skus``)."""
+        from sop_tui.analytics.forecast import family_history, forecast_many, sku_history
+
+        require(self.data, "items", "actuals")
+        if level == "family":
+            hist = family_history(self.data["actuals"], self.data["items"], self.through)
+        else:
+            if skus is None:
+                skus = self.sku_level_items
+            hist = sku_history(self.data["actuals"], skus, self.through)
+        return forecast_many(hist, HORIZON, progress=progress, cache_dir=self.cache_dir,
+                             workers=workers)
+
+    @cached_property
+    def sku_level_items(self) -> list[str]:
+        """Items whose segment policy asks for a SKU-level statistical forecast (A/X)."""
+        seg = self.segments
+        return sorted(seg.loc[seg["planning_level"] == "sku_statistical", "sku"].astype(str))
+
+    # -- metrics -----------------------------------------------------------------------------
+
+    @cached_property
+    def forward_sku_forecast(self) -> pd.DataFrame:
+        """Next 12 months per SKU: the demand plan split by each SKU's trailing share."""
+        from sop_tui.analytics.metrics import sku_forward_forecast_from_family
+
+        plan = self.demand_plan.frame
+        first12 = plan[plan["month"] < self.period + 12]
+        return sku_forward_forecast_from_family(first12, self.data["items"],
+                                                self.data["actuals"], self.through)
+
+    @cached_property
+    def metrics(self) -> MetricSummary:
+        from sop_tui.analytics.metrics import summary
+
+        d = self.data
+        require(d, "items", "actuals", "forecast_history")
+        return summary(
+            d["forecast_history"], d["actuals"], d["items"], self.cycle,
+            production=d.frames.get("production"), inventory=d.frames.get("inventory"),
+            forward_forecast=self.forward_sku_forecast if "inventory" in d.frames else None,
+        )
+
+    @cached_property
+    def family_accuracy(self) -> pd.DataFrame:
+        from sop_tui.analytics.metrics import forecast_accuracy
+
+        d = self.data
+        require(d, "items", "actuals", "forecast_history")
+        return forecast_accuracy(d["forecast_history"], d["actuals"], d["items"], self.cycle)
+
+    @cached_property
+    def item_accuracy(self) -> pd.DataFrame:
+        from sop_tui.analytics.metrics import forecast_accuracy
+
+        d = self.data
+        require(d, "items", "actuals", "forecast_history")
+        return forecast_accuracy(d["forecast_history"], d["actuals"], d["items"], self.cycle,
+                                 level="item")
+
+    @cached_property
+    def attainment(self) -> pd.DataFrame:
+        from sop_tui.analytics.metrics import plan_attainment
+
+        require(self.data, "production")
+        return plan_attainment(self.data["production"], self.cycle)
+
+    @cached_property
+    def excess_obsolete(self) -> pd.DataFrame:
+        from sop_tui.analytics.metrics import excess_obsolete
+
+        d = self.data
+        require(d, "items", "actuals", "inventory")
+        return excess_obsolete(d["inventory"], d["items"], self.forward_sku_forecast,
+                               start=self.period)
+
+    @cached_property
+    def trend(self) -> pd.DataFrame:
+        from sop_tui.analytics.metrics import metric_trend
+
+        d = self.data
+        require(d, "items", "actuals", "forecast_history")
+        return metric_trend(d["forecast_history"], d["actuals"], d["items"], self.cycle,
+                            production=d.frames.get("production"),
+                            inventory=d.frames.get("inventory"))
+
+    @cached_property
+    def fva(self) -> pd.DataFrame:
+        from sop_tui.analytics.fva import fva
+
+        d = self.data
+        require(d, "items", "actuals", "forecast_history")
+        return fva(d["forecast_history"], d["actuals"], d["items"], self.cycle)
+
+    @cached_property
+    def segments(self) -> pd.DataFrame:
+        from sop_tui.analytics.segments import segment_items
+
+        require(self.data, "items", "actuals")
+        return segment_items(self.data["items"], self.data["actuals"], self.through)
+
+    # -- supply, dollars, scenarios ------------------------------------------------------------
+
+    @cached_property
+    def prices(self) -> pd.DataFrame:
+        from sop_tui.analytics.finance import family_prices
+
+        require(self.data, "items", "actuals")
+        return family_prices(self.data["items"], self.data["actuals"], self.through)
+
+    @cached_property
+    def opening_inventory(self) -> pd.DataFrame | None:
+        if "inventory" not in self.data.frames:
+            return None
+        inv = self.data["inventory"]
+        fam = inv["sku"].map(self.data["items"].set_index("sku")["family"])
+        out = inv.assign(family=fam).groupby("family", as_index=False)["on_hand_units"].sum()
+        return out.rename(columns={"on_hand_units": "units"})
+
+    @cached_property
+    def scenario_inputs(self) -> ScenarioInputs:
+        from sop_tui.analytics.scenarios import ScenarioInputs
+
+        d = self.data
+        require(d, "items", "actuals", "routings", "capacity")
+        return ScenarioInputs(
+            demand=self.demand_plan.frame,
+            routings=d["routings"],
+            capacity=d["capacity"],
+            prices=self.prices,
+            targets=d.frames.get("targets"),
+            opening_inventory=self.opening_inventory,
+        )
+
+    @cached_property
+    def load(self) -> pd.DataFrame:
+        """Capacity against the unconstrained load of the demand plan, by resource and month."""
+        from sop_tui.analytics.supply import unconstrained_load
+
+        si = self.scenario_inputs
+        return unconstrained_load(si.demand, si.routings, si.capacity)
+
+    @cached_property
+    def supply(self) -> SupplyPlan:
+        return self.evaluate(None).supply
+
+    def evaluate(self, scenario: Scenario | None) -> ScenarioResult:
+        """One scenario (default: the consensus baseline), supply plan and dollars."""
+        from sop_tui.analytics.scenarios import baseline, evaluate
+
+        return evaluate(scenario or baseline(), self.scenario_inputs)
+
+    @cached_property
+    def baseline_result(self) -> ScenarioResult:
+        return self.evaluate(None)
+
+    def recorded_scenarios(self) -> list[Scenario]:
+        from sop_tui.analytics.scenarios import Scenario
+
+        return [Scenario.from_dict(r.payload["scenario"])
+                for r in self.state.scenarios.values()]
+
+    def compare(self) -> pd.DataFrame:
+        """The baseline and every recorded scenario, side by side."""
+        from sop_tui.analytics.scenarios import compare, evaluate_all
+
+        return compare(evaluate_all(self.recorded_scenarios(), self.scenario_inputs))
+
+    @cached_property
+    def capacity_gaps(self) -> list[tuple[str, str]]:
+        gaps = self.load[self.load["gap_hours"] > 1e-6]
+        return [(str(r), str(m)) for r, m in zip(gaps["resource"], gaps["month"], strict=True)]
+
+    # -- exit criteria -----------------------------------------------------------------------
+
+    def criteria_facts(self, meeting: str) -> CriteriaFacts:
+        """What the meeting's exit criteria must cover, from this cycle's data."""
+        d = self.data
+        lifecycle: list[str] = []
+        if meeting == "portfolio" and "items" in d.frames:
+            items = d["items"]
+            lifecycle = sorted(items.loc[items["lifecycle"].isin(["new", "phase_out"]), "sku"])
+        families: list[str] = []
+        horizon: list[str] = []
+        if meeting == "demand" and "demand_inputs" in d.frames:
+            families = self.families
+            horizon = sorted(set(d["demand_inputs"]["month"].astype(str)))
+        gaps: list[tuple[str, str]] = []
+        if meeting == "supply":
+            gaps = self.capacity_gaps
+        return CriteriaFacts(families=families, lifecycle_items=lifecycle,
+                             capacity_gaps=gaps, horizon=horizon)
+
+    def missing_for(self, meeting: str, criteria: tuple[str, ...]) -> list[str]:
+        from sop_tui.cycle.criteria import missing
+
+        return missing(criteria, self.state, self.criteria_facts(meeting))
+
+
+def revenue_summary(result: ScenarioResult) -> dict[str, Any]:
+    """Revenue, target and gap of an evaluated scenario, JSON-ready."""
+    t = result.totals
+    return {k: float(t[k]) for k in ("revenue", "revenue_target", "gap_to_target", "margin")}

@@ -1,0 +1,55 @@
+"""Shared fixtures: a fixed clock, and an event log on each backend (memory and file)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from sop_tui.cycle.workspace import Workspace
+from sop_tui.events.log import EventLog
+
+os.environ.setdefault("SOP_ACTOR", "tester")
+
+
+class FixedClock:
+    """A clock that ticks one second each time it is read: deterministic and ordered."""
+
+    def __init__(self, start: datetime = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        current = self.now
+        self.now = current + timedelta(seconds=1)
+        return current
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture(params=["memory", "file"])
+def log(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock) -> Iterator[EventLog]:
+    """The same tests run on an in-memory and on a file database."""
+    url = "sqlite://" if request.param == "memory" else f"sqlite:///{tmp_path / 'sop.db'}"
+    lg = EventLog(url, clock=clock)
+    yield lg
+    lg.close()
+
+
+@pytest.fixture
+def file_log(tmp_path: Path, clock: FixedClock) -> Iterator[EventLog]:
+    lg = EventLog(f"sqlite:///{tmp_path / 'sop.db'}", clock=clock)
+    yield lg
+    lg.close()
+
+
+@pytest.fixture
+def ws(log: EventLog, clock: FixedClock) -> Workspace:
+    w = Workspace(log, actor="tester", clock=clock)
+    w.open_cycle("2026-12")
+    return w
