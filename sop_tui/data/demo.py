@@ -63,6 +63,8 @@ def _frame(kind: str, columns: dict[str, Any]) -> pd.DataFrame:
     for col in KINDS[kind].columns:
         value = columns[col.name]
         if col.type in ("code", "text", "choice"):
+            # Explicitly object: pandas 3 would otherwise infer its own "str" dtype, and the
+            # frame conventions (and the importer) use object columns of Python str.
             out[col.name] = _obj(value).to_numpy()
             out[col.name] = out[col.name].astype(object)
         elif col.type == "month":
