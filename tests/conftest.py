@@ -53,3 +53,30 @@ def ws(log: EventLog, clock: FixedClock) -> Workspace:
     w = Workspace(log, actor="tester", clock=clock)
     w.open_cycle("2026-12")
     return w
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo company's store, built once per test session (per xdist worker).
+
+    Tests must not write to it: use :func:`demo_ws`, which works on a private copy.
+    """
+    from sop_tui.data.demo_setup import build_demo_store
+
+    root = tmp_path_factory.mktemp("demo-store")
+    log = EventLog(f"sqlite:///{root / 'sop.db'}",
+                   clock=FixedClock(datetime(2026, 12, 1, 8, 0, tzinfo=UTC)))
+    build_demo_store(Workspace(log, actor="demo"), root / "demo", seed=7)
+    log.close()
+    return root / "sop.db"
+
+
+@pytest.fixture
+def demo_ws(demo_db: Path, tmp_path: Path, clock: FixedClock) -> Workspace:
+    """A workspace on a private copy of the demo store (cycle 2026-12 open, data imported)."""
+    import shutil
+
+    target = tmp_path / "store" / "sop.db"
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(demo_db, target)
+    return Workspace(EventLog(f"sqlite:///{target}", clock=clock), actor="tester", clock=clock)

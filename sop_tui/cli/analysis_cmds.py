@@ -131,7 +131,7 @@ def fva(ctx: Context, cycle: str | None, as_json: bool) -> None:
 def _pts(x: float) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
-    return f"{x * 100:+.1f} pts"
+    return f"{x:+.1f} pts"
 
 
 @click.command()

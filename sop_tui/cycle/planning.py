@@ -60,6 +60,17 @@ class CyclePlanning:
         self.cycle = cycle or ws.current_cycle()
         self.cache_dir = cache_dir
 
+    #: Views that depend on the log's records (consensus, scenarios), not only on the data.
+    EVENT_DEPENDENT = ("state", "demand_plan", "forward_sku_forecast", "metrics",
+                       "excess_obsolete", "scenario_inputs", "load", "supply",
+                       "baseline_result", "capacity_gaps")
+
+    def refresh(self) -> CyclePlanning:
+        """Forget the views that depend on recorded events; keep the data-only ones."""
+        for name in self.EVENT_DEPENDENT:
+            self.__dict__.pop(name, None)
+        return self
+
     # -- inputs ------------------------------------------------------------------------------
 
     @cached_property
