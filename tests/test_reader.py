@@ -470,3 +470,48 @@ def test_300k_rows_by_6_columns_validate_in_under_3_seconds(tmp_path: Path):
     assert result.rows == n
     assert result.frame["sku"].iat[5] == "000005"
     assert elapsed < 3.0, f"{elapsed:.2f} s"
+
+
+# ------------------------------------------------------------------------- more real-export cases
+
+
+def test_na_like_codes_are_codes_and_empty_numbers_are_required(tmp_path: Path):
+    path = write(
+        tmp_path,
+        "actuals.csv",
+        "sku,month,units\nNA,2026-01,1\nN/A,2026-01,2\nnull,2026-01,3\nNone,2026-01,\n",
+    )
+    result = read_table(path, "actuals")
+    assert result.frame["sku"].tolist() == ["NA", "N/A", "null", "None"]
+    assert rules(result) == [(5, "units", "", "required")]
+
+
+def test_duplicates_are_found_on_parsed_keys_and_list_every_other_line(tmp_path: Path):
+    path = write(
+        tmp_path,
+        "demand_inputs.csv",
+        "source,family,month,units,owner,assumption\n"
+        "sales,NA,2026-01,1,A,x\n"
+        "Sales,NA,2026-01-01,2,B,y\n"  # same key once normalised
+        "sales,EU,2026-01,3,C,z\n"
+        " SALES ,NA,2026-01,4,D,w\n",
+    )
+    key = "duplicate key (source='sales', family='NA', month='2026-01')"
+    assert rules(read_table(path, "demand_inputs")) == [
+        (2, None, None, f"{key}: also on lines 3, 5"),
+        (3, None, None, f"{key}: also on lines 2, 5"),
+        (5, None, None, f"{key}: also on lines 2, 3"),
+    ]
+
+
+def test_rows_with_a_bad_key_cell_are_not_reported_as_duplicates(tmp_path: Path):
+    path = write(tmp_path, "actuals.csv", "sku,month,units\nA,Jan-26,1\nA,Jan-26,2\n")
+    assert [e.column for e in read_table(path, "actuals").errors] == ["month", "month"]
+
+
+def test_workbook_named_csv_is_read_as_a_workbook(tmp_path: Path):
+    xlsx = write_xlsx(tmp_path, "x.xlsx", [["sku", "month", "units"], ["A", "2026-01", 1]])
+    path = write(tmp_path, "actuals.csv", xlsx.read_bytes())
+    result = read_table(path, "actuals")
+    assert result.ok
+    assert any("Excel workbook" in n for n in result.notes)

@@ -262,6 +262,32 @@ def _min_rule(min_value: float) -> str:
     return f"must be at least {min_value:g}"
 
 
+def _number_rule(
+    cell: str,
+    i: int,
+    readings: NumberReadings,
+    values: pd.Series,
+    other: pd.Series,
+    convention: Convention | None,
+) -> str:
+    """Word why cell ``i`` (refused by :func:`parse_number`) is not a number of this file."""
+    if cell == "":
+        return "required"
+    dot, comma = readings.as_dot.iat[i], readings.as_comma.iat[i]
+    if convention is None and not np.isnan(dot) and not np.isnan(comma) and dot != comma:
+        return (
+            f"ambiguous: {dot:g} with a thousands separator or {comma:g} with a decimal comma, "
+            "and no other number in the file decides; write it without a thousands separator"
+        )
+    if _NONFINITE_RE.fullmatch(cell) or not np.isnan(values.iat[i]):
+        return "not a finite number (NaN and infinity are not allowed)"
+    if convention is not None and not np.isnan(other.iat[i]):
+        if convention == "comma":
+            return "written with a decimal point, but the rest of the file uses decimal commas"
+        return "written with a decimal comma, but the rest of the file uses decimal points"
+    return "not a number"
+
+
 def parse_number(
     cells: pd.Series,
     readings: NumberReadings,
@@ -284,11 +310,9 @@ def parse_number(
         float64 values (NaN where bad) and the broken rules.
     """
     if convention == "comma":
-        values, other, other_name = readings.as_comma, readings.as_dot, "a decimal point"
-        this_name = "decimal commas"
+        values, other = readings.as_comma, readings.as_dot
     else:
-        values, other, other_name = readings.as_dot, readings.as_comma, "a decimal comma"
-        this_name = "decimal points"
+        values, other = readings.as_dot, readings.as_comma
     values = values.copy()
     errors = _no_errors(cells)
     bad = values.isna().to_numpy(copy=True)
@@ -296,28 +320,24 @@ def parse_number(
         ambiguous = readings.ambiguous.to_numpy()
         values[ambiguous] = np.nan
         bad |= ambiguous
-    else:
-        ambiguous = np.zeros(len(cells), dtype=bool)
-    finite = np.isfinite(values.to_numpy())
-    bad |= ~finite & ~np.isnan(values.to_numpy())
+    v = values.to_numpy()
+    bad |= np.isinf(v)
     if bad.any():
-        for i in np.flatnonzero(bad):
-            cell = cells.iat[i]
-            if cell == "":
-                rule = "" if allow_blank else "required"
-            elif ambiguous[i]:
-                rule = (
-                    f"ambiguous: {readings.as_dot.iat[i]:g} with a thousands separator or "
-                    f"{readings.as_comma.iat[i]:g} with a decimal comma, and no other number in "
-                    "the file decides; write it without a thousands separator"
-                )
-            elif _NONFINITE_RE.fullmatch(cell) or not np.isnan(values.iat[i]):
-                rule = "not a finite number (NaN and infinity are not allowed)"
-            elif convention is not None and not np.isnan(other.iat[i]):
-                rule = f"written with {other_name}, but the rest of the file uses {this_name}"
-            else:
-                rule = "not a number"
-            errors[i] = rule
+        idx = np.flatnonzero(bad)
+        # A cell's rule depends only on its text (and the file's convention): word each distinct
+        # text once, so a column of one repeated bad value costs one message, not one per row.
+        codes, uniq = pd.factorize(cells.iloc[idx])
+        _, first = np.unique(codes, return_index=True)
+        rules = np.array(
+            [
+                _number_rule(cell, idx[f], readings, values, other, convention)
+                for cell, f in zip(uniq, first, strict=True)
+            ],
+            dtype=object,
+        )
+        errors[idx] = rules[codes]
+        if allow_blank:
+            errors[idx[(cells.iloc[idx] == "").to_numpy()]] = ""
         values[bad] = np.nan
     if min_value is not None:
         below = (values < min_value).to_numpy()
@@ -415,18 +435,26 @@ def parse_month(cells: pd.Series, typed_datetime: pd.Series | None = None) -> Pa
     rest = np.flatnonzero(~good)
     errors = _no_errors(cells)
     if len(rest):
-        fixed = stamps.copy()
-        for i in rest:
-            cell = text.iat[i]
+        # Worded once per distinct text: a whole column in the wrong form has few distinct
+        # months, so a bad 100k-row file costs little more than a good one.
+        sub = text.iloc[rest]
+        accepted: dict[str, pd.Timestamp] = {}
+        rules: dict[str, str] = {}
+        for cell in pd.unique(sub):
             m = _ISO_DATE_RE.fullmatch(cell)
             if m and m.group(3) == "01" and all(g in (None, "00") for g in m.group(4, 5, 6)):
                 try:
-                    fixed.iat[i] = pd.Timestamp(int(m.group(1)), int(m.group(2)), 1)
+                    accepted[cell] = pd.Timestamp(int(m.group(1)), int(m.group(2)), 1)
                     continue
                 except ValueError:
                     pass
-            errors[i] = _month_rule(cell)
-        stamps = fixed
+            rules[cell] = _month_rule(cell)
+        if accepted:
+            fixed = sub.map(accepted)
+            ok_now = fixed.notna().to_numpy()
+            stamps = stamps.copy()
+            stamps.iloc[rest[ok_now]] = pd.to_datetime(fixed[ok_now]).to_numpy()
+        errors[rest] = sub.map(lambda c: rules.get(c, "")).to_numpy(dtype=object)
     values = stamps.dt.to_period("M")
     return Parsed(values, pd.Series(errors, index=cells.index))
 
@@ -471,7 +499,10 @@ def parse_date(cells: pd.Series, typed_datetime: pd.Series | None = None) -> Par
         idx = np.flatnonzero(timed)[~well]
         good[idx] = False
     errors = _no_errors(cells)
-    for i in np.flatnonzero(~good):
-        errors[i] = _date_rule(cells.iat[i])
+    bad = np.flatnonzero(~good)
+    if len(bad):
+        sub = cells.iloc[bad]
+        rules = {cell: _date_rule(cell) for cell in pd.unique(sub)}
+        errors[bad] = sub.map(rules).to_numpy(dtype=object)
     values = stamps.where(good).astype("datetime64[ns]").dt.normalize()
     return Parsed(values, pd.Series(errors, index=cells.index))

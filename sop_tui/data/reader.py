@@ -551,8 +551,11 @@ class _Reader:
             bad = parsed.bad.to_numpy()
             if col.name in kind.key:
                 bad_key |= bad
-            for i in np.flatnonzero(bad):
-                add(int(lines[i]), order, col.name, cells.iat[i], parsed.errors.iat[i])
+            where = np.flatnonzero(bad)
+            texts = cells.to_numpy()[where]
+            rules = parsed.errors.to_numpy()[where]
+            for line, text, rule in zip(lines[where].tolist(), texts, rules, strict=True):
+                add(line, order, col.name, text, rule)
 
         frame = pd.DataFrame(out, columns=list(kind.column_names))
         self._duplicates(frame, lines, bad_key, add)
@@ -641,26 +644,28 @@ class _Reader:
         if not dup.any():
             return
         rows = valid[dup]
-        groups: dict[tuple, list[int]] = {}
-        for i, values in zip(
-            rows, frame[key].iloc[rows].itertuples(index=False, name=None), strict=True
-        ):
-            groups.setdefault(tuple(str(v) for v in values), []).append(int(lines[i]))
-        for values, group in groups.items():
-            desc = ", ".join(f"{k}='{v}'" for k, v in zip(key, values, strict=True))
+        sub = frame[key].iloc[rows]
+        # Key text per row, column by column (a period prints as 2026-01).
+        texts = [sub[k].astype(str).tolist() for k in key]
+        gid = sub.groupby(key, sort=False, dropna=False).ngroup().to_numpy()
+        order = np.argsort(gid, kind="stable")
+        row_lines = lines[rows][order].tolist()
+        bounds = np.flatnonzero(np.diff(gid[order])) + 1
+        starts = [0, *bounds.tolist()]
+        ends = [*bounds.tolist(), len(order)]
+        order_list = order.tolist()
+        for a, b in zip(starts, ends, strict=True):
+            first = order_list[a]
+            desc = ", ".join(f"{k}='{t[first]}'" for k, t in zip(key, texts, strict=True))
+            group = row_lines[a:b]
             for line in group:
                 others = [o for o in group if o != line]
                 shown = ", ".join(str(o) for o in others[:_MAX_OTHER_LINES])
                 if len(others) > _MAX_OTHER_LINES:
                     shown += f" and {len(others) - _MAX_OTHER_LINES} more"
                 where = "line" if len(others) == 1 else "lines"
-                add(
-                    line,
-                    len(self.kind.columns),
-                    None,
-                    None,
-                    f"duplicate key ({desc}): also on {where} {shown}",
-                )
+                rule = f"duplicate key ({desc}): also on {where} {shown}"
+                add(line, len(self.kind.columns), None, None, rule)
 
 
 def _sniff_delimiter(text: str) -> str:
