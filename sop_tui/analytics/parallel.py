@@ -59,11 +59,13 @@ def chunked(items: Sequence[T], workers: int, per_worker: int = 4) -> list[list[
     """Split ``items`` into about ``workers * per_worker`` contiguous chunks.
 
     Several chunks per worker keep the cores busy when series take unequal time, while each
-    chunk is still large enough to amortise sending it to a process.
+    chunk is still large enough to amortise sending it to a process (the pool's processes are
+    reused, so the per-chunk cost is only the pickling of its items and results).
     """
     if not items:
         return []
-    n_chunks = max(1, min(len(items), workers * per_worker))
+    # ...but no chunk over 10 items, so progress on a long run moves in small steps.
+    n_chunks = max(1, min(len(items), max(workers * per_worker, -(-len(items) // 10))))
     size = -(-len(items) // n_chunks)
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
