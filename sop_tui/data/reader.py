@@ -48,7 +48,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -280,6 +280,10 @@ def _normal_header(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.replace("\ufeff", "").strip().lower())
 
 
+# add(line, column order, column, value, rule): how validation records an error.
+_AddError = Callable[[int | None, int, str | None, str | None, str], None]
+
+
 class _FileProblem(Exception):
     """The file cannot be read as a table at all (empty, not text, not a workbook...)."""
 
@@ -487,7 +491,9 @@ class _Reader:
         kind = self.kind
         errors: list[tuple[int, int, CellError]] = []  # (line, column order, error)
 
-        def add(line: int | None, order: int, column: str | None, value: str | None, rule: str):
+        def add(
+            line: int | None, order: int, column: str | None, value: str | None, rule: str
+        ) -> None:
             errors.append((line or 0, order, CellError(self.file, line, column, value, rule)))
 
         positions, header_width = self._match_header(raw, add)
@@ -562,8 +568,16 @@ class _Reader:
         errors.sort(key=lambda t: (t[0], t[1]))
         return frame, pd.Series(lines, dtype="int64"), [e for _, _, e in errors]
 
-    def _parse(self, col, cells, readings, convention, typed_of) -> C.Parsed:  # noqa: ANN001
+    def _parse(
+        self,
+        col: Column,
+        cells: pd.Series,
+        readings: C.NumberReadings | None,
+        convention: C.Convention | None,
+        typed_of: Callable[[Column, int], pd.Series | None],
+    ) -> C.Parsed:
         if col.type in ("number", "money"):
+            assert readings is not None  # read for every number column before parsing
             return C.parse_number(
                 cells, readings, convention, min_value=col.min_value, allow_blank=col.allow_blank
             )
@@ -577,7 +591,7 @@ class _Reader:
             return C.parse_code(cells, allow_blank=col.allow_blank)
         return C.parse_text(cells, allow_blank=col.allow_blank)
 
-    def _match_header(self, raw: _Raw, add) -> tuple[dict[str, int], int]:  # noqa: ANN001
+    def _match_header(self, raw: _Raw, add: _AddError) -> tuple[dict[str, int], int]:
         """Map the kind's column names to positions; report missing, unknown, repeated headers."""
         kind = self.kind
         line = raw.header_line
@@ -634,7 +648,9 @@ class _Reader:
             add(line, -1, raw.header[pos], None, rule)
         return positions, width
 
-    def _duplicates(self, frame: pd.DataFrame, lines: np.ndarray, bad_key: np.ndarray, add):  # noqa: ANN001
+    def _duplicates(
+        self, frame: pd.DataFrame, lines: np.ndarray, bad_key: np.ndarray, add: _AddError
+    ) -> None:
         key = list(self.kind.key)
         if bad_key.all() or frame.empty:
             return
