@@ -100,22 +100,26 @@ def import_files(
             errors.append(CellError(path.name, None, None, kind,
                                     f"unknown kind (expected one of: {', '.join(KINDS)})"))
             continue
-        res = read_table(Path(path), kind)
+        try:
+            res = read_table(Path(path), kind)
+        except OSError as exc:
+            errors.append(CellError(Path(path).name, None, None, None,
+                                    f"cannot be read: {exc.strerror or exc}"))
+            continue
         results.append(res)
         errors.extend(res.errors)
-    if errors:
-        raise ImportRejected(errors)
 
-    known, warnings = _known_keys(log, results, cycle)
+    # References are checked in the same pass, so one run names every bad cell of the batch.
+    known = _known_keys(log, results, cycle)
+    warnings: list[str] = []
     for res in results:
         refs = KINDS[res.kind].references
         if refs and all(f"{r.kind}.{r.target}" in known for r in refs):
             errors.extend(check_references(res, res.kind, known, res.path.name))
         elif refs:
-            warnings.append(
-                f"{res.path.name}: references not checked — no items imported yet"
-            )
+            warnings.append(f"{res.path.name}: references not checked — no items imported yet")
     if errors:
+        errors.sort(key=lambda e: (e.file, e.line or 0))  # stable: a line's cells stay in order
         raise ImportRejected(errors)
 
     previous = _imports_by_hash(log)
@@ -160,20 +164,18 @@ def _imports_by_hash(log: EventLog) -> dict[tuple[str, str], int]:
     }
 
 
-def _known_keys(
-    log: EventLog, results: Iterable[ReadResult], cycle: str
-) -> tuple[dict[str, set[str]], list[str]]:
+def _known_keys(log: EventLog, results: Iterable[ReadResult], cycle: str) -> dict[str, set[str]]:
     """SKUs and families known: from items in this batch, else the newest stored items."""
     items = next((r.frame for r in results if r.kind == "items"), None)
     if items is None:
         stored = latest_imports(log, cycle).get("items")
         items = load_kind(log, stored) if stored else None
     if items is None:
-        return {}, []
+        return {}
     return {
         "items.sku": set(items["sku"].astype(str)),
         "items.family": set(items["family"].astype(str)),
-    }, []
+    }
 
 
 def latest_imports(log: EventLog, cycle: str | None = None) -> dict[str, Event]:
@@ -237,7 +239,9 @@ class MissingData(LookupError):
         )
 
 
-def load(log: EventLog, cycle: str | None = None, kinds: Iterable[str] | None = None) -> PlanningData:
+def load(
+    log: EventLog, cycle: str | None = None, kinds: Iterable[str] | None = None
+) -> PlanningData:
     """The newest import of each kind as of ``cycle`` (a past cycle is recomputed as it was)."""
     imports = latest_imports(log, cycle)
     wanted = set(kinds) if kinds is not None else set(imports)
