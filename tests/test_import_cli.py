@@ -8,14 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sop_tui.cli.app import cli
-from sop_tui.cli.data_cmds import register as register_data
-from sop_tui.cli.log_cmds import register as register_log
+from sop_tui.cli.app import build
 from sop_tui.data.store import load
 from sop_tui.events.log import EventLog
 
-register_data(cli)
-register_log(cli)
+cli = build()
 
 ITEMS = "sku,description,family,unit_price,unit_cost,lifecycle\n" \
         "00123,Bracket,NA,12.50,7.25,active\n00124,Seal,EU,3,1.5,new\n"

@@ -85,10 +85,16 @@ def cli(ctx: click.Context, store: str | None, db: str | None, actor: str | None
         run_app(ctx.obj, read_only=False)
 
 
-def main() -> None:
-    """Console entry point."""
+def build() -> click.Group:
+    """The ``sop`` group with every command registered (the tests use this too)."""
     from sop_tui.cli import analysis_cmds, data_cmds, log_cmds, record_cmds, tui_cmds
 
-    for module in (log_cmds, data_cmds, record_cmds, analysis_cmds, tui_cmds):
-        module.register(cli)
-    cli(prog_name="sop")
+    if not cli.commands:
+        for module in (log_cmds, data_cmds, record_cmds, analysis_cmds, tui_cmds):
+            module.register(cli)
+    return cli
+
+
+def main() -> None:
+    """Console entry point."""
+    build()(prog_name="sop")
