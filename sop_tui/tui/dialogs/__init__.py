@@ -1,1 +1,1 @@
-"""dialogs."""
+"""Modal dialogs: capture forms (assumption, decision, action, open cycle) and confirmations."""

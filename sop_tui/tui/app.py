@@ -1,0 +1,168 @@
+"""The facilitator app: :func:`make_app`, the one factory the CLI and the tests use.
+
+The app holds what every screen shares: the workspace (commands and log), the settings, the
+meeting definitions, the clock the meeting timers read, and one :class:`CyclePlanning` per cycle,
+refreshed when the log has changed since it was last handed out. Screens read the planning only
+from thread workers: its views compute on first use (pandas, statsmodels, scipy).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from sop_tui.cycle.errors import CommandError
+from sop_tui.cycle.meetings import MeetingDef, load_meetings
+from sop_tui.cycle.workspace import Workspace
+from sop_tui.settings import Settings
+from sop_tui.tui.commands import SopCommands
+
+if TYPE_CHECKING:
+    from sop_tui.cycle.planning import CyclePlanning
+
+HERE = Path(__file__).resolve().parent
+
+Clock = Callable[[], datetime]
+
+
+class SopApp(App[None]):
+    """The S&OP facilitator: dashboard first, one meeting screen per meeting."""
+
+    TITLE = "sop"
+    CSS_PATH: ClassVar[list[str | Path]] = [  # type: ignore[misc]
+        HERE / "app.tcss",
+        HERE / "dashboard.tcss",
+        HERE / "meeting.tcss",
+        HERE / "dialogs.tcss",
+    ]
+    COMMANDS = App.COMMANDS | {SopCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "help", "Help", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+    #: Text inputs blink their cursor; tests switch it off so snapshots are deterministic.
+    CURSOR_BLINK: ClassVar[bool] = True
+
+    def __init__(self, workspace: Workspace, settings: Settings, *, read_only: bool = False,
+                 clock: Clock | None = None) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.settings = settings
+        self.read_only = read_only
+        self.clock: Clock = clock or workspace.clock
+        self.meetings: dict[str, MeetingDef] = load_meetings(settings.meetings_dir)
+        self._planning: CyclePlanning | None = None
+        self._planning_seq = -1
+        self._planning_lock = threading.Lock()
+
+    # -- shared state ----------------------------------------------------------------------
+
+    @property
+    def cycle(self) -> str | None:
+        """The cycle on screen: the newest opened one (None on an empty store)."""
+        cur = self.workspace.state().current
+        return cur.cycle if cur is not None else None
+
+    def planning(self) -> CyclePlanning:
+        """The shared planning of the current cycle, up to date with the log.
+
+        Call it from a thread worker: building it imports pandas-heavy modules, and its views
+        compute on first use.
+        """
+        from sop_tui.cycle.planning import CyclePlanning
+
+        with self._planning_lock:
+            cycle = self.cycle
+            if cycle is None:
+                raise CommandError({"cycle": "no cycle is open yet"})
+            seq = self.workspace.state().last_seq
+            if self._planning is None or self._planning.cycle != cycle:
+                self._planning = CyclePlanning(self.workspace, cycle,
+                                               cache_dir=self.settings.cache_dir)
+            elif seq != self._planning_seq:
+                # Only the views that depend on recorded events are dropped; data stays.
+                self._planning.refresh()
+            self._planning_seq = seq
+            return self._planning
+
+    # -- lifecycle and global actions --------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from sop_tui.tui.screens.dashboard import DashboardScreen
+
+        if self.read_only:
+            self.sub_title = "read-only"
+        self.push_screen(DashboardScreen())
+
+    def open_meeting(self, meeting: str) -> None:
+        """Show the meeting screen of ``meeting`` (from the dashboard or the palette)."""
+        from sop_tui.tui.screens.meeting import MeetingScreen
+
+        if self.cycle is None:
+            self.notify("Open a cycle first (key o on the dashboard).", severity="warning")
+            return
+        if isinstance(self.screen, MeetingScreen):
+            if self.screen.meeting.id == meeting:
+                return
+            self.pop_screen()
+        self.push_screen(MeetingScreen(self.meetings[meeting]))
+
+    def open_history(self) -> None:
+        """Show every event of every cycle (read-only in ``sop review``)."""
+        from sop_tui.tui.screens.history import HistoryScreen
+
+        if isinstance(self.screen, HistoryScreen):
+            return
+        self.push_screen(HistoryScreen(self.workspace, read_only=self.read_only,
+                                       cycle=self.cycle))
+
+    def action_help(self) -> None:
+        from sop_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(read_only=self.read_only))
+
+    async def action_quit(self) -> None:
+        """Quit, asking first when a capture form holds text that would be lost."""
+        from sop_tui.tui.dialogs.capture import CaptureForm
+        from sop_tui.tui.dialogs.confirm import ConfirmDialog
+
+        forms = [s for s in self.screen_stack if isinstance(s, CaptureForm) and s.has_text()]
+        if not forms:
+            self.exit()
+            return
+        if isinstance(self.screen, ConfirmDialog):
+            return
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog("The form holds text that is not saved. Quit and lose it?",
+                          yes="Quit", no="Back to the form"),
+            callback=answered,
+        )
+
+
+def make_app(workspace: Workspace, settings: Settings, *, read_only: bool = False,
+             clock: Clock | None = None) -> SopApp:
+    """Build the facilitator app on ``workspace``.
+
+    Args:
+        workspace: the commands and the event log (opened read-only for ``sop review``).
+        settings: paths (meetings, cache) and the actor.
+        read_only: no capture keys; the screens show and never write.
+        clock: what the meeting timers read (default: the workspace's clock).
+
+    Raises:
+        MeetingFileError: a meeting file does not hold (the message names the file and key).
+    """
+    return SopApp(workspace, settings, read_only=read_only, clock=clock)

@@ -1,0 +1,326 @@
+"""The cycle dashboard, the first screen: meetings, the four metrics, actions, overrides, gap.
+
+The layout paints at once from the folded log (meetings, actions, overrides: cheap); the
+metrics, their 12-cycle trend and the revenue gap come from the shared ``CyclePlanning`` in a
+thread worker and fill their placeholders when ready. With no cycle open, the screen says so and
+offers to open one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from sop_tui.cycle.state import MEETING_STATUS
+from sop_tui.tui.widgets.metric_cards import MetricCard
+
+if TYPE_CHECKING:
+    from sop_tui.analytics.metrics import MetricSummary
+    from sop_tui.events.types import Event
+    from sop_tui.tui.app import SopApp
+
+#: The trend series each card shows (metric ids of ``metric_trend``).
+CARDS = (
+    ("family_accuracy", "Forecast accuracy"),
+    ("bias", "Bias"),
+    ("plan_attainment", "Plan attainment"),
+    ("eo_value", "Excess & obsolete"),
+)
+
+
+def money(x: float) -> str:
+    """Dollars, short: $4.10M, $820K, $95."""
+    if math.isnan(x):
+        return "n/a"
+    sign = "-" if x < 0 else ""
+    a = abs(x)
+    if a >= 1e6:
+        return f"{sign}${a / 1e6:,.2f}M"
+    if a >= 1e3:
+        return f"{sign}${a / 1e3:,.0f}K"
+    return f"{sign}${a:,.0f}"
+
+
+def pct(x: float, *, signed: bool = False) -> str:
+    """A fraction as a percentage (0.833 → 83.3%)."""
+    if math.isnan(x):
+        return "n/a"
+    return f"{x * 100:+.1f}%" if signed else f"{x * 100:.1f}%"
+
+
+def top_bar(app: SopApp, where: str) -> ComposeResult:
+    """The line at the top of every screen: cycle, where we are, the read-only badge."""
+    cycle = app.cycle or "no cycle open"
+    with Horizontal(classes="topbar"):
+        yield Label(f"sop · {cycle} · {where}", classes="topbar-title", markup=False)
+        if app.read_only:
+            yield Label(" READ-ONLY ", classes="badge")
+
+
+@dataclass(frozen=True)
+class GapView:
+    """The revenue gap and how much of the plan is still a placeholder."""
+
+    revenue: float
+    target: float
+    gap: float
+    agreed: int
+    families: int
+    placeholder_share: float
+
+
+class DashboardScreen(Screen[None]):
+    """The cycle at a glance; Enter opens the selected meeting."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_selected", "Open meeting", show=True),
+        Binding("o", "open_cycle", "Open cycle"),
+        Binding("r", "reload", "Refresh"),
+        Binding("h", "history", "History"),
+    ]
+
+    class MetricsLoaded(Message):
+        """The headline metrics and their trend (one list of values per metric)."""
+
+        def __init__(self, summary: MetricSummary, trend: dict[str, list[float]]) -> None:
+            self.summary = summary
+            self.trend = trend
+            super().__init__()
+
+    class GapLoaded(Message):
+        def __init__(self, view: GapView) -> None:
+            self.view = view
+            super().__init__()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._loaded_seq = -1
+
+    @property
+    def sop(self) -> SopApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield from top_bar(self.sop, "dashboard")
+        if self.sop.cycle is None:
+            with Vertical(id="empty"):
+                yield Static(
+                    "No cycle is open in this store.\n\n"
+                    "Press o to open one (YYYY-MM).\n\n"
+                    "To load data: run `sop demo` for a demo company, or "
+                    "`sop import KIND FILE` for your own files, then start `sop` again.",
+                    id="empty-text", markup=False,
+                )
+            yield Footer()
+            return
+        with Vertical(id="dash"):
+            yield Label("Meetings", classes="section-title")
+            yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+            with Horizontal(id="metric-cards"):
+                for key, title in CARDS:
+                    yield MetricCard(title, id=f"card-{key}")
+            with Horizontal(id="status-cards"):
+                yield Static("", id="actions-card", classes="status-card", markup=False)
+                yield Static("", id="overrides-card", classes="status-card", markup=False)
+                yield Static("Revenue gap\n…", id="gap-card", classes="status-card",
+                             markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.sop.cycle is None:
+            return
+        table = self.query_one("#meetings", DataTable)
+        for label, key in (("#", "n"), ("Meeting", "title"), ("Owner", "owner"),
+                           ("Status", "status"), ("Started", "started"), ("Closed", "closed"),
+                           ("Timebox", "timebox")):
+            table.add_column(label, key=key)
+        self.fill_from_log()
+        table.focus()
+        self.load_numbers()
+
+    def on_screen_resume(self) -> None:
+        if self.sop.cycle is None:
+            return
+        self.fill_from_log()
+        if self.sop.workspace.state().last_seq != self._loaded_seq:
+            self.load_numbers()
+
+    # -- what the log says (cheap, on the UI thread) ----------------------------------------
+
+    def fill_from_log(self) -> None:
+        """Meetings, actions and overrides from the folded log."""
+        app = self.sop
+        state = app.workspace.state()
+        cycle = app.cycle
+        assert cycle is not None
+        cs = state.cycles[cycle]
+        table = self.query_one("#meetings", DataTable)
+        keep = table.cursor_row if table.row_count else None
+        table.clear()
+        next_row = None
+        for i, (mid, d) in enumerate(app.meetings.items()):
+            ms = cs.meetings[mid]
+            if next_row is None and ms.status != MEETING_STATUS[2]:
+                next_row = i
+            table.add_row(str(d.order), d.title, d.owner, ms.status,
+                          _day(ms.started), _day(ms.closed),
+                          f"{d.planned_minutes} / {d.limit_minutes} min", key=mid)
+        table.move_cursor(row=keep if keep is not None else (next_row or 0))
+
+        today = app.workspace.today()
+        open_ = state.open_actions()
+        overdue = state.overdue_actions(today)
+        lines = [f"Actions: {len(open_)} open · {len(overdue)} overdue"]
+        for r in sorted(overdue, key=lambda r: r.payload.get("due", ""))[:3]:
+            lines.append(f"  overdue {r.payload['due']}: {r.payload['text']} "
+                         f"({r.payload['owner']})")
+        card = self.query_one("#actions-card", Static)
+        card.update("\n".join(lines))
+        card.set_class(bool(overdue), "-alert")
+
+        year = cycle[:4]
+        overrides = state.overrides_in_year(year)
+        oc = self.query_one("#overrides-card", Static)
+        oc.update(f"Overrides in {year}: {len(overrides)}\n"
+                  + ("executive overrides of the consensus plan" if overrides
+                     else "no executive override of consensus this year"))
+        oc.set_class(bool(overrides), "-alert")
+
+    # -- what the analytics say (thread worker) ----------------------------------------------
+
+    def action_reload(self) -> None:
+        if self.sop.cycle is None:
+            return
+        self.fill_from_log()
+        self.load_numbers()
+
+    @work(thread=True, exclusive=True, group="dashboard-numbers")
+    def load_numbers(self) -> None:
+        """Metrics, then trend, then the revenue gap: each posted as soon as it is known."""
+        app = self.sop
+        self._loaded_seq = app.workspace.state().last_seq
+        try:
+            planning = app.planning()
+            summary = planning.metrics
+            trend = planning.trend
+            series = {
+                m: [float(v) for v in trend.loc[trend["metric"] == m, "value"].dropna()]
+                for m in trend["metric"].unique()
+            }
+            self.post_message(self.MetricsLoaded(summary, series))
+        except Exception as exc:  # shown to the user; the app keeps running
+            app.call_from_thread(app.notify, f"Metrics could not be computed: {exc}",
+                                 severity="error", timeout=8)
+        try:
+            planning = app.planning()
+            totals = planning.baseline_result.totals
+            plan = planning.demand_plan
+            frame = plan.frame
+            total_units = float(frame["units"].sum())
+            placeholder_units = float(
+                frame.loc[frame["family"].isin(plan.placeholder), "units"].sum())
+            share = placeholder_units / total_units if total_units else 0.0
+            self.post_message(self.GapLoaded(GapView(
+                totals["revenue"], totals["revenue_target"], totals["gap_to_target"],
+                len(plan.agreed), len(plan.agreed) + len(plan.placeholder), share)))
+        except Exception as exc:  # shown to the user; the app keeps running
+            app.call_from_thread(app.notify, f"The revenue gap could not be computed: {exc}",
+                                 severity="error", timeout=8)
+
+    def on_dashboard_screen_metrics_loaded(self, message: MetricsLoaded) -> None:
+        s = message.summary
+        t = message.trend
+
+        def caption(metric: str, fmt: str) -> str:
+            vals = t.get(metric, [])
+            if len(vals) < 2:
+                return "no trend yet"
+            first, last = vals[0], vals[-1]
+            f = (lambda v: pct(v, signed=True)) if fmt == "signed" else (
+                money if fmt == "money" else pct)
+            return f"{len(vals)} cycles: {f(first)} → {f(last)}"
+
+        self.query_one("#card-family_accuracy", MetricCard).show(
+            f"{pct(s.family_accuracy)} family · {pct(s.item_accuracy)} item",
+            caption("family_accuracy", "pct"), t.get("family_accuracy", []))
+        self.query_one("#card-bias", MetricCard).show(
+            pct(s.bias, signed=True), caption("bias", "signed"),
+            [abs(v) for v in t.get("bias", [])],
+            alert=not math.isnan(s.bias) and abs(s.bias) > 0.05)
+        self.query_one("#card-plan_attainment", MetricCard).show(
+            pct(s.plan_attainment), caption("plan_attainment", "pct"),
+            t.get("plan_attainment", []))
+        self.query_one("#card-eo_value", MetricCard).show(
+            money(s.eo_value), f"excess {money(s.excess_value)} · obsolete "
+            f"{money(s.obsolete_value)}", t.get("eo_value", []))
+
+    def on_dashboard_screen_gap_loaded(self, message: GapLoaded) -> None:
+        v = message.view
+        card = self.query_one("#gap-card", Static)
+        if math.isnan(v.gap):
+            head = "Revenue gap: no revenue targets imported"
+        elif v.gap > 0:
+            head = f"Revenue gap: {money(v.gap)} below target"
+        else:
+            head = f"Revenue: {money(-v.gap)} above target"
+        card.update(
+            f"{head}\nplan {money(v.revenue)} · target {money(v.target)}\n"
+            f"not yet agreed: {v.families - v.agreed} of {v.families} families "
+            f"({v.placeholder_share:.0%} of plan units)"
+        )
+        card.set_class(not math.isnan(v.gap) and v.gap > 0, "-alert")
+
+    # -- actions ---------------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#meetings")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.sop.open_meeting(event.row_key.value)
+
+    def action_open_selected(self) -> None:
+        if self.sop.cycle is None:
+            return
+        table = self.query_one("#meetings", DataTable)
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        if row_key.value is not None:
+            self.sop.open_meeting(row_key.value)
+
+    def action_history(self) -> None:
+        self.sop.open_history()
+
+    def action_open_cycle(self) -> None:
+        from sop_tui.tui.dialogs.capture import OpenCycleForm
+
+        if self.sop.read_only:
+            self.notify("Read-only: cycles are opened by the lead.", severity="warning")
+            return
+        self.app.push_screen(OpenCycleForm(self.sop.workspace), callback=self._cycle_opened)
+
+    def _cycle_opened(self, event: Event | None) -> None:
+        if event is None:
+            return
+        self.notify(f"Cycle {event.payload['cycle']} is open (event {event.seq}).")
+        self.app.switch_screen(DashboardScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_cycle" and self.sop.read_only:
+            return False
+        if action in ("open_selected", "reload") and self.sop.cycle is None:
+            return False
+        return True
+
+
+def _day(event: Event | None) -> str:
+    return event.at[:10] if event is not None else "—"

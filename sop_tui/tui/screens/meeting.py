@@ -1,0 +1,317 @@
+"""The meeting screen: one generic screen driven by a meeting definition.
+
+Left, the agenda (timebox and time spent per item) and the facilitator's prompts for the current
+item; in the middle, the current item's panel (from ``PANELS``); right, what this meeting has
+captured, newest first. The clocks tick from the app's injected clock. Keys capture (``a``,
+``d``, ``x``), move through the agenda (``n``, ``p``, each recorded as AgendaItemStarted) and
+close the meeting (``c``, after its exit criteria are checked in a worker).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from sop_tui.cycle.errors import CommandError
+from sop_tui.cycle.meetings import MeetingDef
+from sop_tui.events.log import LogError
+from sop_tui.tui.screens.dashboard import top_bar
+from sop_tui.tui.widgets.agenda import AgendaView
+from sop_tui.tui.widgets.captured import CapturedList
+from sop_tui.tui.widgets.clock import MeetingClock
+
+if TYPE_CHECKING:
+    from sop_tui.events.types import Event
+    from sop_tui.tui.app import SopApp
+    from sop_tui.tui.dialogs.capture import CaptureForm
+
+#: Keys that write: hidden and refused in read-only mode.
+WRITING_ACTIONS = frozenset({"assumption", "decision", "action", "next_item", "previous_item",
+                             "close_meeting"})
+
+#: The events that move a meeting's clock from one agenda item to another.
+CLOCK_EVENTS = ("MeetingStarted", "AgendaItemStarted", "MeetingClosed")
+
+
+def _at(event: Event) -> datetime:
+    return datetime.fromisoformat(event.at.replace("Z", "+00:00"))
+
+
+def item_segments(events: list[Event]) -> list[tuple[int, datetime, datetime | None]]:
+    """(item, from, to) intervals of a meeting from its clock events (``to`` None: running)."""
+    segs: list[tuple[int, datetime, datetime | None]] = []
+    for e in events:
+        if segs and segs[-1][2] is None:
+            item, start, _ = segs[-1]
+            segs[-1] = (item, start, _at(e))
+        if e.type == "MeetingStarted":
+            segs.append((0, _at(e), None))
+        elif e.type == "AgendaItemStarted":
+            segs.append((int(e.payload["item"]), _at(e), None))
+    return segs
+
+
+class MeetingScreen(Screen[None]):
+    """Runs one meeting by its agenda."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "assumption", "Assume"),
+        Binding("d", "decision", "Decide"),
+        Binding("x", "action", "Action"),
+        Binding("n", "next_item", "Next"),
+        Binding("p", "previous_item", "Prev"),
+        Binding("c", "close_meeting", "Close"),
+        Binding("h", "history", "History"),
+        Binding("escape", "back", "Back"),
+    ]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [  # type: ignore[misc]
+        (0, "-narrow"), (100, "-normal"), (160, "-wide")]
+
+    def __init__(self, meeting: MeetingDef) -> None:
+        super().__init__()
+        self.meeting = meeting
+        self.item = 0
+        self.family: str | None = None
+        self._segments: list[tuple[int, datetime, datetime | None]] = []
+        self._closed = False
+
+    @property
+    def sop(self) -> SopApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def cycle(self) -> str:
+        cycle = self.sop.cycle
+        assert cycle is not None, "the meeting screen needs an open cycle"
+        return cycle
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        m = self.meeting
+        yield from top_bar(self.sop, m.title)
+        with Horizontal(id="meeting-head"):
+            yield Label(f"{m.title} · owner: {m.owner}", id="meeting-title", markup=False)
+            yield MeetingClock(id="clock")
+        with Horizontal(id="meeting-body"):
+            with Vertical(id="left"):
+                yield Label("Agenda", classes="section-title")
+                yield AgendaView(m.agenda, id="agenda")
+                yield Label("Prompts", classes="section-title")
+                yield Static("", id="prompts", markup=False)
+                yield Label("Key output", classes="section-title")
+                yield Static(m.key_output, id="key-output", markup=False)
+            yield Vertical(id="panel-area")
+            with Vertical(id="right"):
+                yield Label("Captured in this meeting", classes="section-title")
+                with VerticalScroll(id="captured-scroll"):
+                    yield CapturedList(id="captured")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.sop
+        ms = app.workspace.state().cycles[self.cycle].meetings[self.meeting.id]
+        self._closed = ms.status == "closed"
+        if ms.status == "not started" and not app.read_only:
+            try:
+                app.workspace.start_meeting(self.meeting.id, cycle=self.cycle)
+            except (CommandError, LogError) as exc:
+                self.notify(f"The meeting start was not recorded: {exc}", severity="error")
+            ms = app.workspace.state().cycles[self.cycle].meetings[self.meeting.id]
+        self.item = min(ms.item, len(self.meeting.agenda) - 1)
+        self.read_clock_events()
+        self.show_item()
+        self.refresh_captured()
+        self.tick()
+        self.set_interval(1.0, self.tick)
+
+    # -- the clock -------------------------------------------------------------------------
+
+    def read_clock_events(self) -> None:
+        """Re-read the meeting's starts, item changes and close (a few rows)."""
+        events = self.sop.workspace.log.events(cycle=self.cycle, meeting=self.meeting.id,
+                                               types=CLOCK_EVENTS)
+        self._segments = item_segments(events)
+        self._closed = any(e.type == "MeetingClosed" for e in events)
+
+    def spent(self, now: datetime) -> tuple[list[float], float]:
+        """Seconds spent per agenda item, and in the meeting, as of ``now``."""
+        per = [0.0] * len(self.meeting.agenda)
+        total = 0.0
+        for item, start, end in self._segments:
+            secs = max(0.0, ((end or now) - start).total_seconds())
+            if 0 <= item < len(per):
+                per[item] += secs
+            total += secs
+        return per, total
+
+    def tick(self) -> None:
+        """Each second: the clocks and the agenda's times."""
+        per, total = self.spent(self.sop.clock())
+        current = self.meeting.agenda[self.item]
+        self.query_one(MeetingClock).set_times(per[self.item], current.minutes, total,
+                                               self.meeting.limit_minutes)
+        self.query_one(AgendaView).show(self.item, per)
+
+    # -- the current item --------------------------------------------------------------------
+
+    def show_item(self) -> None:
+        """Prompts and panel of the current agenda item."""
+        item = self.meeting.agenda[self.item]
+        prompts = "\n".join(f"• {p}" for p in item.prompts) or "(no prompts)"
+        self.query_one("#prompts", Static).update(prompts)
+        area = self.query_one("#panel-area", Vertical)
+        area.remove_children()
+        area.mount(self.build_panel(item.panel))
+
+    def build_panel(self, panel_id: str) -> Static | Vertical:
+        """The panel an agenda item names, or a note saying it is not available."""
+        try:
+            from sop_tui.tui.panels import PANELS
+        except ImportError:
+            PANELS = {}
+        cls = PANELS.get(panel_id)
+        if cls is None:
+            return Static(f"The '{panel_id}' panel is not available in this version.",
+                          classes="panel-missing", markup=False)
+        from sop_tui.tui.panels.base import PanelContext
+
+        app = self.sop
+        ctx = PanelContext(workspace=app.workspace, settings=app.settings, cycle=self.cycle,
+                           meeting=self.meeting, planning=app.planning,
+                           read_only=app.read_only)
+        return cls(ctx, id=f"panel-{panel_id}")
+
+    def on_panel_family_focused(self, message: object) -> None:
+        self.family = getattr(message, "family", None)
+
+    def on_panel_recorded(self, message: object) -> None:
+        self.refresh_captured()
+
+    def refresh_captured(self) -> None:
+        cs = self.sop.workspace.state().cycles[self.cycle]
+        records = [r for r in cs.records.values() if r.event.meeting == self.meeting.id]
+        self.query_one(CapturedList).show(records)
+
+    # -- agenda keys -------------------------------------------------------------------------
+
+    def _go_to(self, item: int) -> None:
+        agenda = self.meeting.agenda
+        if self._closed:
+            self.notify(f"{self.meeting.title} is closed: its agenda no longer moves.")
+            return
+        if not 0 <= item < len(agenda):
+            where = "last" if item >= len(agenda) else "first"
+            hint = " (c closes the meeting)" if where == "last" else ""
+            self.notify(f"This is the {where} agenda item{hint}.")
+            return
+        try:
+            self.sop.workspace.start_item(self.meeting.id, item, agenda[item].title,
+                                          cycle=self.cycle)
+        except (CommandError, LogError) as exc:
+            self.notify(f"Not recorded: {exc}", severity="error")
+            return
+        self.item = item
+        self.read_clock_events()
+        self.show_item()
+        self.tick()
+
+    def action_next_item(self) -> None:
+        self._go_to(self.item + 1)
+
+    def action_previous_item(self) -> None:
+        self._go_to(self.item - 1)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_history(self) -> None:
+        self.sop.open_history()
+
+    # -- capture ---------------------------------------------------------------------------
+
+    def _capture(self, form: CaptureForm) -> None:
+        self.app.push_screen(form, callback=self._captured)
+
+    def _captured(self, event: Event | None) -> None:
+        if event is None:
+            return
+        label = event.type.removesuffix("Recorded").lower()
+        self.notify(f"{label.capitalize()} recorded (event {event.seq}).")
+        self.refresh_captured()
+
+    def action_assumption(self) -> None:
+        from sop_tui.tui.dialogs.capture import AssumptionForm
+
+        self._capture(AssumptionForm(self.sop.workspace, cycle=self.cycle,
+                                     meeting=self.meeting, family=self.family))
+
+    def action_decision(self) -> None:
+        from sop_tui.tui.dialogs.capture import DecisionForm
+
+        self._capture(DecisionForm(self.sop.workspace, cycle=self.cycle,
+                                   meeting=self.meeting, family=self.family))
+
+    def action_action(self) -> None:
+        from sop_tui.tui.dialogs.capture import ActionForm
+
+        self._capture(ActionForm(self.sop.workspace, cycle=self.cycle,
+                                 meeting=self.meeting, family=self.family))
+
+    # -- closing ---------------------------------------------------------------------------
+
+    def action_close_meeting(self) -> None:
+        if self._closed:
+            self.notify(f"{self.meeting.title} is already closed.")
+            return
+        self.notify("Checking the exit criteria…", timeout=2)
+        self.check_criteria()
+
+    @work(thread=True, exclusive=True, group="meeting-close")
+    def check_criteria(self) -> None:
+        """The exit criteria that still miss, from the shared planning (can take a second)."""
+        app = self.sop
+        try:
+            missing = app.planning().missing_for(self.meeting.id, self.meeting.exit_criteria)
+        except Exception as exc:  # shown to the user; the app keeps running
+            app.call_from_thread(app.notify, f"The exit criteria could not be checked: {exc}",
+                                 severity="error", timeout=8)
+            return
+        app.call_from_thread(self._criteria_checked, missing)
+
+    def _criteria_checked(self, missing: list[str]) -> None:
+        from sop_tui.tui.dialogs.confirm import ConfirmDialog, MissingCriteriaDialog
+
+        if missing:
+            self.app.push_screen(MissingCriteriaDialog(self.meeting.title, missing))
+            return
+        self.app.push_screen(
+            ConfirmDialog(f"Every exit criterion of {self.meeting.title} holds. "
+                          "Close the meeting?", yes="Close", no="Not yet"),
+            callback=self._close_confirmed,
+        )
+
+    def _close_confirmed(self, ok: bool | None) -> None:
+        if not ok:
+            return
+        try:
+            ev = self.sop.workspace.close_meeting(self.meeting.id, cycle=self.cycle, missing=[])
+        except (CommandError, LogError) as exc:
+            self.notify(f"Not closed: {exc}", severity="error")
+            return
+        self._closed = True
+        self.read_clock_events()
+        self.notify(f"{self.meeting.title} closed (event {ev.seq}).")
+        self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITING_ACTIONS and self.sop.read_only:
+            return False
+        return True

@@ -1,0 +1,53 @@
+"""The agenda of a meeting: each item with its timebox and the time spent on it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from sop_tui.cycle.meetings import AgendaItem
+from sop_tui.tui.widgets.clock import mmss
+
+
+class AgendaView(Static):
+    """The agenda list; the current item is marked, an item over its timebox is coloured.
+
+    The screen sets :meth:`show` whenever the current item or the times change.
+    """
+
+    DEFAULT_CSS = """
+    AgendaView { height: auto; }
+    """
+
+    def __init__(self, items: Sequence[AgendaItem], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.items = tuple(items)
+        self.current = 0
+        self.spent: list[float] = [0.0] * len(self.items)
+
+    def show(self, current: int, spent: Sequence[float]) -> None:
+        """Mark item ``current`` and show ``spent`` seconds per item."""
+        self.current = current
+        self.spent = list(spent)
+        self.update(self._table())
+
+    def on_mount(self) -> None:
+        self.update(self._table())
+
+    def _table(self) -> Table:
+        t = Table.grid(padding=(0, 1), expand=True)
+        t.add_column(width=2)
+        t.add_column(ratio=1)
+        t.add_column(justify="right", no_wrap=True)
+        for i, item in enumerate(self.items):
+            spent = self.spent[i] if i < len(self.spent) else 0.0
+            over = spent > item.minutes * 60
+            mark = "▶" if i == self.current else f"{i + 1}"
+            style = "bold" if i == self.current else ""
+            times = Text(f"{mmss(spent)}/{item.minutes}m",
+                         style="bold red" if over else "dim" if spent == 0 else "")
+            t.add_row(Text(mark, style=style), Text(item.title, style=style), times)
+        return t
