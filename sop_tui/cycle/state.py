@@ -16,7 +16,7 @@ from sop_tui.events.types import MEETINGS, Event
 MEETING_STATUS = ("not started", "in progress", "closed")
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """A captured fact (assumption, decision, ...) with the corrections that apply to it."""
 
@@ -131,7 +131,10 @@ class LogState:
         return max(opened, key=lambda c: c.cycle) if opened else None
 
     def cycle(self, cycle: str) -> CycleState:
-        return self.cycles.setdefault(cycle, CycleState(cycle))
+        cs = self.cycles.get(cycle)
+        if cs is None:
+            cs = self.cycles[cycle] = CycleState(cycle)
+        return cs
 
     def open_actions(self) -> list[Record]:
         return [
@@ -167,13 +170,14 @@ RECORD_TYPES = frozenset(
 def fold(events: Iterable[Event], state: LogState | None = None) -> LogState:
     """Fold ``events`` (in seq order) into ``state`` (a new one if None) and return it."""
     st = state if state is not None else LogState()
+    cycle_of = st.cycle
     for e in events:
         st.count += 1
         st.last_seq = e.seq
         t = e.type
         if t in RECORD_TYPES:
-            rec = Record(e, dict(e.payload))
-            st.cycle(e.cycle).records[e.seq] = rec
+            rec = Record(e, e.payload)  # copied only when amended
+            cycle_of(e.cycle).records[e.seq] = rec
             st.by_seq[e.seq] = rec
         elif t == "EventRetracted":
             target = st.by_seq.get(e.payload["target"])
@@ -183,7 +187,7 @@ def fold(events: Iterable[Event], state: LogState | None = None) -> LogState:
             target = st.by_seq.get(e.payload["target"])
             if target is not None:
                 target.amendments.append(e)
-                target.payload.update(e.payload["changes"])
+                target.payload = {**target.payload, **e.payload["changes"]}
         elif t == "ActionCompleted":
             target = st.by_seq.get(e.payload["action"])
             if target is not None:

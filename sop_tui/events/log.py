@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
@@ -190,52 +191,52 @@ class EventLog:
             if d.type == "DatasetImported" and d.content is None:
                 raise LogError("a DatasetImported event needs its data block")
         recorded: list[Event] = []
+        # The hot path talks DBAPI directly: SQLAlchemy's per-statement machinery cost more than
+        # the durable commit itself (the connection still comes from the engine's pool, with the
+        # pragmas of _on_connect applied).
+        raw = self.engine.raw_connection()
         try:
-            with self._writer() as conn, conn.begin():
-                row = conn.exec_driver_sql(
+            cur = raw.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                row = cur.execute(
                     "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
-                ).first()
+                ).fetchone()
                 seq, prev = (row[0], row[1]) if row else (0, GENESIS_HASH)
                 at = format_at(self.clock())
                 for d, payload in checked:
                     seq += 1
-                    ev = self._seal(seq, d, payload, at, prev)
-                    conn.exec_driver_sql(
+                    ev, payload_json = self._seal(seq, d, payload, at, prev)
+                    cur.execute(
                         "INSERT INTO events (seq, event_id, cycle, meeting, type, actor, at,"
                         " payload, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                        (
-                            ev.seq,
-                            ev.event_id,
-                            ev.cycle,
-                            ev.meeting,
-                            ev.type,
-                            ev.actor,
-                            ev.at,
-                            canonical_json(ev.payload),
-                            ev.prev_hash,
-                            ev.hash,
-                        ),
+                        (ev.seq, ev.event_id, ev.cycle, ev.meeting, ev.type, ev.actor, ev.at,
+                         payload_json, ev.prev_hash, ev.hash),
                     )
                     if d.content is not None:
-                        conn.exec_driver_sql(
+                        cur.execute(
                             "INSERT INTO datasets (import_seq, kind, rows, content_sha256, content)"
                             " VALUES (?,?,?,?,?)",
-                            (
-                                ev.seq,
-                                payload["kind"],
-                                payload["rows"],
-                                payload["content_sha256"],
-                                d.content,
-                            ),
+                            (ev.seq, payload["kind"], payload["rows"],
+                             payload["content_sha256"], d.content),
                         )
                     recorded.append(ev)
                     prev = ev.hash
-        except sa.exc.OperationalError as exc:
-            raise LogError(f"could not append to {self.describe()}: {exc.orig}") from exc
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise LogError(f"could not append to {self.describe()}: {exc}") from exc
+        finally:
+            raw.close()
         return recorded
 
     @staticmethod
-    def _seal(seq: int, d: NewEvent, payload: dict[str, Any], at: str, prev: str) -> Event:
+    def _seal(
+        seq: int, d: NewEvent, payload: dict[str, Any], at: str, prev: str
+    ) -> tuple[Event, str]:
+        """The event with its hash, and its payload's canonical JSON (what is stored)."""
         draft = Event(
             seq=seq,
             event_id=str(uuid.uuid4()),
@@ -248,7 +249,8 @@ class EventLog:
             prev_hash=prev,
             hash="",
         )
-        return Event(**{**_fields(draft), "hash": chain_hash(prev, draft.envelope())})
+        sealed = draft._replace(hash=chain_hash(prev, draft.envelope()))
+        return sealed, canonical_json(payload)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -274,8 +276,6 @@ class EventLog:
         since: int = 0,
         until: int | None = None,
     ) -> Iterator[Event]:
-        import json
-
         where = ["seq > ?"]
         args: list[Any] = [since]
         if until is not None:
@@ -295,10 +295,17 @@ class EventLog:
             "SELECT seq, event_id, cycle, meeting, type, actor, at, payload, prev_hash, hash"
             f" FROM events WHERE {' AND '.join(where)} ORDER BY seq"
         )
-        loads = json.loads
-        with self.engine.connect() as conn:
-            for r in conn.exec_driver_sql(sql, tuple(args)):
-                yield Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], loads(r[7]), r[8], r[9])
+        loads = orjson.loads  # decoding only: the canonical encoding stays the stdlib's
+        raw = self.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute(sql, tuple(args))
+            while rows := cur.fetchmany(2000):
+                for r in rows:
+                    yield Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], loads(r[7]), r[8],
+                                r[9])
+        finally:
+            raw.close()
 
     def get(self, seq: int) -> Event | None:
         found = self.events(since=seq - 1, until=seq)
@@ -397,7 +404,3 @@ class EventLog:
         if self.is_sqlite and not _is_memory(self.url):
             return str(self.url.database)
         return self.url.render_as_string(hide_password=True)
-
-
-def _fields(ev: Event) -> dict[str, Any]:
-    return {name: getattr(ev, name) for name in Event.__slots__}

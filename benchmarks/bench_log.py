@@ -1,0 +1,84 @@
+"""Benchmarks of the event log (issue 2).
+
+- durable appends through the project's own API (one BEGIN IMMEDIATE transaction and a
+  synchronous=FULL commit per event) — target at least 2,000 events/s;
+- the same with raw sqlite3 for reference (one INSERT + commit per event, WAL, FULL);
+- reading and folding 100,000 events into state — target under 0.7 s.
+
+Run: .venv/bin/python benchmarks/bench_log.py
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sop_tui.cycle.state import LogState, fold
+from sop_tui.events.log import EventLog, NewEvent
+
+
+def bench_appends(n: int = 3000) -> float:
+    with tempfile.TemporaryDirectory() as d:
+        log = EventLog(f"sqlite:///{Path(d) / 'sop.db'}")
+        payload = {"text": "Two OEM programs ramp from March", "owner": "Dana Ruiz",
+                   "family": "BRG-01"}
+        t = time.perf_counter()
+        for _ in range(n):
+            log.append("AssumptionRecorded", payload, cycle="2026-12", meeting="demand",
+                       actor="bench")
+        dt = time.perf_counter() - t
+        assert log.verify().ok
+        return n / dt
+
+
+def bench_raw(n: int = 3000) -> float:
+    with tempfile.TemporaryDirectory() as d:
+        con = sqlite3.connect(Path(d) / "raw.db", isolation_level=None)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=FULL")
+        con.execute("CREATE TABLE t (seq INTEGER PRIMARY KEY, payload TEXT)")
+        t = time.perf_counter()
+        for i in range(n):
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("INSERT INTO t VALUES (?, ?)", (i, '{"text":"x"}'))
+            con.execute("COMMIT")
+        return n / (time.perf_counter() - t)
+
+
+def bench_fold(n: int = 100_000) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as d:
+        log = EventLog(f"sqlite:///{Path(d) / 'sop.db'}")
+        drafts = [NewEvent("CycleOpened", {"cycle": "2026-12"}, "2026-12")]
+        for i in range(n - 1):
+            kind = i % 4
+            if kind == 0:
+                drafts.append(NewEvent("AssumptionRecorded", {"text": f"a{i}", "owner": "o",
+                                       "family": "BRG-01"}, "2026-12", "demand"))
+            elif kind == 1:
+                drafts.append(NewEvent("DecisionRecorded", {
+                    "question": f"q{i}", "chosen": "yes", "rationale": "r", "decided_by": "d",
+                    "options": ["yes", "no"]}, "2026-12", "supply"))
+            elif kind == 2:
+                drafts.append(NewEvent("ActionRecorded", {"text": f"x{i}", "owner": "o",
+                                       "due": "2027-01-31"}, "2026-12", "supply"))
+            else:
+                drafts.append(NewEvent("EventAmended", {"target": i, "target_event_id": "x",
+                                       "reason": "r", "changes": {"text": "b"}}, "2026-12"))
+        log.append_all(drafts)
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            state = fold(log.iter_events(), LogState())
+            times.append(time.perf_counter() - t)
+            assert state.count == n
+        return min(times), statistics.median(times)
+
+
+if __name__ == "__main__":
+    print(f"durable appends via EventLog.append: {bench_appends():,.0f} events/s")
+    print(f"raw sqlite3 (WAL, FULL, one txn per insert): {bench_raw():,.0f} events/s")
+    best, median = bench_fold()
+    print(f"read + fold 100,000 events: best {best:.3f} s, median {median:.3f} s")
