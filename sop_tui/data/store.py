@@ -188,22 +188,22 @@ def latest_imports(log: EventLog, cycle: str | None = None) -> dict[str, Event]:
 
 
 def load_kind(log: EventLog, event: Event) -> pd.DataFrame:
-    """The frame an import recorded (cached: imported data never changes)."""
-    return _cached_block(log.describe(), event.seq, event.payload["kind"], log).copy()
+    """The frame an import recorded.
 
-
-def _cached_block(db: str, seq: int, kind: str, log: EventLog) -> pd.DataFrame:
-    key = (db, seq, kind)
+    Decoded frames are cached by the block's sha256: imported data never changes, and the same
+    block (a copy of a store, a re-opened log) is decoded once per process.
+    """
+    key = event.payload["content_sha256"]
     hit = _FRAMES.get(key)
     if hit is None:
-        hit = from_block(log.dataset_content(seq), kind)
+        hit = from_block(log.dataset_content(event.seq), event.payload["kind"])
         _FRAMES[key] = hit
         while len(_FRAMES) > 32:
             _FRAMES.pop(next(iter(_FRAMES)))
-    return hit
+    return hit.copy()
 
 
-_FRAMES: dict[tuple[str, int, str], pd.DataFrame] = {}
+_FRAMES: dict[str, pd.DataFrame] = {}
 
 
 @dataclass(frozen=True)
