@@ -1,0 +1,586 @@
+"""The decision pack's view-model: plain data built from one cycle's events and analytics.
+
+:func:`build_context` reads a :class:`~sop_tui.cycle.planning.CyclePlanning` and returns a
+:class:`PackContext`: dicts, lists, strings and floats only (the templates never see a
+DataFrame), plus the charts as SVG bytes. Numbers stay numbers here; the template's filters
+format them, so tests can check the figures the pack shows against the analytics.
+
+The stamp (cycle, event count, head hash) is taken from the very state the pack is built from:
+the log is folded, then the hash of its last folded event is read, so the stamp never claims
+more (or less) of the log than the pack saw.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from sop_tui.cycle.planning import CyclePlanning
+from sop_tui.cycle.state import Record
+from sop_tui.pack.formats import fmt_money
+
+Progress = Callable[[str], None]
+
+#: The four headline metrics, in the order the pack shows them: key, label, kind, aim.
+METRICS: tuple[tuple[str, str, str, str], ...] = (
+    ("family_accuracy", "Forecast accuracy (family)", "pct", "up"),
+    ("bias", "Forecast bias", "pct_signed", "zero"),
+    ("plan_attainment", "Plan attainment", "pct", "up"),
+    ("eo_value", "Excess & obsolete inventory", "money", "down"),
+)
+
+STEP_LABELS = {
+    "naive": "Naive",
+    "statistical": "Statistical",
+    "sales": "Sales",
+    "marketing": "Marketing",
+    "finance": "Finance",
+    "planner": "Planner",
+    "consensus": "Consensus",
+    "executive": "Executive",
+}
+
+BUCKET = 3  # months per column of the plan-by-family table
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What the pack saw of the log: printed on every page and in the PDF metadata."""
+
+    cycle: str
+    event_count: int
+    head_hash: str
+
+    @property
+    def short(self) -> str:
+        """The first 16 hex characters of the head hash (what the footer shows)."""
+        return self.head_hash[:16]
+
+
+@dataclass
+class PackContext:
+    """Everything the template shows, as plain data; ``charts`` are served as ``chart:NAME``."""
+
+    stamp: Stamp
+    rendered_at: str
+    cycle_label: str
+    summary: dict[str, Any]
+    metrics: list[dict[str, Any]]
+    fva: dict[str, Any]
+    plan: dict[str, Any]
+    scenarios: dict[str, Any]
+    decisions: dict[str, Any]
+    assumptions: list[dict[str, Any]]
+    changes: dict[str, Any]
+    appendix: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    charts: dict[str, bytes] = field(default_factory=dict)
+
+    def template_vars(self) -> dict[str, Any]:
+        """The variables the template receives (charts are fetched, not inlined)."""
+        return {
+            "stamp": self.stamp,
+            "rendered_at": self.rendered_at,
+            "cycle_label": self.cycle_label,
+            "summary": self.summary,
+            "metrics": self.metrics,
+            "fva": self.fva,
+            "plan": self.plan,
+            "scenarios": self.scenarios,
+            "decisions": self.decisions,
+            "assumptions": self.assumptions,
+            "changes": self.changes,
+            "appendix": self.appendix,
+            "notes": self.notes,
+            "chart_names": sorted(self.charts),
+        }
+
+
+def _f(x: Any) -> float | None:
+    """A float, or None for NaN/None (templates print None as a dash)."""
+    if x is None:
+        return None
+    v = float(x)
+    return None if math.isnan(v) else v
+
+
+def _months_text(payload: dict[str, Any]) -> str:
+    m = payload.get("months")
+    if not m:
+        return ""
+    return m["first"] if m["first"] == m["last"] else f"{m['first']}..{m['last']}"
+
+
+def _record_basics(r: Record) -> dict[str, Any]:
+    return {
+        "seq": r.seq,
+        "meeting": r.event.meeting or "",
+        "actor": r.event.actor,
+        "at": r.event.at[:10],
+        "amended": [a.payload.get("reason", "") for a in r.amendments],
+    }
+
+
+def build_context(planning: CyclePlanning, *, progress: Progress | None = None,
+                  now: datetime | None = None) -> PackContext:
+    """Build the pack's view-model for ``planning.cycle``.
+
+    Args:
+        planning: the cycle's numbers (data, events, analytics).
+        progress: called with a short line before each slow step.
+        now: the rendering time (default: the workspace's clock).
+
+    Returns:
+        The :class:`PackContext`, charts included.
+    """
+    say = progress or (lambda _msg: None)
+    ws = planning.ws
+    log_state = ws.state()
+    head_event = ws.log.get(log_state.last_seq) if log_state.last_seq else None
+    stamp = Stamp(planning.cycle, log_state.count,
+                  head_event.hash if head_event else ws.log.head().hash)
+    st = planning.state
+    moment = now or ws.clock()
+    period = planning.period
+    notes: list[str] = []
+
+    say("reading the plan and the scenarios")
+    outcome = st.outcome
+    rec = st.recommendation
+    scen_records = st.scenarios
+    plan_name = (outcome.payload["scenario"] if outcome
+                 else rec.payload["scenario"] if rec else "consensus")
+    base = planning.baseline_result
+    if plan_name != "consensus" and plan_name in scen_records:
+        from sop_tui.analytics.scenarios import Scenario
+
+        plan_result = planning.evaluate(
+            Scenario.from_dict(scen_records[plan_name].payload["scenario"]))
+    else:
+        plan_result = base
+
+    charts: dict[str, bytes] = {}
+    plan = _plan(planning, plan_result, charts)
+    scenarios = _scenarios(base.totals, scen_records, rec, plan_name)
+    decisions = _decisions(st)
+    summary = _summary(planning, base.totals, plan_result.totals, plan_name, outcome, rec,
+                       decisions)
+
+    say("measuring forecast accuracy, bias, attainment and E&O")
+    metrics = _metrics(planning, charts, notes)
+    say("forecast value added")
+    fva = _fva(planning, charts)
+    assumptions = _assumptions(st)
+    changes = _changes(planning, log_state, metrics)
+    say("per-family detail")
+    appendix = _appendix(planning, plan_result, fva)
+    return PackContext(
+        stamp=stamp,
+        rendered_at=moment.strftime("%Y-%m-%d %H:%M UTC"),
+        cycle_label=period.strftime("%B %Y"),
+        summary=summary, metrics=metrics, fva=fva, plan=plan, scenarios=scenarios,
+        decisions=decisions, assumptions=assumptions, changes=changes, appendix=appendix,
+        notes=notes, charts=charts,
+    )
+
+
+# -- the plan ------------------------------------------------------------------------------------
+
+
+def _plan(planning: CyclePlanning, result: Any, charts: dict[str, bytes]) -> dict[str, Any]:
+    from sop_tui.pack.charts import revenue_vs_target_svg, utilisation_svg
+
+    dollars = result.dollars
+    months = [str(m) for m in planning.horizon]
+    buckets = [months[i:i + BUCKET] for i in range(0, len(months), BUCKET)]
+    bucket_labels = [_bucket_label(b) for b in buckets]
+    consensus = planning.state.consensus
+    placeholder = set(planning.demand_plan.placeholder)
+    d = dollars.assign(month=dollars["month"].astype(str), family=dollars["family"].astype(str))
+    by_fm = d.groupby(["family", "month"])[["units", "revenue", "margin"]].sum()
+    fam_rows = []
+    total_rev = float(d["revenue"].sum())
+    for fam in sorted(set(d["family"])):
+        sub = by_fm.loc[fam]
+        rev_b = [float(sub.reindex(b)["revenue"].fillna(0).sum()) for b in buckets]
+        rec = consensus.get(fam)
+        fam_rows.append({
+            "family": fam,
+            "source": rec.payload["source"] if rec else "not agreed",
+            "agreed": fam not in placeholder,
+            "units": float(sub["units"].sum()),
+            "revenue": float(sub["revenue"].sum()),
+            "margin": float(sub["margin"].sum()),
+            "share": float(sub["revenue"].sum()) / total_rev if total_rev else None,
+            "revenue_buckets": rev_b,
+        })
+    by_m = d.groupby("month")[["units", "revenue", "margin"]].sum().reindex(months, fill_value=0)
+    targets: dict[str, float | None] = dict.fromkeys(months)
+    if result.gap is not None:
+        g = result.gap.assign(month=result.gap["month"].astype(str))
+        for m, t in zip(g["month"], g["revenue_target"], strict=True):
+            targets[m] = _f(t)
+    cap = result.supply.capacity.assign(month=result.supply.capacity["month"].astype(str))
+    util_by_m = cap.groupby("month")["utilisation"].max()
+    month_rows = []
+    for m in months:
+        t = targets.get(m)
+        rev = float(by_m.loc[m, "revenue"])
+        month_rows.append({
+            "month": m, "units": float(by_m.loc[m, "units"]), "revenue": rev,
+            "target": t, "gap": (t - rev) if t is not None else None,
+            "peak_utilisation": _f(util_by_m.get(m)),
+        })
+    totals_buckets = [sum(r["revenue_buckets"][i] for r in fam_rows) for i in range(len(buckets))]
+    charts["revenue"] = revenue_vs_target_svg(months, [r["revenue"] for r in month_rows],
+                                              [r["target"] for r in month_rows])
+    res = cap.groupby("resource").agg(peak=("utilisation", "max"),
+                                      gap_hours=("gap_hours", "sum"),
+                                      overtime=("overtime_hours", "sum"))
+    resources = []
+    for name, row in res.iterrows():
+        over = cap[(cap["resource"] == name) & (cap["gap_hours"] > 1e-6)]["month"].tolist()
+        resources.append({"resource": str(name), "peak": _f(row["peak"]),
+                          "gap_hours": float(row["gap_hours"]), "overtime": float(row["overtime"]),
+                          "short_months": over})
+    charts["utilisation"] = utilisation_svg([r["resource"] for r in resources],
+                                            [r["peak"] or 0.0 for r in resources])
+    supply = result.supply
+    return {
+        "scenario": result.name,
+        "months": months,
+        "bucket_labels": bucket_labels,
+        "families": fam_rows,
+        "bucket_totals": totals_buckets,
+        "by_month": month_rows,
+        "resources": resources,
+        "placeholder": sorted(placeholder),
+        "unmet_units": float(supply.totals.unmet),
+        "service_level": float(supply.totals.service_level),
+        "unconstrained": list(supply.unconstrained_families),
+    }
+
+
+def _bucket_label(months: list[str]) -> str:
+    first, last = pd.Period(months[0], freq="M"), pd.Period(months[-1], freq="M")
+    if first == last:
+        return first.strftime("%b %y")
+    return f"{first.strftime('%b %y')}–{last.strftime('%b %y')}"
+
+
+# -- scenarios, decisions, summary -------------------------------------------------------------
+
+SCENARIO_MEASURES: tuple[tuple[str, str, str], ...] = (
+    ("units_demanded", "Units demanded", "units"),
+    ("units_supplied", "Units supplied", "units"),
+    ("service_level", "Service level", "pct"),
+    ("revenue", "Revenue", "money"),
+    ("margin", "Margin", "money"),
+    ("revenue_target", "Revenue target", "money"),
+    ("gap_to_target", "Gap to target", "money"),
+    ("ending_inventory_value", "Ending inventory", "money"),
+    ("overtime_hours", "Overtime hours", "units"),
+)
+
+
+def _scenarios(base: dict[str, float], records: dict[str, Record], rec: Record | None,
+               plan_name: str) -> dict[str, Any]:
+    """The recorded scenarios side by side, with the totals recorded when each was created
+    (the numbers the pre-S&OP meeting saw), the consensus baseline first."""
+    from sop_tui.analytics.scenarios import Adjustment
+
+    cols = [{"name": "consensus", "description": "The consensus plan, no adjustments",
+             "adjustments": [], "totals": base, "seq": None}]
+    for name, r in records.items():
+        sc = r.payload["scenario"]
+        adjustments = []
+        for kind in ("demand", "capacity", "price"):
+            for a in sc.get(kind, []):
+                adjustments.append(f"{kind} {Adjustment.from_dict({'kind': kind, **a}).text()}")
+        cols.append({"name": name, "description": sc.get("description", ""),
+                     "adjustments": adjustments, "totals": r.payload.get("results", {}),
+                     "seq": r.seq})
+    rows = []
+    for key, label, kind in SCENARIO_MEASURES:
+        rows.append({"label": label, "kind": kind,
+                     "values": [_f(c["totals"].get(key)) for c in cols]})
+    return {
+        "columns": cols,
+        "rows": rows,
+        "recommended": rec.payload["scenario"] if rec else None,
+        "recommendation": rec.payload["text"] if rec else None,
+        "open_decisions": list(rec.payload.get("open_decisions", ())) if rec else [],
+        "plan": plan_name,
+    }
+
+
+def _decisions(st: Any) -> dict[str, Any]:
+    decisions = []
+    for r in sorted(st.decisions, key=lambda r: r.seq):
+        p = r.payload
+        decisions.append({**_record_basics(r), "question": p["question"], "chosen": p["chosen"],
+                          "options": list(p.get("options", ())), "rationale": p["rationale"],
+                          "decided_by": p["decided_by"], "owner": p.get("owner", ""),
+                          "due": p.get("due", ""), "family": p.get("family", ""),
+                          "resource": p.get("resource", ""), "months": _months_text(p)})
+    actions = []
+    for r in sorted(st.actions, key=lambda r: r.seq):
+        p = r.payload
+        actions.append({**_record_basics(r), "text": p["text"], "owner": p["owner"],
+                        "due": p["due"], "dollars": _f(p.get("dollars")),
+                        "status": "done" if r.completed else "open",
+                        "source": f"decision {p['decision']}" if p.get("decision") else "action"})
+    overrides = []
+    for r in sorted(st.overrides, key=lambda r: r.seq):
+        p = r.payload
+        named = [{"text": a["text"], "owner": a["owner"], "due": a["due"],
+                  "dollars": _f(a.get("dollars"))} for a in p["actions"]]
+        overrides.append({**_record_basics(r), "scenario": p["scenario"],
+                          "by": p["overridden_by"], "rationale": p["rationale"],
+                          "gap_closed": float(p["revenue_gap_closed"]), "actions": named})
+        for a in named:
+            actions.append({**a, "seq": r.seq, "meeting": "executive", "status": "open",
+                            "source": "override", "actor": r.event.actor, "at": r.event.at[:10],
+                            "amended": []})
+    actions.sort(key=lambda a: (a["due"], a["seq"]))
+    return {"decisions": decisions, "actions": actions, "overrides": overrides}
+
+
+def _summary(planning: CyclePlanning, base: dict[str, float], plan: dict[str, float],
+             plan_name: str, outcome: Record | None, rec: Record | None,
+             decisions: dict[str, Any]) -> dict[str, Any]:
+    if outcome is None:
+        status = "pending"
+        headline = (f"No plan approved yet: the pre-S&OP recommends {plan_name!s}."
+                    if rec else "No plan approved yet, and no recommendation recorded.")
+        who = ""
+        note = ""
+    elif outcome.event.type == "PlanApproved":
+        status = "approved"
+        who = outcome.payload["approved_by"]
+        note = outcome.payload.get("note", "")
+        headline = f"Plan approved: {plan_name}."
+    else:
+        status = "overridden"
+        who = outcome.payload["overridden_by"]
+        note = outcome.payload["rationale"]
+        headline = f"Consensus overridden: plan {plan_name}."
+    gap_base = _f(base.get("gap_to_target"))
+    gap_plan = _f(plan.get("gap_to_target"))
+    closed_by_override = sum(o["gap_closed"] for o in decisions["overrides"]
+                             if o["seq"] == (outcome.seq if outcome else None))
+    action_dollars = sum(a["dollars"] or 0.0 for a in decisions["actions"]
+                         if a["status"] == "open")
+    remaining = None
+    if gap_plan is not None:
+        remaining = gap_plan - closed_by_override
+    asks = list(rec.payload.get("open_decisions", ())) if rec else []
+    if outcome is None:
+        asks.insert(0, f"Approve the recommended plan ({plan_name}) or override it with the "
+                       "named actions that close the gap.")
+    elif remaining is not None and remaining > 0.5:
+        asks.append(f"Name the actions that close the remaining revenue gap "
+                    f"({fmt_money(remaining)} over the horizon).")
+    placeholder = list(planning.demand_plan.placeholder)
+    return {
+        "status": status,
+        "headline": headline,
+        "by": who,
+        "note": note,
+        "plan": plan_name,
+        "units": _f(plan.get("units_supplied")),
+        "revenue": _f(plan.get("revenue")),
+        "margin": _f(plan.get("margin")),
+        "target": _f(plan.get("revenue_target")),
+        "service_level": _f(plan.get("service_level")),
+        "gap_consensus": gap_base,
+        "gap_plan": gap_plan,
+        "closed_by_override": closed_by_override,
+        "open_action_dollars": action_dollars,
+        "remaining_gap": remaining,
+        "n_decisions": len(decisions["decisions"]),
+        "top_decisions": decisions["decisions"][:5],
+        "asks": asks,
+        "placeholder": placeholder,
+        "n_families": len(planning.families),
+    }
+
+
+# -- metrics and FVA -----------------------------------------------------------------------------
+
+
+def _metrics(planning: CyclePlanning, charts: dict[str, bytes],
+             notes: list[str]) -> list[dict[str, Any]]:
+    from sop_tui.pack.charts import metric_trend_svg
+
+    summary = planning.metrics
+    notes.extend(summary.notes)
+    trend = planning.trend
+    wide = trend.pivot_table(index="cycle", columns="metric", values="value", aggfunc="first",
+                             dropna=False)
+    wide.index = wide.index.astype(str)
+    cycles = list(wide.index)
+    out = []
+    for key, label, kind, aim in METRICS:
+        value = _f(getattr(summary, key))
+        series = [_f(v) for v in wide[key]] if key in wide else []
+        prev = series[-2] if len(series) >= 2 else None
+        if cycles and key in wide:
+            charts[f"trend_{key}"] = metric_trend_svg(
+                cycles, [v if v is not None else math.nan for v in series],
+                percent=kind != "money", money=kind == "money",
+                target=0.0 if aim == "zero" else None)
+        extra = ""
+        if key == "family_accuracy":
+            item = _f(summary.item_accuracy)
+            extra = "" if item is None else f"item level {item:.0%}"
+        if key == "eo_value":
+            extra = (f"excess {summary.excess_value / 1e6:.1f}M, "
+                     f"obsolete {summary.obsolete_value / 1e6:.2f}M")
+        first = next((v for v in series if v is not None), None)
+        out.append({"key": key, "label": label, "kind": kind, "aim": aim, "value": value,
+                    "previous": prev, "first": first, "cycles": len(series),
+                    "first_cycle": cycles[0] if cycles else "", "extra": extra,
+                    "chart": f"trend_{key}" if f"trend_{key}" in charts else None,
+                    "verdict": _verdict(value, first, aim)})
+    return out
+
+
+def _verdict(now: float | None, then: float | None, aim: str) -> str:
+    if now is None or then is None:
+        return "no trend"
+    if aim == "zero":
+        better = abs(now) < abs(then)
+    elif aim == "up":
+        better = now > then
+    else:
+        better = now < then
+    return "better" if better else "worse" if now != then else "flat"
+
+
+def _fva(planning: CyclePlanning, charts: dict[str, bytes]) -> dict[str, Any]:
+    from sop_tui.pack.charts import fva_svg
+
+    f = planning.fva
+    total = f[f["family"] == "TOTAL"]
+    fam = f[f["family"] != "TOTAL"]
+    steps = []
+    for _, r in total.iterrows():
+        step = str(r["step"])
+        sub = fam[fam["step"] == step]
+        destroyed = int((sub["fva_vs_prev"] < 0).sum())
+        fvp = _f(r["fva_vs_prev"])
+        steps.append({"step": step, "label": STEP_LABELS.get(step, step),
+                      "wmape": float(r["wmape"]), "bias": float(r["bias"]),
+                      "fva_vs_prev": fvp, "fva_vs_naive": _f(r["fva_vs_naive"]),
+                      "families_worse": destroyed, "families": int(len(sub)),
+                      "verdict": ("baseline" if fvp is None
+                                  else "added value" if fvp > 0 else "destroyed value")})
+    if steps:
+        charts["fva"] = fva_svg([s["label"] for s in steps], [s["wmape"] for s in steps])
+    added = [s["label"] for s in steps if s["verdict"] == "added value"]
+    destroyed = [s["label"] for s in steps if s["verdict"] == "destroyed value"]
+    by_family: dict[str, dict[str, float | None]] = defaultdict(dict)
+    for fam_name, step, v in zip(fam["family"], fam["step"], fam["fva_vs_naive"], strict=True):
+        by_family[str(fam_name)][str(step)] = _f(v)
+    return {"steps": steps, "added": added, "destroyed": destroyed,
+            "by_family": dict(by_family)}
+
+
+# -- assumptions and changes ---------------------------------------------------------------------
+
+
+def _assumptions(st: Any) -> list[dict[str, Any]]:
+    rows = []
+    for r in st.assumptions:
+        p = r.payload
+        rows.append({**_record_basics(r), "text": p["text"], "owner": p["owner"],
+                     "family": p.get("family", "") or "", "months": _months_text(p),
+                     "units": _f(p.get("units")), "dollars": _f(p.get("dollars")),
+                     "source": p.get("source", "") or ""})
+    # by owner, then family ("all families" last within an owner), then as recorded
+    rows.sort(key=lambda a: (a["owner"].lower(), a["family"] == "", a["family"], a["seq"]))
+    return rows
+
+
+def _changes(planning: CyclePlanning, log_state: Any,
+             metrics: list[dict[str, Any]]) -> dict[str, Any]:
+    prev = str(planning.period - 1)
+    prev_state = log_state.cycles.get(prev)
+    packs = prev_state.packs if prev_state is not None else []
+    pack = None
+    if packs:
+        p = packs[-1]
+        pack = {"file": p.payload.get("file", ""), "at": p.at[:16].replace("T", " "),
+                "sha256": p.payload.get("sha256", "")[:16],
+                "event_count": p.payload.get("event_count"),
+                "head": str(p.payload.get("head_hash", ""))[:16]}
+    if prev_state is None or prev_state.opened is None:
+        note = (f"Cycle {prev} was not run in this log, so there is no previous pack to compare "
+                f"with. The metric changes below come from the forecast history.")
+    elif not packs:
+        note = (f"Cycle {prev} is in the log but no decision pack was rendered for it; the "
+                "comparison below is with its recorded decisions and the forecast history.")
+    else:
+        note = f"Compared with the pack of cycle {prev}, rendered {pack['at']} UTC."  # type: ignore[index]
+    metric_rows = [{"label": m["label"], "kind": m["kind"], "aim": m["aim"], "now": m["value"],
+                    "previous": m["previous"]} for m in metrics]
+    families = []
+    if prev_state is not None and prev_state.consensus:
+        now_cons = planning.state.consensus
+        for fam, r in sorted(prev_state.consensus.items()):
+            cur = now_cons.get(fam)
+            if cur is None:
+                continue
+            overlap = sorted(set(r.payload["units"]) & set(cur.payload["units"]))
+            before = sum(float(r.payload["units"][m]) for m in overlap)
+            after = sum(float(cur.payload["units"][m]) for m in overlap)
+            if before > 0 and abs(after / before - 1) >= 0.05:
+                families.append({"family": fam, "before": before, "after": after,
+                                 "change": after / before - 1, "months": len(overlap),
+                                 "source_before": r.payload["source"],
+                                 "source_after": cur.payload["source"]})
+        families.sort(key=lambda x: -abs(x["change"]))
+    return {"previous_cycle": prev, "pack": pack, "note": note, "metrics": metric_rows,
+            "families": families[:12], "had_previous": prev_state is not None
+            and prev_state.opened is not None}
+
+
+# -- appendix ------------------------------------------------------------------------------------
+
+
+def _appendix(planning: CyclePlanning, result: Any, fva: dict[str, Any]) -> dict[str, Any]:
+    acc = planning.family_accuracy.set_index("family")
+    consensus = planning.state.consensus
+    d = result.dollars.assign(family=result.dollars["family"].astype(str),
+                              month=result.dollars["month"].astype(str))
+    months = [str(m) for m in planning.horizon]
+    units = d.pivot_table(index="family", columns="month", values="units", aggfunc="sum")
+    units = units.reindex(columns=months, fill_value=0.0)
+    items = planning.data["items"]
+    n_items = items.groupby(items["family"].astype(str)).size()
+    rows = []
+    for fam in units.index:
+        rec = consensus.get(fam)
+        a = acc.loc[fam] if fam in acc.index else None
+        rows.append({
+            "family": fam,
+            "items": int(n_items.get(fam, 0)),
+            "source": rec.payload["source"] if rec else "not agreed",
+            "assumption": rec.payload["assumption"] if rec else "",
+            "averaging_of": list(rec.payload.get("averaging_of", ())) if rec else [],
+            "accuracy": _f(a["accuracy"]) if a is not None else None,
+            "bias": _f(a["bias"]) if a is not None else None,
+            "fva_consensus": fva["by_family"].get(fam, {}).get("consensus"),
+            "units": float(units.loc[fam].sum()),
+            "revenue": float(d.loc[d["family"] == fam, "revenue"].sum()),
+            "monthly": [float(v) for v in units.loc[fam]],
+        })
+    half = (len(months) + 1) // 2
+    return {"families": rows, "months": months, "halves": [(0, half), (half, len(months))]}
