@@ -104,6 +104,7 @@ class DashboardScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._loaded_seq = -1
+        self._with_cycle = False  # composed with the meetings table (a cycle was open)
 
     @property
     def sop(self) -> SopApp:
@@ -113,7 +114,8 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield from top_bar(self.sop, "dashboard")
-        if self.sop.cycle is None:
+        self._with_cycle = self.sop.cycle is not None
+        if not self._with_cycle:
             with Vertical(id="empty"):
                 yield Static(
                     "No cycle is open in this store.\n\n"
@@ -138,7 +140,7 @@ class DashboardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.sop.cycle is None:
+        if not self._with_cycle:
             return
         table = self.query_one("#meetings", DataTable)
         for label, key in (("#", "n"), ("Meeting", "title"), ("Owner", "owner"),
@@ -150,7 +152,9 @@ class DashboardScreen(Screen[None]):
         self.load_numbers()
 
     def on_screen_resume(self) -> None:
-        if self.sop.cycle is None:
+        if not self._with_cycle:
+            if self.sop.cycle is not None:  # a cycle was opened meanwhile: the full layout
+                self.app.switch_screen(DashboardScreen())
             return
         self.fill_from_log()
         if self.sop.workspace.state().last_seq != self._loaded_seq:
@@ -200,7 +204,7 @@ class DashboardScreen(Screen[None]):
     # -- what the analytics say (thread worker) ----------------------------------------------
 
     def action_reload(self) -> None:
-        if self.sop.cycle is None:
+        if not self._with_cycle:
             return
         self.fill_from_log()
         self.load_numbers()
@@ -312,12 +316,11 @@ class DashboardScreen(Screen[None]):
         if event is None:
             return
         self.notify(f"Cycle {event.payload['cycle']} is open (event {event.seq}).")
-        self.app.switch_screen(DashboardScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_cycle" and self.sop.read_only:
             return False
-        if action in ("open_selected", "reload") and self.sop.cycle is None:
+        if action in ("open_selected", "reload") and not self._with_cycle:
             return False
         return True
 
