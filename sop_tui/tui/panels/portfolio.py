@@ -1,0 +1,181 @@
+"""The portfolio panel: new items and phase-outs awaiting a decision, grouped by family.
+
+Each item shows its trailing-12-month units and dollars and what is on hand, so the room sees
+what a launch or a phase-out is worth. Space marks items; ``d`` records one decision covering
+the marked items (or the one under the cursor); decided items show what was chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import pandas as pd
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from sop_tui.cycle.planning import CyclePlanning
+from sop_tui.data.store import require
+from sop_tui.events.types import Event
+from sop_tui.tui.panels.common import DataPanel, money, units
+from sop_tui.tui.panels.forms import DecisionDialog
+
+LIFECYCLE_LABEL = {"new": "new", "phase_out": "phase-out"}
+
+
+@dataclass(frozen=True)
+class PortfolioView:
+    items: pd.DataFrame  # [sku, description, family, lifecycle, units_12m, revenue_12m,
+    #                       on_hand_units, on_hand_value, decided]
+    decided: int
+
+
+def portfolio_items(planning: CyclePlanning) -> pd.DataFrame:
+    """New and phasing-out items with their last 12 months and their stock, by family."""
+    d = planning.data
+    require(d, "items", "actuals")
+    items = d["items"]
+    items = items[items["lifecycle"].isin(["new", "phase_out"])].copy()
+    acts = d["actuals"]
+    first = planning.through - 11
+    recent = acts[(acts["month"] >= first) & (acts["month"] <= planning.through)]
+    t12 = recent.groupby("sku")["units"].sum()
+    items["units_12m"] = items["sku"].map(t12).fillna(0.0).astype("float64")
+    items["revenue_12m"] = items["units_12m"] * items["unit_price"]
+    if "inventory" in d.frames:
+        on_hand = d["inventory"].groupby("sku")["on_hand_units"].sum()
+        items["on_hand_units"] = items["sku"].map(on_hand).fillna(0.0).astype("float64")
+    else:
+        items["on_hand_units"] = float("nan")
+    items["on_hand_value"] = items["on_hand_units"] * items["unit_cost"]
+    decided: dict[str, str] = {}
+    for rec in planning.state.decisions:
+        for sku in rec.payload.get("skus", []):
+            decided[str(sku)] = str(rec.payload.get("chosen", ""))
+    items["decided"] = items["sku"].map(decided).fillna("")
+    cols = ["sku", "description", "family", "lifecycle", "units_12m", "revenue_12m",
+            "on_hand_units", "on_hand_value", "decided"]
+    return items[cols].sort_values(["family", "lifecycle", "sku"], kind="stable")
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class PortfolioPanel(DataPanel):
+    """Launches and phase-outs: what they sell, what they hold, what was decided."""
+
+    PANEL_ID = "portfolio"
+    TITLE = "Portfolio — new items and phase-outs awaiting a decision"
+    CAPTURE_ACTIONS = frozenset({"decide"})
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_mark", "Mark"),
+        Binding("d", "decide", "Decide marked"),
+        Binding("u", "unmark", "Unmark all", show=False),
+    ]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.marked: set[str] = set()
+        self._frame: pd.DataFrame | None = None
+
+    def compose_body(self) -> ComposeResult:
+        table: DataTable[str | Text] = DataTable(id="portfolio-table", cursor_type="row",
+                                                 zebra_stripes=True)
+        yield table
+
+    def load(self, planning: CyclePlanning) -> PortfolioView:
+        frame = portfolio_items(planning)
+        return PortfolioView(frame, int((frame["decided"] != "").sum()))
+
+    def show(self, data: PortfolioView) -> None:
+        self._frame = data.items
+        self.marked &= set(data.items["sku"])
+        dt = self.query_one("#portfolio-table", DataTable)
+        cursor = dt.cursor_row
+        dt.clear(columns=True)
+        dt.add_column("✓", key="mark", width=1)
+        for name in ("Family", "SKU", "Description", "Lifecycle", "12m units", "12m $",
+                     "On hand", "On hand $", "Decision"):
+            dt.add_column(name, key=name)
+        for r in data.items.itertuples(index=False):
+            dt.add_row(*self._cells(r), key=r.sku)
+        if dt.row_count:
+            dt.move_cursor(row=min(cursor, dt.row_count - 1))
+        self._summarise(data)
+
+    def _cells(self, r: object) -> list[str | Text]:
+        sku = str(r.sku)  # type: ignore[attr-defined]
+        decided = str(r.decided)  # type: ignore[attr-defined]
+        life = str(r.lifecycle)  # type: ignore[attr-defined]
+        return [
+            Text("●", style="bold cyan") if sku in self.marked else "",
+            str(r.family), sku, _short(str(r.description), 30),  # type: ignore[attr-defined]
+            Text(LIFECYCLE_LABEL.get(life, life), style="green" if life == "new" else "yellow"),
+            units(r.units_12m), money(r.revenue_12m),  # type: ignore[attr-defined]
+            units(r.on_hand_units), money(r.on_hand_value),  # type: ignore[attr-defined]
+            Text(f"✔ {decided}", style="green") if decided else Text("awaiting", style="dim"),
+        ]
+
+    def _summarise(self, data: PortfolioView) -> None:
+        n = len(data.items)
+        new = int((data.items["lifecycle"] == "new").sum())
+        text = (f"{n} items ({new} new, {n - new} phase-out), {data.decided} decided, "
+                f"{n - data.decided} awaiting.")
+        if not self.context.read_only:
+            text += f"  Space marks ({len(self.marked)} marked) · d records a decision"
+        self.set_status(text)
+
+    def action_toggle_mark(self) -> None:
+        dt = self.query_one("#portfolio-table", DataTable)
+        if dt.row_count == 0 or self._frame is None:
+            return
+        sku = str(dt.coordinate_to_cell_key(dt.cursor_coordinate).row_key.value)
+        self.marked ^= {sku}
+        dt.update_cell(sku, "mark", Text("●", style="bold cyan") if sku in self.marked else "")
+        if dt.cursor_row < dt.row_count - 1:
+            dt.move_cursor(row=dt.cursor_row + 1)
+        self._summarise(PortfolioView(self._frame, int((self._frame["decided"] != "").sum())))
+
+    def action_unmark(self) -> None:
+        self.marked.clear()
+        if self._frame is not None:
+            self.show(PortfolioView(self._frame, int((self._frame["decided"] != "").sum())))
+
+    def action_decide(self) -> None:
+        if self.context.read_only or self._frame is None:
+            return
+        dt = self.query_one("#portfolio-table", DataTable)
+        skus = sorted(self.marked)
+        if not skus and dt.row_count:
+            skus = [str(dt.coordinate_to_cell_key(dt.cursor_coordinate).row_key.value)]
+        if not skus:
+            return
+        chosen = self._frame[self._frame["sku"].isin(skus)]
+        lifecycles = sorted(set(chosen["lifecycle"]))
+        what = " / ".join(LIFECYCLE_LABEL.get(x, x) for x in lifecycles)
+        families = ", ".join(sorted(set(chosen["family"])))
+        question = (f"{what} of {len(skus)} item(s) in {families}: " if len(skus) > 1
+                    else f"{what} of {skus[0]} ({chosen['description'].iloc[0]}): ")
+        question += "launch, delay or stop?" if lifecycles == ["new"] else "what do we do?"
+        note = (f"Covers {len(skus)} item(s): {', '.join(skus[:10])}"
+                f"{' …' if len(skus) > 10 else ''} — {units(chosen['units_12m'].sum())} units "
+                f"and {money(chosen['revenue_12m'].sum())} in the last 12 months, "
+                f"{money(chosen['on_hand_value'].sum())} on hand.")
+        options = (["launch as planned", "delay launch", "cancel"] if lifecycles == ["new"]
+                   else ["phase out as planned", "run down stock first", "keep active"])
+        family = chosen["family"].iloc[0] if len(set(chosen["family"])) == 1 else None
+        dialog = DecisionDialog(
+            self.context.workspace, cycle=self.context.cycle, meeting="portfolio",
+            decided_by=self.context.meeting.owner, question=question, options=options,
+            skus=skus, family=family, context_note=note,
+        )
+        self.app.push_screen(dialog, self._decided)
+
+    def _decided(self, event: Event | None) -> None:
+        if event is None:
+            return
+        self.marked.clear()
+        self.recorded(event)

@@ -1,0 +1,175 @@
+"""The supply panel: capacity against load by resource and month, gaps highlighted.
+
+The grid shows each resource's load as a share of its available hours; a month over capacity is
+a gap (red). ``o`` records an option or decision for the gap under the cursor — the supply
+review cannot close while a gap has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import pandas as pd
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Static
+
+from sop_tui.cycle.planning import CyclePlanning
+from sop_tui.events.types import Event
+from sop_tui.tui.panels.common import DataPanel, units
+from sop_tui.tui.panels.forms import DecisionDialog
+
+
+@dataclass(frozen=True)
+class Gap:
+    resource: str
+    month: str
+    available: float
+    load: float
+    short: float
+    covered_by: str  # the chosen option of the decision covering it ("" if none)
+
+
+@dataclass(frozen=True)
+class SupplyView:
+    load: pd.DataFrame  # [resource, month, available, load, gap_hours]
+    months: list[str]
+    resources: list[str]
+    gaps: list[Gap]
+
+
+def covering_decisions(planning: CyclePlanning) -> dict[tuple[str, str], str]:
+    """(resource, month) -> the chosen option of a supply decision that covers it."""
+    out: dict[tuple[str, str], str] = {}
+    for rec in planning.state.of_type("DecisionRecorded", meeting="supply"):
+        res = rec.payload.get("resource")
+        months = rec.payload.get("months")
+        for resource, month in planning.capacity_gaps:
+            if res in (resource, "*") and (
+                months is None or months["first"] <= month <= months["last"]
+            ):
+                out[(resource, month)] = str(rec.payload.get("chosen", ""))
+    return out
+
+
+class SupplyPanel(DataPanel):
+    """Where the plan does not fit, month by month, and what was decided about it."""
+
+    PANEL_ID = "supply"
+    TITLE = "Supply — capacity against load"
+    CAPTURE_ACTIONS = frozenset({"option"})
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "option", "Record option"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        grid: DataTable[str | Text] = DataTable(id="supply-grid", cursor_type="cell",
+                                                fixed_columns=1)
+        yield grid
+        yield Static("Capacity gaps", classes="panel-subtitle")
+        gaps: DataTable[str | Text] = DataTable(id="supply-gaps", cursor_type="row",
+                                                zebra_stripes=True)
+        yield gaps
+
+    def load(self, planning: CyclePlanning) -> SupplyView:
+        frame = planning.load
+        covered = covering_decisions(planning)
+        months = sorted(set(frame["month"].astype(str)))
+        resources = sorted(set(frame["resource"].astype(str)))
+        gaps = []
+        for r in frame[frame["gap_hours"] > 1e-6].itertuples(index=False):
+            key = (str(r.resource), str(r.month))
+            gaps.append(Gap(key[0], key[1], float(r.available), float(r.load),
+                            float(r.gap_hours), covered.get(key, "")))
+        return SupplyView(frame, months, resources, gaps)
+
+    def show(self, data: SupplyView) -> None:
+        self._view = data
+        grid = self.query_one("#supply-grid", DataTable)
+        grid.clear(columns=True)
+        grid.add_column("Resource", key="resource")
+        for m in data.months:
+            grid.add_column(m[2:], key=m)  # "26-12": narrow enough for 18 months
+        gaps = {(g.resource, g.month): g for g in data.gaps}
+        by = data.load.assign(month=data.load["month"].astype(str)).set_index(
+            ["resource", "month"])
+        for res in data.resources:
+            cells: list[str | Text] = [res]
+            for m in data.months:
+                if (res, m) not in by.index:
+                    cells.append("")
+                    continue
+                row = by.loc[(res, m)]
+                util = float(row["load"]) / float(row["available"]) if row["available"] else 0.0
+                g = gaps.get((res, m))
+                if g is None:
+                    style = "yellow" if util >= 0.9 else ""
+                    cells.append(Text(f"{util:4.0%}", style=style))
+                else:
+                    mark = "✔" if g.covered_by else "!"
+                    style = "bold white on dark_green" if g.covered_by else "bold white on red"
+                    cells.append(Text(f"{util:4.0%}{mark}", style=style))
+            grid.add_row(*cells, key=res)
+        table = self.query_one("#supply-gaps", DataTable)
+        table.clear(columns=True)
+        table.add_columns("Resource", "Month", "Available h", "Load h", "Short h",
+                          "Option / decision")
+        for g in data.gaps:
+            decided = (Text(f"✔ {g.covered_by}", style="green") if g.covered_by
+                       else Text("none yet", style="bold red"))
+            table.add_row(g.resource, g.month, units(g.available), units(g.load), units(g.short),
+                          decided, key=f"{g.resource}|{g.month}")
+        open_ = sum(1 for g in data.gaps if not g.covered_by)
+        status = (f"{len(data.gaps)} gap(s), {open_} without an option. Load as a share of "
+                  "available hours; red: over capacity.")
+        if not self.context.read_only:
+            status += "  o: record an option for the selected gap"
+        self.set_status(status)
+        if data.gaps:
+            table.focus()
+
+    def _selected(self) -> tuple[str, str] | None:
+        view: SupplyView | None = getattr(self, "_view", None)
+        if view is None:
+            return None
+        grid = self.query_one("#supply-grid", DataTable)
+        if grid.has_focus and grid.row_count and grid.cursor_column > 0:
+            res = str(grid.coordinate_to_cell_key(grid.cursor_coordinate).row_key.value)
+            return res, view.months[grid.cursor_column - 1]
+        gaps = self.query_one("#supply-gaps", DataTable)
+        if gaps.row_count:
+            key = str(gaps.coordinate_to_cell_key(gaps.cursor_coordinate).row_key.value)
+            res, _, month = key.partition("|")
+            return res, month
+        return None
+
+    def action_option(self) -> None:
+        if self.context.read_only:
+            return
+        picked = self._selected()
+        if picked is None:
+            self.notify("No capacity gap to record an option for.", severity="warning")
+            return
+        res, month = picked
+        view: SupplyView = self._view
+        gap = next((g for g in view.gaps if (g.resource, g.month) == picked), None)
+        if gap is not None:
+            note = (f"{res} in {month}: {units(gap.load)} h of load against "
+                    f"{units(gap.available)} h available — {units(gap.short)} h short.")
+            question = f"{res} {month}: {units(gap.short)} h short — how do we close it?"
+        else:
+            note = f"{res} in {month} has no gap; recording an option anyway."
+            question = f"{res} {month}: capacity option"
+        dialog = DecisionDialog(
+            self.context.workspace, cycle=self.context.cycle, meeting="supply",
+            decided_by=self.context.meeting.owner, question=question,
+            options=["overtime", "pre-build", "outsource", "reprioritise", "accept shortfall"],
+            resource=res, months=month, context_note=note,
+        )
+        self.app.push_screen(dialog, self._decided)
+
+    def _decided(self, event: Event | None) -> None:
+        if event is not None:
+            self.recorded(event)
