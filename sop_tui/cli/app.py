@@ -87,10 +87,10 @@ def cli(ctx: click.Context, store: str | None, db: str | None, actor: str | None
 
 def build() -> click.Group:
     """The ``sop`` group with every command registered (the tests use this too)."""
-    from sop_tui.cli import analysis_cmds, data_cmds, log_cmds, record_cmds, tui_cmds
+    from sop_tui.cli import analysis_cmds, data_cmds, log_cmds, pack_cmds, record_cmds, tui_cmds
 
     if not cli.commands:
-        for module in (log_cmds, data_cmds, record_cmds, analysis_cmds, tui_cmds):
+        for module in (log_cmds, data_cmds, record_cmds, analysis_cmds, pack_cmds, tui_cmds):
             module.register(cli)
     return cli
 
