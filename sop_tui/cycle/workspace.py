@@ -15,7 +15,7 @@ from typing import Any
 
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.state import LogState, fold
-from sop_tui.data.store import PlanningData, latest_imports, load
+from sop_tui.data.store import PlanningData, load
 from sop_tui.events.log import EventLog, utc_now
 from sop_tui.events.types import CORRECTABLE, MEETINGS, MONTH_RE, Event, PayloadError
 
@@ -100,10 +100,10 @@ class Workspace:
     def _check_family(self, family: str | None, cycle: str) -> None:
         if not family:
             return
-        items = latest_imports(self.log, cycle).get("items")
-        if items is None:
-            return
-        families = set(self.data(cycle).frames["items"]["family"])
+        data = load(self.log, cycle, kinds=["items"])
+        if "items" not in data.frames:
+            return  # no item master yet: nothing to check against
+        families = set(data.frames["items"]["family"])
         if family not in families:
             raise CommandError({"family": f"{family!r} is not a family in the items data"})
 
