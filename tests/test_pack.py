@@ -1,0 +1,250 @@
+"""The decision pack rendered from a realistic demo cycle: contents, safety, stamp, tamper check.
+
+The pack is rendered once per module (through ``sop pack``), then read back with pypdf: its
+text page by page, its metadata and its attachments. Rendering takes several seconds, so the
+module is marked slow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import FixedClock
+from pack_fixtures import NASTY_IMG, NASTY_LINK, NASTY_SCRIPT, record_demo_cycle
+from pypdf import PdfReader
+
+from sop_tui.cli.app import build
+from sop_tui.cycle.workspace import Workspace
+from sop_tui.events.log import EventLog, NewEvent
+from sop_tui.pack.formats import fmt_money
+from sop_tui.pack.tamper import check_pack_against_log, read_stamp
+
+pytestmark = pytest.mark.slow
+
+SECTIONS = (
+    "Summary for the executives",
+    "The four metrics and forecast value added",
+    "The plan over the horizon",
+    "Scenarios and the recommendation",
+    "Decisions, overrides and actions",
+    "Assumptions register",
+    "What changed since last cycle",
+    "Appendix: per-family detail",
+)
+
+
+def _flat(text: str) -> str:
+    """Text with every run of whitespace as one space (PDF text breaks lines anywhere)."""
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def store(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private store with the demo cycle's meetings recorded."""
+    root = tmp_path_factory.mktemp("pack-store")
+    shutil.copyfile(demo_db, root / "sop.db")
+    log = EventLog(f"sqlite:///{root / 'sop.db'}",
+                   clock=FixedClock(datetime(2026, 12, 2, 9, 0, tzinfo=UTC)))
+    record_demo_cycle(Workspace(log, actor="tester", clock=log.clock))
+    log.close()
+    return root
+
+
+@pytest.fixture(scope="module")
+def rendered(store: Path) -> dict[str, Any]:
+    """``sop pack --json`` on the store: its JSON result, plus the PDF read back."""
+    out = store / "pack.pdf"
+    r = CliRunner().invoke(build(), ["--store", str(store), "--actor", "tester", "pack",
+                                     "--out", str(out), "--json"])
+    assert r.exit_code == 0, r.output
+    result = json.loads(r.stdout.strip().splitlines()[-1])
+    reader = PdfReader(str(out))
+    pages = [_flat(p.extract_text()) for p in reader.pages]
+    return {"result": result, "path": out, "reader": reader, "pages": pages,
+            "text": " ".join(pages)}
+
+
+@pytest.fixture
+def log(store: Path) -> Iterator[EventLog]:
+    lg = EventLog(f"sqlite:///{store / 'sop.db'}")
+    yield lg
+    lg.close()
+
+
+def test_the_pack_is_recorded_with_the_files_sha256_and_page_count(
+        rendered: dict[str, Any], log: EventLog) -> None:
+    result = rendered["result"]
+    pdf = rendered["path"].read_bytes()
+    assert result["sha256"] == hashlib.sha256(pdf).hexdigest()
+    assert result["pages"] == len(rendered["reader"].pages)
+    ev = log.get(result["event"])
+    assert ev is not None and ev.type == "PackRendered"
+    assert ev.payload["sha256"] == result["sha256"]
+    assert ev.payload["pages"] == result["pages"]
+    assert ev.payload["event_count"] == result["event_count"] == result["event"] - 1
+    assert ev.payload["head_hash"] == result["head_hash"]
+
+
+def test_sections_come_in_the_order_an_executive_reads(rendered: dict[str, Any]) -> None:
+    body = " ".join(rendered["pages"][1:])  # after the cover and its contents list
+    positions = [body.index(s) for s in SECTIONS]
+    assert positions == sorted(positions)
+
+
+def test_the_executive_part_is_at_most_twelve_pages(rendered: dict[str, Any]) -> None:
+    pages = rendered["pages"]
+    appendix = next(i for i, p in enumerate(pages, start=1)
+                    if "Appendix: per-family detail Family" in p)
+    assert appendix - 1 <= 12
+    assert len(pages) > appendix  # the appendix carries the rest
+
+
+def test_every_page_carries_the_stamp_and_n_of_m(rendered: dict[str, Any],
+                                                  log: EventLog) -> None:
+    result = rendered["result"]
+    count, head = result["event_count"], result["head_hash"]
+    # the stamp is the log's event #count as it was when the pack was built
+    assert log.get(count).hash == head  # type: ignore[union-attr]
+    pages = rendered["pages"]
+    for n, page in enumerate(pages, start=1):
+        assert f"Cycle 2026-12 · {count} events · log head {head[:16]}" in page, n
+        assert f"Page {n} of {len(pages)}" in page
+
+
+def test_the_metadata_carries_the_full_stamp(rendered: dict[str, Any]) -> None:
+    stamp = read_stamp(rendered["path"])
+    assert stamp.cycle == "2026-12"
+    assert stamp.event_count == rendered["result"]["event_count"]
+    assert stamp.head_hash == rendered["result"]["head_hash"]
+
+
+def test_the_contents_page_numbers_point_at_the_sections(rendered: dict[str, Any]) -> None:
+    cover = rendered["pages"][0]
+    pages = rendered["pages"]
+    for title in ("Summary for the executives", "Assumptions register",
+                  "Appendix: per-family detail"):
+        m = re.search(re.escape(title) + r"[ .]*?(\d+)", cover)
+        assert m is not None, title
+        page = int(m.group(1))
+        assert title in pages[page - 1]
+
+
+def test_typed_markup_shows_as_typed_and_fetches_nothing(rendered: dict[str, Any]) -> None:
+    text = rendered["text"]
+    for nasty in (NASTY_IMG, NASTY_LINK, NASTY_SCRIPT):
+        assert _flat(nasty) in text
+    assert "49" not in _flat(NASTY_SCRIPT)  # "{{ 7*7 }}" was not evaluated either
+    assert "{{ 7*7 }}" in text
+
+
+def test_no_file_is_attached(rendered: dict[str, Any]) -> None:
+    reader = rendered["reader"]
+    assert dict(reader.attachments) == {}
+    names = reader.trailer["/Root"].get("/Names")
+    assert names is None or "/EmbeddedFiles" not in names.get_object()
+    assert b"root:" not in rendered["path"].read_bytes()  # /etc/passwd is not in there
+
+
+def test_summary_shows_the_plan_the_override_and_the_asks(rendered: dict[str, Any],
+                                                          log: EventLog) -> None:
+    summary = rendered["pages"][1]
+    assert "Consensus overridden: plan overtime-assy. Decided by CFO." in summary
+    scen = [e for e in log.events(types=["ScenarioCreated"])
+            if e.payload["name"] == "overtime-assy"][0]
+    assert fmt_money(scen.payload["results"]["revenue"]) in summary
+    assert "Closed by the executive override’s named actions $6.5M" in summary
+    assert "Approve $180k of overtime for ASSY-B and MACH-2" in summary
+    assert "Decisions taken (" in summary
+
+
+def test_fva_says_which_steps_added_and_destroyed_value(rendered: dict[str, Any]) -> None:
+    text = rendered["text"]
+    m = re.search(r"Added value: (.+?)\. Destroyed value: (.+?)\.", text)
+    assert m is not None
+    added, destroyed = m.group(1).split(", "), m.group(2).split(", ")
+    # the demo's story: the statistical step beats naive, sales makes it worse
+    assert "Statistical" in added and "Sales" in destroyed
+    assert not set(added) & set(destroyed)
+
+
+def test_the_missing_previous_pack_is_said(rendered: dict[str, Any]) -> None:
+    assert ("Cycle 2026-11 was not run in this log, so there is no previous pack to compare "
+            "with.") in rendered["text"]
+
+
+def test_actions_carry_owners_and_due_dates(rendered: dict[str, Any]) -> None:
+    text = rendered["text"]
+    assert "Distributor restocking programme for SEA-04 Dana Ruiz 2027-02-28 $3.5M" in text
+    assert "Book weekend crews for ASSY-B Plant manager 2027-04-30 −$180k" in text
+
+
+def test_verify_against_passes_while_the_log_extends_the_pack(rendered: dict[str, Any],
+                                                               store: Path) -> None:
+    assert check_pack_against_log(rendered["path"], EventLog(f"sqlite:///{store / 'sop.db'}")) \
+        is None
+    r = CliRunner().invoke(build(), ["--store", str(store), "verify", "--against",
+                                     str(rendered["path"])])
+    assert r.exit_code == 0, r.output
+    assert "the log extends what pack.pdf saw" in r.output
+
+
+def _rewrite(src: EventLog, dst_url: str, change_seq: int) -> EventLog:
+    """Replay ``src`` into a new log with one payload changed: a consistent, recomputed chain."""
+    dst = EventLog(dst_url)
+    for e in src.events():
+        payload = dict(e.payload)
+        if e.seq == change_seq:
+            payload["text"] = "a quieter assumption"
+        content = src.dataset_content(e.seq) if e.type == "DatasetImported" else None
+        dst.append_all([NewEvent(e.type, payload, e.cycle, e.meeting, e.actor, content)])
+    return dst
+
+
+def test_verify_against_fails_on_a_rewritten_history(rendered: dict[str, Any], log: EventLog,
+                                                      tmp_path: Path) -> None:
+    nasty = [e for e in log.events(types=["AssumptionRecorded"])
+             if e.payload["text"] == NASTY_IMG][0]
+    forged = _rewrite(log, f"sqlite:///{tmp_path / 'sop.db'}", nasty.seq)
+    assert forged.verify().ok  # the chain holds on its own ...
+    problem = check_pack_against_log(rendered["path"], forged)
+    assert problem is not None and "rewritten" in problem  # ... but not against the pack
+    r = CliRunner().invoke(build(), ["--store", str(tmp_path), "verify", "--against",
+                                     str(rendered["path"])])
+    assert r.exit_code == 1
+    assert "FAILED against pack.pdf" in r.output
+
+
+def test_verify_against_fails_on_a_truncated_log(rendered: dict[str, Any], demo_db: Path) -> None:
+    problem = check_pack_against_log(rendered["path"], EventLog(f"sqlite:///{demo_db}",
+                                                                read_only=True))
+    assert problem is not None and "missing" in problem
+
+
+def test_render_in_a_child_process_reports_progress(store: Path, tmp_path: Path) -> None:
+    from sop_tui.pack.runner import render_pack_subprocess
+    from sop_tui.settings import Settings
+
+    seen: list[str] = []
+    out = tmp_path / "child.pdf"
+    path = render_pack_subprocess(Settings.from_env(store=store, actor="tester"), "2026-12",
+                                  out, seen.append)
+    assert path == out and out.read_bytes().startswith(b"%PDF")
+    assert seen[0] == "reading cycle 2026-12"
+    assert "laying out the pages" in seen and seen[-1] == "recording the pack in the log"
+
+
+def test_a_failing_child_raises_with_its_error(tmp_path: Path) -> None:
+    from sop_tui.pack.runner import PackError, render_pack_subprocess
+    from sop_tui.settings import Settings
+
+    with pytest.raises(PackError, match="no cycle is open"):
+        render_pack_subprocess(Settings.from_env(store=tmp_path), None, tmp_path / "x.pdf")
