@@ -35,7 +35,6 @@ from sop_tui.cli.output import echo_json
 def pack(ctx: Context, cycle: str | None, out: Path | None, emails: tuple[str, ...],
          send_only: Path | None, as_json: bool) -> None:
     """Render the cycle's decision pack (PDF) for the executives; --email sends it."""
-
     from sop_tui.pack.email import EmailError, SmtpSettings, parse_addresses
     from sop_tui.pack.runner import render_pack, send_pack
     from sop_tui.pack.tamper import StampError

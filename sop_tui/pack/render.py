@@ -19,7 +19,6 @@ from typing import Any
 import jinja2
 
 from sop_tui.pack.context import PackContext
-from sop_tui.pack.fetcher import PackFetcher
 from sop_tui.pack.formats import fmt_metric, fmt_money, fmt_pct, fmt_pp, fmt_units
 
 PACK_TEMPLATE = "pack.html.j2"
@@ -68,6 +67,8 @@ def render_pdf(ctx: PackContext, templates_dir: Path) -> RenderedPack:
     else; the base URL is the template folder, so ``pack.css`` resolves there.
     """
     import weasyprint
+
+    from sop_tui.pack.fetcher import PackFetcher
 
     html = render_html(ctx, templates_dir)
     fetcher = PackFetcher(templates_dir, ctx.charts)
