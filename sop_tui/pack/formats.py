@@ -25,13 +25,15 @@ def fmt_money(x: Any, digits: int = 1) -> str:
     v = _num(x)
     if v is None:
         return DASH
-    sign = "−" if v < 0 else ""
     a = abs(v)
     if a >= 1e6:
-        return f"{sign}${a / 1e6:,.{digits}f}M"
-    if a >= 1e3:
-        return f"{sign}${a / 1e3:,.0f}k"
-    return f"{sign}${a:,.0f}"
+        body = f"${a / 1e6:,.{digits}f}M"
+    elif a >= 1e3:
+        body = f"${a / 1e3:,.0f}k"
+    else:
+        body = f"${a:,.0f}"
+    # no "−$0": a value that rounds to nothing shows no sign
+    return f"−{body}" if v < 0 and body != "$0" else body
 
 
 def fmt_units(x: Any) -> str:
@@ -39,7 +41,8 @@ def fmt_units(x: Any) -> str:
     v = _num(x)
     if v is None:
         return DASH
-    return f"{v:,.0f}".replace("-", "−")
+    text = f"{v:,.0f}"
+    return "0" if text == "-0" else text.replace("-", "−")
 
 
 def fmt_pct(x: Any, digits: int = 1, signed: bool = False) -> str:

@@ -1,0 +1,209 @@
+"""The pack's parts, fast: the URL fetcher, the Jinja2 environment, number formats, charts,
+and reading a pack's stamp back.
+
+The fetcher is tested on its own and as WeasyPrint's fetcher for raw hostile HTML (the second
+wall, behind escaping): nothing outside the template folder is fetched and nothing attached.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from pathlib import Path
+
+import jinja2
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pypdf import PdfReader, PdfWriter
+
+from sop_tui.pack.charts import fva_svg, metric_trend_svg, utilisation_svg
+from sop_tui.pack.fetcher import PackFetcher, RefusedURL
+from sop_tui.pack.formats import fmt_metric, fmt_money, fmt_pct, fmt_pp, fmt_units
+from sop_tui.pack.render import environment
+from sop_tui.pack.tamper import StampError, read_stamp
+from sop_tui.settings import RESOURCES
+
+TEMPLATES = RESOURCES / "templates"
+
+
+@pytest.fixture
+def assets(tmp_path: Path) -> Path:
+    root = tmp_path / "templates"
+    root.mkdir()
+    (root / "pack.css").write_text("body { color: black }")
+    (tmp_path / "secret.txt").write_text("root:x:0:0")
+    os.symlink(tmp_path / "secret.txt", root / "link.css")
+    return root
+
+
+# -- the fetcher ---------------------------------------------------------------------------------
+
+
+def test_the_fetcher_serves_its_own_assets_and_charts(assets: Path) -> None:
+    f = PackFetcher(assets, {"fva": b"<svg/>"})
+    css = f.fetch((assets / "pack.css").as_uri())
+    assert css.read() == b"body { color: black }"
+    assert css.content_type == "text/css"
+    chart = f.fetch("chart:fva")
+    assert chart.read() == b"<svg/>" and chart.content_type == "image/svg+xml"
+    assert f.refused == []
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd",
+    "http://example.com/x.css",
+    "https://example.com/x.png",
+    "ftp://example.com/x",
+    "data:text/plain;base64,cm9vdA==",
+    "chart:nope",
+    "file://otherhost/etc/passwd",
+])
+def test_the_fetcher_refuses_everything_else(assets: Path, url: str) -> None:
+    f = PackFetcher(assets, {"fva": b"<svg/>"})
+    with pytest.raises((RefusedURL, ValueError)):
+        f.fetch(url)
+    assert url in f.refused or url.startswith(("http", "ftp", "data"))
+
+
+def test_the_fetcher_refuses_paths_that_climb_or_link_out(assets: Path) -> None:
+    f = PackFetcher(assets)
+    for url in ((assets / ".." / "secret.txt").as_uri(), (assets / "link.css").as_uri(),
+                f"file://{assets}/../secret.txt", f"file://{assets}/%2e%2e/secret.txt"):
+        with pytest.raises(RefusedURL):
+            f.fetch(url)
+    assert len(f.refused) == 4
+
+
+def test_weasyprint_with_the_fetcher_fetches_and_attaches_nothing_from_raw_html(
+        assets: Path) -> None:
+    """Even unescaped markup (should escaping ever fail) reaches nothing outside the folder."""
+    import weasyprint
+
+    html = ('<html><head><link rel="stylesheet" href="pack.css">'
+            '<link rel="attachment" href="file:///etc/passwd">'
+            '<link rel="attachment" href="../secret.txt"></head><body>'
+            '<img src="file:///etc/passwd"><img src="http://127.0.0.1:9/x.png">'
+            '<a rel="attachment" href="file:///etc/hostname">x</a>'
+            '<object data="file:///etc/passwd"></object></body></html>')
+    f = PackFetcher(assets)
+    pdf = weasyprint.HTML(string=html, base_url=assets.as_uri() + "/", url_fetcher=f).write_pdf()
+    assert pdf is not None
+    reader = PdfReader(io.BytesIO(pdf))
+    assert dict(reader.attachments) == {}
+    assert b"root:x" not in pdf
+    assert any(u.endswith("/etc/passwd") for u in f.refused)
+    assert any(u.endswith("secret.txt") for u in f.refused)
+    assert f.served == [(assets / "pack.css").as_uri()]
+
+
+# -- the environment -----------------------------------------------------------------------------
+
+
+def test_the_environment_escapes_every_template_and_is_strict() -> None:
+    env = environment(TEMPLATES)
+    assert env.autoescape is True
+    assert env.from_string("{{ x }}").render(x='<img src="file:///etc/passwd">') == (
+        "&lt;img src=&#34;file:///etc/passwd&#34;&gt;")
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ missing }}").render()
+    # the pack template itself refuses to render with a variable missing
+    with pytest.raises(jinja2.UndefinedError):
+        env.get_template("pack.html.j2").render()
+
+
+def test_no_template_marks_anything_safe() -> None:
+    for path in TEMPLATES.glob("*.j2"):
+        text = path.read_text()
+        assert "|safe" not in text.replace(" ", ""), path.name
+        assert "Markup(" not in text
+
+
+# -- formats ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (287_160_000.0, "$287.2M"), (845_300.0, "$845k"), (950.0, "$950"), (-180_000.0, "−$180k"),
+    (-0.25, "$0"), (None, "–"), (math.nan, "–"),
+])
+def test_fmt_money(value: float | None, text: str) -> None:
+    assert fmt_money(value) == text
+
+
+def test_fmt_others() -> None:
+    assert fmt_units(48914862.4) == "48,914,862"
+    assert fmt_units(-1200) == "−1,200"
+    assert fmt_pct(0.8333) == "83.3%"
+    assert fmt_pct(0.09, signed=True) == "+9.0%"
+    assert fmt_pct(-0.011, signed=True) == "−1.1%"
+    assert fmt_pp(-5.43) == "−5.4 pp"
+    assert fmt_metric(4_101_551.0, "money") == "$4.1M"
+    assert fmt_metric(0.72, "pct") == "72.0%"
+
+
+@given(st.floats(min_value=-10, max_value=10, allow_nan=False))
+def test_fmt_pct_reads_back_within_rounding(x: float) -> None:
+    text = fmt_pct(x, signed=True)
+    assert abs(float(text.rstrip("%").replace("−", "-")) / 100 - x) <= 0.0005 + 1e-12
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
+def test_fmt_money_keeps_the_sign_and_the_dollar(x: float) -> None:
+    text = fmt_money(x)
+    assert text.startswith("−") == (x < 0 and text != "$0")
+    assert text == "$0" or abs(x) >= 0.5 - 1e-9  # only what rounds to nothing prints as $0
+    assert "$" in text and "-" not in text
+
+
+# -- charts ----------------------------------------------------------------------------------------
+
+
+def test_charts_are_svg_and_escape_their_labels() -> None:
+    svg = utilisation_svg(["<b>ASSY</b>", "R&D"], [0.8, 1.0]).decode()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert "<b>" not in svg
+    assert "&lt;b&gt;ASSY&lt;/b&gt;" in svg and "R&amp;D" in svg
+    assert "80%" in svg and "100%" in svg
+
+
+def test_charts_are_deterministic() -> None:
+    a = fva_svg(["Naive", "Statistical", "Sales"], [0.177, 0.129, 0.182])
+    b = fva_svg(["Naive", "Statistical", "Sales"], [0.177, 0.129, 0.182])
+    assert a == b
+    assert b"17.7%" in a and b"12.9%" in a
+
+
+def test_a_trend_with_gaps_still_draws() -> None:
+    svg = metric_trend_svg(["2026-01", "2026-02", "2026-03"], [math.nan, math.nan, 4.1e6],
+                           percent=False, money=True)
+    assert b"2026-01" in svg and b"2026-03" in svg
+
+
+# -- the stamp -------------------------------------------------------------------------------------
+
+
+def _pdf(tmp_path: Path, meta: dict[str, str]) -> Path:
+    w = PdfWriter()
+    w.add_blank_page(width=100, height=100)
+    if meta:
+        w.add_metadata(meta)
+    p = tmp_path / "x.pdf"
+    with p.open("wb") as fh:
+        w.write(fh)
+    return p
+
+
+def test_read_stamp_refuses_what_is_not_a_pack(tmp_path: Path) -> None:
+    not_pdf = tmp_path / "n.pdf"
+    not_pdf.write_text("hello")
+    with pytest.raises(StampError, match="cannot be read"):
+        read_stamp(not_pdf)
+    with pytest.raises(StampError, match="not a decision pack"):
+        read_stamp(_pdf(tmp_path, {}))
+    with pytest.raises(StampError, match="malformed"):
+        read_stamp(_pdf(tmp_path, {"/sopcycle": "2026-12", "/sopeventcount": "3",
+                                   "/sopheadhash": "abc"}))
+    stamp = read_stamp(_pdf(tmp_path, {"/sopcycle": "2026-12", "/sopeventcount": "3",
+                                       "/sopheadhash": "f" * 64}))
+    assert (stamp.cycle, stamp.event_count, stamp.head_hash) == ("2026-12", 3, "f" * 64)
