@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from sop_tui.cycle.describe import summary
 from sop_tui.cycle.errors import CommandError
@@ -235,6 +235,7 @@ class RetractForm(_CorrectionForm):
             yield Input(placeholder="why this no longer holds", id="reason")
             yield Static("", id="error-reason", classes="form-error")
             yield from self._buttons()
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
@@ -285,6 +286,7 @@ class AmendForm(_CorrectionForm):
             yield Input(placeholder="why it changes", id="reason")
             yield Static("", id="error-reason", classes="form-error")
             yield from self._buttons()
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#field", Select).focus()

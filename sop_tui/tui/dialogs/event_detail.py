@@ -200,7 +200,8 @@ class EventDetail(ModalScreen[Event | None]):
 
     def _why_not(self) -> str:
         if self.event.type not in CORRECTABLE:
-            return f"A {self.event.type} is a system record: it cannot be retracted or amended."
+            return (f"Events of type {self.event.type} are not facts of the meeting: they cannot "
+                    "be retracted or amended.")
         if self.record is not None and self.record.retraction is not None:
             return f"Retracted by event {self.record.retraction.seq}: nothing more to correct."
         return "This event cannot be corrected."

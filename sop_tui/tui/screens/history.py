@@ -424,7 +424,8 @@ class HistoryScreen(Screen[None]):
         Binding("v", "verify", "verify chain"),
         Binding("c", "clear_filters", "clear filters"),
         Binding("r", "reload", "reload"),
-        Binding("escape", "back", "back"),
+        # Not in the footer: whether Escape leaves depends on what is below the screen.
+        Binding("escape", "back", "back", show=False),
     ]
 
     class Corrected(Message):
@@ -451,10 +452,10 @@ class HistoryScreen(Screen[None]):
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(self._title(), id="history-title")
         with Horizontal(id="history-filters"):
-            yield Select([], prompt="any cycle", id="filter-cycle", compact=True)
-            yield Select([], prompt="any meeting", id="filter-meeting", compact=True)
-            yield Select([], prompt="any type", id="filter-type", compact=True)
-            yield Select([], prompt="any family", id="filter-family", compact=True)
+            yield Select([], prompt="cycle", id="filter-cycle", compact=True)
+            yield Select([], prompt="meeting", id="filter-meeting", compact=True)
+            yield Select([], prompt="type", id="filter-type", compact=True)
+            yield Select([], prompt="family", id="filter-family", compact=True)
             yield Input(placeholder="/ search text", id="filter-text", compact=True)
         yield HistoryTable(id="history-table")
         yield Static("", id="history-status")
@@ -476,8 +477,13 @@ class HistoryScreen(Screen[None]):
             self.set_interval(POLL_SECONDS, self._poll)
 
     def on_screen_resume(self) -> None:
+        self.refresh_bindings()
         if self.loaded is not None:
             self._poll()
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        # "back" means "leave the filter" in a filter field: the footer follows the focus.
+        self.refresh_bindings()
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -517,6 +523,7 @@ class HistoryScreen(Screen[None]):
         self._fill_selects(loaded.rows)
         self._apply_filter(keep_seq=keep)
         self.query_one("#history-status", Static).update(self._status_text())
+        self.refresh_bindings()
 
     def _fill_selects(self, rows: list[HistoryRow]) -> None:
         def options(values: Iterable[str]) -> list[tuple[str, str]]:
