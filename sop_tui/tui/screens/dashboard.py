@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
@@ -82,7 +82,8 @@ class DashboardScreen(Screen[None]):
     """The cycle at a glance; Enter opens the selected meeting."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_selected", "Open meeting", show=True),
+        # priority: the table's own Enter would shadow this one in the footer
+        Binding("enter", "open_selected", "Open meeting", priority=True),
         Binding("o", "open_cycle", "Open cycle"),
         Binding("r", "reload", "Refresh"),
         Binding("h", "history", "History"),
@@ -124,9 +125,9 @@ class DashboardScreen(Screen[None]):
                     "`sop import KIND FILE` for your own files, then start `sop` again.",
                     id="empty-text", markup=False,
                 )
-            yield Footer()
+            yield Footer(compact=True)
             return
-        with Vertical(id="dash"):
+        with VerticalScroll(id="dash"):
             yield Label("Meetings", classes="section-title")
             yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="metric-cards"):
@@ -137,7 +138,7 @@ class DashboardScreen(Screen[None]):
                 yield Static("", id="overrides-card", classes="status-card", markup=False)
                 yield Static("Revenue gap\n…", id="gap-card", classes="status-card",
                              markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if not self._with_cycle:

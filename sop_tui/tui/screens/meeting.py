@@ -66,10 +66,11 @@ class MeetingScreen(Screen[None]):
         Binding("d", "decision", "Decide"),
         Binding("x", "action", "Action"),
         Binding("n", "next_item", "Next"),
-        Binding("p", "previous_item", "Prev"),
+        # p and Esc are in the help; the footer keeps room for quit and help at 80 columns
+        Binding("p", "previous_item", "Prev", show=False),
         Binding("c", "close_meeting", "Close"),
         Binding("h", "history", "History"),
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back", show=False),
     ]
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [  # type: ignore[misc]
         (0, "-narrow"), (100, "-normal"), (160, "-wide")]
@@ -113,7 +114,7 @@ class MeetingScreen(Screen[None]):
                 yield Label("Captured in this meeting", classes="section-title")
                 with VerticalScroll(id="captured-scroll"):
                     yield CapturedList(id="captured")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         app = self.sop
@@ -271,7 +272,6 @@ class MeetingScreen(Screen[None]):
         if self._closed:
             self.notify(f"{self.meeting.title} is already closed.")
             return
-        self.notify("Checking the exit criteria…", timeout=2)
         self.check_criteria()
 
     @work(thread=True, exclusive=True, group="meeting-close")

@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.widgets import Static
 
 from sop_tui.cycle.meetings import AgendaItem
-from sop_tui.tui.widgets.clock import mmss
 
 
 class AgendaView(Static):
@@ -39,7 +38,7 @@ class AgendaView(Static):
 
     def _table(self) -> Table:
         t = Table.grid(padding=(0, 1), expand=True)
-        t.add_column(width=2)
+        t.add_column(width=1)
         t.add_column(ratio=1)
         t.add_column(justify="right", no_wrap=True)
         for i, item in enumerate(self.items):
@@ -47,7 +46,8 @@ class AgendaView(Static):
             over = spent > item.minutes * 60
             mark = "▶" if i == self.current else f"{i + 1}"
             style = "bold" if i == self.current else ""
-            times = Text(f"{mmss(spent)}/{item.minutes}m",
+            secs = int(spent)
+            times = Text(f"{secs // 60}:{secs % 60:02d}/{item.minutes}m",
                          style="bold red" if over else "dim" if spent == 0 else "")
             t.add_row(Text(mark, style=style), Text(item.title, style=style), times)
         return t

@@ -13,7 +13,7 @@ def mmss(seconds: float) -> str:
 
 
 class MeetingClock(Static):
-    """Shows ``Item 03:10 / 10:00 · Meeting 32:10 / 90:00``.
+    """Shows ``Item 03:10 / 10:00 · Meeting 32:10 / 90:00`` (``OVER`` first when the item is).
 
     The screen sets the attributes each second; the widget toggles ``-item-over`` and
     ``-meeting-over`` so the stylesheet colours a clock that has run over.
@@ -37,12 +37,11 @@ class MeetingClock(Static):
         self.meeting_seconds, self.meeting_limit = meeting_seconds, limit_minutes
 
     def render(self) -> str:
+        over = bool(self.item_limit) and self.item_seconds > self.item_limit * 60
         item = f"Item {mmss(self.item_seconds)} / {mmss(self.item_limit * 60)}"
         meeting = f"Meeting {mmss(self.meeting_seconds)} / {mmss(self.meeting_limit * 60)}"
-        over = ""
-        if self.item_limit and self.item_seconds > self.item_limit * 60:
-            over = "  item over time"
-        return f"{item} · {meeting}{over}"
+        # the colour warns too; the words say it to whoever cannot tell the colours apart
+        return f"{'OVER ' if over else ''}{item} · {meeting}"
 
     def _update_classes(self) -> None:
         self.set_class(bool(self.item_limit) and self.item_seconds > self.item_limit * 60,

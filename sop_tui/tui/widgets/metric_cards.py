@@ -36,6 +36,7 @@ class MetricCard(Vertical):
         """Set the value, the caption under the sparkline and the trend series."""
         self.query_one(".metric-value", Static).update(value)
         self.query_one(".metric-caption", Static).update(caption)
-        # One point is no trend: an empty sparkline says so better than a full bar.
-        self.query_one(Sparkline).data = list(series) if len(series) > 1 else []
+        spark = self.query_one(Sparkline)
+        spark.data = list(series)
+        spark.display = len(series) > 1  # one point is no trend: no line rather than a bar
         self.set_class(alert, "-alert")
