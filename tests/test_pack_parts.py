@@ -207,3 +207,27 @@ def test_read_stamp_refuses_what_is_not_a_pack(tmp_path: Path) -> None:
     stamp = read_stamp(_pdf(tmp_path, {"/sopcycle": "2026-12", "/sopeventcount": "3",
                                        "/sopheadhash": "f" * 64}))
     assert (stamp.cycle, stamp.event_count, stamp.head_hash) == ("2026-12", 3, "f" * 64)
+
+
+# -- decisions -------------------------------------------------------------------------------------
+
+
+def _decision(seq: int, resource: str = "", months: str = "", chosen: str = "pre-build"
+              ) -> dict[str, object]:
+    return {"seq": seq, "seqs": [seq], "also": [], "meeting": "supply", "question": f"q{seq}",
+            "chosen": chosen, "rationale": "cheaper", "decided_by": "Ops", "owner": "PM",
+            "due": "2027-01-31", "family": "", "resource": resource, "months": months}
+
+
+def test_capacity_decisions_with_the_same_answer_fold_into_one_row() -> None:
+    from sop_tui.pack.context import group_decisions
+
+    rows = group_decisions([
+        _decision(1, "ASSY-B", "2027-04"), _decision(2, "MACH-2", "2027-07"),
+        _decision(3, "PAINT", "2027-06", chosen="overtime"), _decision(4),
+        _decision(5), _decision(6, "ASSY-B", "2027-05"),
+    ])
+    assert [r["seqs"] for r in rows] == [[1, 2, 6], [3], [4], [5]]
+    assert rows[0]["question"] == "q1"
+    assert rows[0]["also"] == ["MACH-2 2027-07", "ASSY-B 2027-05"]
+    assert rows[2]["also"] == [] and rows[3]["also"] == []  # no resource: never folded

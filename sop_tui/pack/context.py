@@ -328,7 +328,9 @@ def _decisions(st: Any) -> dict[str, Any]:
                           "options": list(p.get("options", ())), "rationale": p["rationale"],
                           "decided_by": p["decided_by"], "owner": p.get("owner", ""),
                           "due": p.get("due", ""), "family": p.get("family", ""),
-                          "resource": p.get("resource", ""), "months": _months_text(p)})
+                          "resource": p.get("resource", ""), "months": _months_text(p),
+                          "also": [], "seqs": [r.seq]})
+    decisions = group_decisions(decisions)
     actions = []
     for r in sorted(st.actions, key=lambda r: r.seq):
         p = r.payload
@@ -350,6 +352,31 @@ def _decisions(st: Any) -> dict[str, Any]:
                             "amended": []})
     actions.sort(key=lambda a: (a["due"], a["seq"]))
     return {"decisions": decisions, "actions": actions, "overrides": overrides}
+
+
+def group_decisions(decisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fold decisions that differ only in the resource and months they cover into one row.
+
+    The supply review records one decision per capacity gap, often the same answer for each
+    (pre-build, overtime); an executive reads that as one decision covering several gaps. The
+    first keeps its question; the others are listed in ``also`` (resource and months) and
+    their event numbers in ``seqs``. Decisions without a resource are never folded.
+    """
+    out: list[dict[str, Any]] = []
+    index: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for d in decisions:
+        key = (d["meeting"], d["chosen"], d["rationale"], d["decided_by"], d["owner"],
+               d["due"], d["family"])
+        first = index.get(key) if d["resource"] else None
+        if first is None:
+            row = {**d, "also": list(d["also"]), "seqs": list(d["seqs"])}
+            out.append(row)
+            if d["resource"]:
+                index[key] = row
+            continue
+        first["also"].append(f"{d['resource']} {d['months']}".strip())
+        first["seqs"].extend(d["seqs"])
+    return out
 
 
 def _summary(planning: CyclePlanning, base: dict[str, float], plan: dict[str, float],
@@ -404,8 +431,9 @@ def _summary(planning: CyclePlanning, base: dict[str, float], plan: dict[str, fl
         "closed_by_override": closed_by_override,
         "open_action_dollars": action_dollars,
         "remaining_gap": remaining,
-        "n_decisions": len(decisions["decisions"]),
+        "n_decisions": sum(len(d["seqs"]) for d in decisions["decisions"]),
         "top_decisions": decisions["decisions"][:5],
+        "more_decisions": max(0, len(decisions["decisions"]) - 5),
         "asks": asks,
         "placeholder": placeholder,
         "n_families": len(planning.families),

@@ -1,0 +1,87 @@
+"""Benchmark: rendering the demo cycle's decision pack, in its own process, as ``sop pack`` does.
+
+Builds the demo store once (seed 7) and records a cycle's worth of meetings on it
+(``tests/pack_fixtures.record_demo_cycle``), then runs ``python -m sop_tui.pack`` on a fresh
+copy of that store ``--repeat`` times and reports the wall time of each child process (start to
+exit: interpreter, imports, analytics, charts, layout, PDF) and where the time goes (the child's
+progress lines, timestamped as they arrive).
+
+Run: ``.venv/bin/python benchmarks/bench_pack.py [--repeat 3] [--keep DIR]``. Target: under 4 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def build_store(root: Path) -> Path:
+    """The demo store with the cycle's meetings recorded; returns its folder."""
+    from pack_fixtures import record_demo_cycle
+
+    from sop_tui.cycle.workspace import Workspace
+    from sop_tui.data.demo_setup import build_demo_store
+    from sop_tui.events.log import EventLog
+
+    root.mkdir(parents=True, exist_ok=True)
+    log = EventLog(f"sqlite:///{root / 'sop.db'}",
+                   clock=lambda: datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    ws = Workspace(log, actor="bench", clock=log.clock)
+    build_demo_store(ws, root / "demo", seed=7)
+    record_demo_cycle(ws)
+    log.close()
+    return root
+
+
+def run_once(store: Path, out: Path) -> tuple[float, list[tuple[float, str]]]:
+    """One child process; its wall time and the time each progress line arrived."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sop_tui.pack", "--store", str(store), "--out", str(out)],
+        stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    marks = [(time.perf_counter() - start, line.strip()) for line in proc.stdout]
+    if proc.wait() != 0:
+        raise SystemExit(f"the pack failed (exit {proc.returncode})")
+    return time.perf_counter() - start, marks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="keep the last pack's PDF here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = build_store(Path(tmp) / "base")
+        times = []
+        marks: list[tuple[float, str]] = []
+        for i in range(args.repeat):
+            store = Path(tmp) / f"run{i}"
+            store.mkdir()
+            shutil.copyfile(base / "sop.db", store / "sop.db")
+            seconds, marks = run_once(store, store / "pack.pdf")
+            times.append(seconds)
+            print(f"run {i + 1}: {seconds:.2f} s")
+        print(f"median {statistics.median(times):.2f} s, min {min(times):.2f}, "
+              f"max {max(times):.2f} over {len(times)} runs (target 4 s)")
+        previous = 0.0
+        for at, line in marks:
+            print(f"  {at:6.2f} s (+{at - previous:5.2f})  {line[:90]}")
+            previous = at
+        if args.keep:
+            shutil.copyfile(store / "pack.pdf", args.keep)
+
+
+if __name__ == "__main__":
+    main()
