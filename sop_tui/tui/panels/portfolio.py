@@ -54,7 +54,7 @@ def portfolio_items(planning: CyclePlanning) -> pd.DataFrame:
     for rec in planning.state.decisions:
         for sku in rec.payload.get("skus", []):
             decided[str(sku)] = str(rec.payload.get("chosen", ""))
-    items["decided"] = items["sku"].map(decided).fillna("")
+    items["decided"] = [decided.get(str(s), "") for s in items["sku"]]
     cols = ["sku", "description", "family", "lifecycle", "units_12m", "revenue_12m",
             "on_hand_units", "on_hand_value", "decided"]
     return items[cols].sort_values(["family", "lifecycle", "sku"], kind="stable")

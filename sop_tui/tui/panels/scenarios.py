@@ -67,7 +67,7 @@ class ScenariosPanel(DataPanel):
         table = planning.compare()
         described = {}
         for sc in planning.recorded_scenarios():
-            adj = ", ".join(a.text for a in sc.adjustments)
+            adj = ", ".join(a.text() for a in sc.adjustments)
             described[sc.name] = f"{sc.description + ' — ' if sc.description else ''}{adj}"
         rec = planning.state.recommendation
         return ScenariosView(table, described,
