@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -28,7 +28,7 @@ GOOD = "#2f7d4f"
 BAD = "#b83227"
 GRID = "#d9dee3"
 
-_RC = {
+_RC: Any = {  # typed loosely: matplotlib's stubs want a Literal per key
     "svg.fonttype": "none",
     "svg.hashsalt": "sop-pack",  # deterministic ids: the same data draws the same bytes
     "font.family": "DejaVu Sans",

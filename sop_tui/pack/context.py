@@ -204,7 +204,7 @@ def _plan(planning: CyclePlanning, result: Any, charts: dict[str, bytes]) -> dic
     placeholder = set(planning.demand_plan.placeholder)
     d = dollars.assign(month=dollars["month"].astype(str), family=dollars["family"].astype(str))
     by_fm = d.groupby(["family", "month"])[["units", "revenue", "margin"]].sum()
-    fam_rows = []
+    fam_rows: list[dict[str, Any]] = []
     total_rev = float(d["revenue"].sum())
     for fam in sorted(set(d["family"])):
         sub = by_fm.loc[fam]
@@ -228,7 +228,7 @@ def _plan(planning: CyclePlanning, result: Any, charts: dict[str, bytes]) -> dic
             targets[m] = _f(t)
     cap = result.supply.capacity.assign(month=result.supply.capacity["month"].astype(str))
     util_by_m = cap.groupby("month")["utilisation"].max()
-    month_rows = []
+    month_rows: list[dict[str, Any]] = []
     for m in months:
         t = targets.get(m)
         rev = float(by_m.loc[m, "revenue"])
@@ -295,8 +295,10 @@ def _scenarios(base: dict[str, float], records: dict[str, Record], rec: Record |
     (the numbers the pre-S&OP meeting saw), the consensus baseline first."""
     from sop_tui.analytics.scenarios import Adjustment
 
-    cols = [{"name": "consensus", "description": "The consensus plan, no adjustments",
-             "adjustments": [], "totals": base, "seq": None}]
+    cols: list[dict[str, Any]] = [{
+        "name": "consensus", "description": "The consensus plan, no adjustments",
+        "adjustments": [], "totals": base, "seq": None,
+    }]
     for name, r in records.items():
         sc = r.payload["scenario"]
         adjustments = []
@@ -498,16 +500,16 @@ def _fva(planning: CyclePlanning, charts: dict[str, bytes]) -> dict[str, Any]:
     f = planning.fva
     total = f[f["family"] == "TOTAL"]
     fam = f[f["family"] != "TOTAL"]
-    steps = []
+    steps: list[dict[str, Any]] = []
     for _, r in total.iterrows():
         step = str(r["step"])
         sub = fam[fam["step"] == step]
-        destroyed = int((sub["fva_vs_prev"] < 0).sum())
+        worse = int((sub["fva_vs_prev"] < 0).sum())
         fvp = _f(r["fva_vs_prev"])
         steps.append({"step": step, "label": STEP_LABELS.get(step, step),
                       "wmape": float(r["wmape"]), "bias": float(r["bias"]),
                       "fva_vs_prev": fvp, "fva_vs_naive": _f(r["fva_vs_naive"]),
-                      "families_worse": destroyed, "families": int(len(sub)),
+                      "families_worse": worse, "families": int(len(sub)),
                       "verdict": ("baseline" if fvp is None
                                   else "added value" if fvp > 0 else "destroyed value")})
     if steps:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sop_tui.events.canonical import GENESIS_HASH
 from sop_tui.events.log import EventLog
@@ -44,7 +45,7 @@ def read_stamp(pdf_path: Path) -> PackStamp:
     from pypdf.errors import PyPdfError
 
     try:
-        meta = PdfReader(str(pdf_path)).metadata or {}
+        meta: Any = PdfReader(str(pdf_path)).metadata or {}
     except (PyPdfError, OSError, ValueError) as exc:
         raise StampError(f"{pdf_path.name} cannot be read as a PDF ({exc})") from None
     cycle = str(meta.get("/sopcycle", "") or "")
