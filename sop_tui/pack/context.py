@@ -410,9 +410,12 @@ def _summary(planning: CyclePlanning, base: dict[str, float], plan: dict[str, fl
     if gap_plan is not None:
         remaining = gap_plan - closed_by_override
     asks = list(rec.payload.get("open_decisions", ())) if rec else []
-    if outcome is None:
+    if outcome is None and rec is not None:
         asks.insert(0, f"Approve the recommended plan ({plan_name}) or override it with the "
                        "named actions that close the gap.")
+    elif outcome is None:
+        asks.insert(0, "Nothing to approve yet: the pre-S&OP has recorded no recommendation. "
+                       "The plan shown is the unadjusted consensus.")
     elif remaining is not None and remaining > 0.5:
         asks.append(f"Name the actions that close the remaining revenue gap "
                     f"({fmt_money(remaining)} over the horizon).")

@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -71,10 +72,12 @@ def render_pack(ws: object, cycle: str | None, out: Path | None, *, settings: Se
     assert isinstance(ws, Workspace)
     say = progress or (lambda _msg: None)
     cycle = cycle or ws.current_cycle()
+    warm = _warm_up()
     planning = CyclePlanning(ws, cycle, cache_dir=settings.cache_dir)
     say(f"reading cycle {cycle}")
     ctx = build_context(planning, progress=say)
     say("laying out the pages")
+    warm.join()
     rendered = render_pdf(ctx, settings.templates_dir)
     path = out or default_pack_path(settings, cycle)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,6 +93,24 @@ def render_pack(ws: object, cycle: str | None, out: Path | None, *, settings: Se
                       appendix_page=rendered.appendix_page,
                       event_count=ctx.stamp.event_count, head_hash=ctx.stamp.head_hash,
                       recorded_seq=ev.seq)
+
+
+def _warm_up() -> threading.Thread:
+    """Import WeasyPrint and matplotlib in a thread while the analytics run.
+
+    Much of an import is file reading and C-extension loading, which release the GIL; on this
+    project's machines it takes about a second off a pack. Python's import locks make the main
+    thread wait, safely, if it needs one of these modules before the thread is done.
+    """
+
+    def work() -> None:
+        import weasyprint  # noqa: F401
+
+        import sop_tui.pack.charts  # noqa: F401
+
+    thread = threading.Thread(target=work, name="pack-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def pack_command(settings: Settings, cycle: str | None, out: Path | None) -> list[str]:
