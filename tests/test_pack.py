@@ -248,3 +248,20 @@ def test_a_failing_child_raises_with_its_error(tmp_path: Path) -> None:
 
     with pytest.raises(PackError, match="no cycle is open"):
         render_pack_subprocess(Settings.from_env(store=tmp_path), None, tmp_path / "x.pdf")
+
+
+def test_a_cycle_with_no_meetings_yet_says_so(demo_ws: Workspace) -> None:
+    """The app may render at any time: before any meeting the pack still builds, and says
+    there is nothing to approve and which families have no consensus yet."""
+    from sop_tui.cycle.planning import CyclePlanning
+    from sop_tui.pack.context import build_context
+    from sop_tui.pack.render import render_html
+    from sop_tui.settings import RESOURCES
+
+    ctx = build_context(CyclePlanning(demo_ws))
+    assert ctx.summary["status"] == "pending"
+    assert ctx.decisions == {"decisions": [], "actions": [], "overrides": []}
+    html = _flat(render_html(ctx, RESOURCES / "templates"))
+    assert "Nothing to approve yet: the pre-S&amp;OP has recorded no recommendation." in html
+    assert "Not agreed in the demand review (40 of 40 families" in html
+    assert "No assumptions recorded in this cycle." in html
