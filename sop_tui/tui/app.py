@@ -8,12 +8,14 @@ from thread workers: its views compute on first use (pandas, statsmodels, scipy)
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -122,6 +124,47 @@ class SopApp(App[None]):
             return
         self.push_screen(HistoryScreen(self.workspace, read_only=self.read_only,
                                        cycle=self.cycle))
+
+    # -- the decision pack -------------------------------------------------------------------
+
+    @staticmethod
+    def pack_available() -> bool:
+        """True when this install can render the pack (``sop_tui.pack.runner`` exists)."""
+        return importlib.util.find_spec("sop_tui.pack.runner") is not None
+
+    def render_pack(self) -> None:
+        """Render the cycle's decision pack in a child process; progress in the top bar."""
+        if self.read_only or self.cycle is None or not self.pack_available():
+            return
+        if any(w.name == "pack" and w.is_running for w in self.workers):
+            self.notify("The pack is already being rendered.")
+            return
+        self.notify("Rendering the decision pack…", timeout=3)
+        self._render_pack(self.cycle)
+
+    @work(thread=True, exclusive=True, group="pack", name="pack")
+    def _render_pack(self, cycle: str) -> None:
+        from sop_tui.pack.runner import render_pack_subprocess
+
+        def progress(line: str) -> None:
+            self.call_from_thread(self.set_status, f"pack: {line}")
+
+        try:
+            path = render_pack_subprocess(self.settings, cycle, None, on_progress=progress)
+        except Exception as exc:  # shown to the user; the app keeps running
+            self.call_from_thread(self.set_status, "")
+            self.call_from_thread(self.notify, str(exc), title="Pack", severity="error",
+                                  timeout=10)
+            return
+        self.call_from_thread(self.set_status, "")
+        self.call_from_thread(self.notify, f"Decision pack written: {path.resolve()}",
+                              title="Pack",
+                              timeout=10)
+
+    def set_status(self, text: str) -> None:
+        """Show ``text`` at the right of the current screen's top bar (empty: clear it)."""
+        for label in self.screen.query(".topbar-status"):
+            label.update(text)  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
         from sop_tui.tui.screens.help import HelpScreen

@@ -41,6 +41,8 @@ class SopCommands(Provider):
             out.append(("Back to the dashboard", screen.action_back, "Esc"))
         if isinstance(screen, DashboardScreen) and app.cycle is not None:
             out.append(("Recompute the dashboard numbers", screen.action_reload, "key r"))
+        if app.cycle is not None and not app.read_only and app.pack_available():
+            out.append(("Render the decision pack", app.render_pack, "key P (PDF)"))
         out.append(("History: every event of every cycle", app.open_history, "key h"))
         out.append(("Help: keys", app.action_help, "? or F1"))
         return out

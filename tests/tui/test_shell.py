@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from textual.command import CommandList
 from textual.widgets import DataTable, Static
 
 from sop_tui.cycle.workspace import Workspace
@@ -300,3 +301,42 @@ async def test_empty_store_says_so_and_opens_a_cycle(empty_ws: Workspace, make) 
         assert [e.payload["cycle"] for e in opened] == ["2026-12"]
         assert isinstance(app.screen, DashboardScreen)
         assert app.screen.query("#meetings")
+
+
+@pytest.mark.usefixtures("no_numbers")
+async def test_pack_key_is_offered_on_the_dashboard_and_in_the_executive_meeting_only(
+        demo_ws: Workspace, make) -> None:
+    app = make(demo_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.pack_available()
+        assert app.screen.check_action("pack", ()) is True
+        app.open_meeting("demand")
+        await pilot.pause()
+        assert app.screen.check_action("pack", ()) is False
+        app.open_meeting("executive")
+        await pilot.pause()
+        assert app.screen.check_action("pack", ()) is True
+    ro = make(demo_ws, read_only=True)
+    async with ro.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert ro.screen.check_action("pack", ()) is False
+
+
+@pytest.mark.usefixtures("no_numbers")
+async def test_the_palette_opens_a_meeting_by_name(demo_ws: Workspace, make) -> None:
+    app = make(demo_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"open meeting supply")
+        hits = app.screen.query_one(CommandList)
+        for _ in range(100):  # the palette searches its providers in a task: wait for the hit
+            if hits.option_count and "Supply review" in str(hits.get_option_at_index(0).prompt):
+                break
+            await pilot.pause()
+        assert "Supply review" in str(hits.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        assert app.screen.meeting.id == "supply"

@@ -62,6 +62,7 @@ def top_bar(app: SopApp, where: str) -> ComposeResult:
     cycle = app.cycle or "no cycle open"
     with Horizontal(classes="topbar"):
         yield Label(f"sop · {cycle} · {where}", classes="topbar-title", markup=False)
+        yield Label("", classes="topbar-status", markup=False)
         if app.read_only:
             yield Label(" READ-ONLY ", classes="badge")
 
@@ -87,6 +88,7 @@ class DashboardScreen(Screen[None]):
         Binding("o", "open_cycle", "Open cycle"),
         Binding("r", "reload", "Refresh"),
         Binding("h", "history", "History"),
+        Binding("P", "pack", "Pack"),
     ]
 
     class MetricsLoaded(Message):
@@ -305,6 +307,9 @@ class DashboardScreen(Screen[None]):
     def action_history(self) -> None:
         self.sop.open_history()
 
+    def action_pack(self) -> None:
+        self.sop.render_pack()
+
     def action_open_cycle(self) -> None:
         from sop_tui.tui.dialogs.capture import OpenCycleForm
 
@@ -323,6 +328,8 @@ class DashboardScreen(Screen[None]):
             return False
         if action in ("open_selected", "reload") and not self._with_cycle:
             return False
+        if action == "pack":
+            return self._with_cycle and not self.sop.read_only and self.sop.pack_available()
         return True
 
 

@@ -22,6 +22,7 @@ KEYS: tuple[tuple[str, str, str, bool], ...] = (
     ("Dashboard", "o", "open a cycle", True),
     ("Dashboard", "r", "recompute the numbers", False),
     ("Dashboard, Meeting", "h", "history: every event, filters, corrections, verify", False),
+    ("Dashboard, Executive", "P", "render the decision pack (PDF), in the background", True),
     ("Meeting", "a", "capture an assumption", True),
     ("Meeting", "d", "capture a decision", True),
     ("Meeting", "x", "capture an action", True),

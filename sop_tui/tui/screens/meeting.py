@@ -70,6 +70,7 @@ class MeetingScreen(Screen[None]):
         Binding("p", "previous_item", "Prev", show=False),
         Binding("c", "close_meeting", "Close"),
         Binding("h", "history", "History"),
+        Binding("P", "pack", "Pack"),
         Binding("escape", "back", "Back", show=False),
     ]
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [  # type: ignore[misc]
@@ -114,7 +115,8 @@ class MeetingScreen(Screen[None]):
                 yield Label("Captured in this meeting", classes="section-title")
                 with VerticalScroll(id="captured-scroll"):
                     yield CapturedList(id="captured")
-        yield Footer(compact=True)
+        # Ctrl+P is in the help: at 80 columns the footer keeps its room for the keys
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         app = self.sop
@@ -236,6 +238,9 @@ class MeetingScreen(Screen[None]):
     def action_history(self) -> None:
         self.sop.open_history()
 
+    def action_pack(self) -> None:
+        self.sop.render_pack()
+
     # -- capture ---------------------------------------------------------------------------
 
     def _capture(self, form: CaptureForm) -> None:
@@ -314,4 +319,7 @@ class MeetingScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in WRITING_ACTIONS and self.sop.read_only:
             return False
+        if action == "pack":  # the pack is the executive meeting's output
+            return (self.meeting.id == "executive" and not self.sop.read_only
+                    and self.sop.pack_available())
         return True

@@ -1,0 +1,189 @@
+"""Benchmark: the facilitator app on the demo store — launch to first paint, to a full dashboard,
+and a key press in the meeting screen to the next frame.
+
+Launch is timed in a child process, the way ``sop`` starts: the clock starts before the child's
+first import; the child builds the workspace (as the CLI does), calls ``make_app`` and runs it
+headless at 120×40; it reports the moment after the dashboard's first refresh (first paint) and
+the moment after the metrics and the revenue gap are on screen (fully populated).
+
+Key presses are timed headless: ``n`` / ``p`` in the demand meeting (each writes an
+AgendaItemStarted and mounts the next item's panel) and ``a`` / Escape (open and close the
+assumption form); each measurement runs from posting the key to the first frame that shows it.
+
+Run: ``.venv/bin/python benchmarks/bench_tui.py --store DIR [--repeat 5]`` where ``DIR`` holds a
+demo store (``sop demo --no-tui`` in an empty folder makes one; the store is copied, never
+written). Targets: first paint < 0.6 s, populated < 1.5 s, key to frame < 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = r"""
+import json, sys, time
+T0 = float(sys.argv[1])
+marks = {}
+from sop_tui.settings import Settings
+from sop_tui.cycle.workspace import Workspace
+from sop_tui.events.log import EventLog
+marks["workspace_imported"] = time.time() - T0
+settings = Settings.from_env(store=sys.argv[2], actor="bench")
+ws = Workspace(EventLog(settings.url), actor=settings.actor)
+from sop_tui.tui.app import make_app
+from sop_tui.tui.screens.dashboard import DashboardScreen
+marks["app_imported"] = time.time() - T0
+
+mount, metrics, gap = (DashboardScreen.on_mount, DashboardScreen.on_dashboard_screen_metrics_loaded,
+                       DashboardScreen.on_dashboard_screen_gap_loaded)
+seen = set()
+
+def done(screen, what):
+    def mark():
+        marks[what] = time.time() - T0
+        if what in ("metrics", "gap"):
+            seen.add(what)
+            if seen == {"metrics", "gap"}:
+                marks["populated"] = max(marks["metrics"], marks["gap"])
+                screen.app.exit()
+    screen.call_after_refresh(mark)
+
+def on_mount(self):
+    mount(self)
+    done(self, "first_paint")
+
+def on_metrics(self, message):
+    metrics(self, message)
+    done(self, "metrics")
+
+def on_gap(self, message):
+    gap(self, message)
+    done(self, "gap")
+
+DashboardScreen.on_mount = on_mount
+DashboardScreen.on_dashboard_screen_metrics_loaded = on_metrics
+DashboardScreen.on_dashboard_screen_gap_loaded = on_gap
+make_app(ws, settings).run(headless=True, size=(120, 40))
+print(json.dumps(marks))
+"""
+
+
+def launch(store: Path) -> dict[str, float]:
+    """One launch in a child process: seconds from before the child's start to each mark."""
+    t0 = time.time()
+    out = subprocess.run([sys.executable, "-c", CHILD, repr(t0), str(store)],
+                         capture_output=True, text=True, check=True, timeout=120)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+async def key_presses(store: Path, repeat: int, *, stub_panels: bool) -> dict[str, list[float]]:
+    """Seconds from each key press to the first frame that shows its effect (demand meeting).
+
+    The key is posted to the app as a terminal would send it; the clock stops at the first
+    frame the app hands to its driver after the effect is visible (the agenda item moved, the
+    form is on screen, the form is gone). ``stub_panels`` puts a placeholder in the panel area
+    to time the shell alone; otherwise the real panel mounts (its analytics run in a worker
+    thread after the frame).
+    """
+    from textual import events
+
+    from sop_tui.cycle.workspace import Workspace
+    from sop_tui.events.log import EventLog
+    from sop_tui.settings import Settings
+    from sop_tui.tui.app import SopApp, make_app
+    from sop_tui.tui.dialogs.capture import AssumptionForm
+    from sop_tui.tui.screens.dashboard import DashboardScreen
+    from sop_tui.tui.screens.meeting import MeetingScreen
+
+    DashboardScreen.load_numbers = lambda self: None  # type: ignore[method-assign]
+    if stub_panels:
+        from textual.widgets import Static
+
+        MeetingScreen.build_panel = (  # type: ignore[method-assign]
+            lambda self, panel_id: Static(f"[{panel_id}]"))
+    settings = Settings.from_env(store=str(store), actor="bench")
+    ws = Workspace(EventLog(settings.url), actor="bench")
+    app = make_app(ws, settings)
+    frames: list[float] = []
+    display = SopApp._display
+
+    def counting_display(self, screen, renderable):  # type: ignore[no-untyped-def]
+        frames.append(time.perf_counter())
+        return display(self, screen, renderable)
+
+    SopApp._display = counting_display  # type: ignore[method-assign]
+
+    async def time_key(key: str, char: str | None, shown) -> float:  # type: ignore[no-untyped-def]
+        """Post ``key``; the time to the first frame drawn once ``shown()`` holds."""
+        t = time.perf_counter()
+        app.post_message(events.Key(key, char))
+        while not shown():
+            await asyncio.sleep(0.001)
+        held = time.perf_counter()
+        while not frames or frames[-1] < held:
+            await asyncio.sleep(0.001)
+        return frames[-1] - t
+
+    times: dict[str, list[float]] = {"n/p (agenda item)": [], "a (open form)": [],
+                                     "Esc (close form)": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_meeting("demand")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        for i in range(repeat * 2):
+            target = 1 if i % 2 == 0 else 0
+            times["n/p (agenda item)"].append(await time_key(
+                "n" if target else "p", "n" if target else "p",
+                lambda target=target: screen.item == target))
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        for _ in range(repeat):
+            times["a (open form)"].append(await time_key(
+                "a", "a", lambda: isinstance(app.screen, AssumptionForm)))
+            await pilot.pause()
+            times["Esc (close form)"].append(await time_key(
+                "escape", None, lambda: app.screen is screen))
+            await pilot.pause()
+    SopApp._display = display  # type: ignore[method-assign]
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", required=True, type=Path,
+                        help="a folder holding a demo store (sop.db); it is copied")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "store"
+        store.mkdir()
+        shutil.copyfile(args.store / "sop.db", store / "sop.db")
+        runs = [launch(store) for _ in range(args.repeat)]
+        print(f"launch, {args.repeat} runs (median / min / max, seconds from process start):")
+        for key in ("workspace_imported", "app_imported", "first_paint", "metrics", "gap",
+                    "populated"):
+            vals = [r[key] for r in runs if key in r]
+            if vals:
+                print(f"  {key:<20} {statistics.median(vals):6.3f} / {min(vals):6.3f} / "
+                      f"{max(vals):6.3f}")
+        for stub in (True, False):
+            presses = asyncio.run(key_presses(store, args.repeat, stub_panels=stub))
+            what = "placeholder panels" if stub else "real panels, their workers included"
+            print(f"key press to the frame that shows it, {what} (median / max, ms):")
+            for key, vals in presses.items():
+                print(f"  {key:<20} {statistics.median(vals) * 1000:6.1f} / "
+                      f"{max(vals) * 1000:6.1f}")
+
+
+if __name__ == "__main__":
+    main()
