@@ -229,17 +229,43 @@ def test_verify_against_fails_on_a_truncated_log(rendered: dict[str, Any], demo_
     assert problem is not None and "missing" in problem
 
 
-def test_render_in_a_child_process_reports_progress(store: Path, tmp_path: Path) -> None:
-    from sop_tui.pack.runner import render_pack_subprocess
+def test_render_in_a_child_process_reports_progress(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent's side of the protocol, against a stand-in child (a real render is the
+    module fixture's job and the benchmark's; the real child's failure path is tested below)."""
+    import sys
+
+    from sop_tui.pack import runner
     from sop_tui.settings import Settings
 
-    seen: list[str] = []
     out = tmp_path / "child.pdf"
-    path = render_pack_subprocess(Settings.from_env(store=store, actor="tester"), "2026-12",
-                                  out, seen.append)
-    assert path == out and out.read_bytes().startswith(b"%PDF")
-    assert seen[0] == "reading cycle 2026-12"
-    assert "laying out the pages" in seen and seen[-1] == "recording the pack in the log"
+    script = (
+        "import json, sys\n"
+        "print('progress: reading cycle 2026-12', flush=True)\n"
+        "print('noise the parent ignores')\n"
+        "print('progress: laying out the pages', flush=True)\n"
+        f"open({str(out)!r}, 'wb').write(b'%PDF-1.7')\n"
+        f"print('done: ' + json.dumps({{'path': {str(out)!r}}}))\n"
+    )
+    monkeypatch.setattr(runner, "pack_command", lambda *a: [sys.executable, "-c", script])
+    seen: list[str] = []
+    path = runner.render_pack_subprocess(Settings.from_env(store=tmp_path), "2026-12", out,
+                                         seen.append)
+    assert path == out and out.read_bytes() == b"%PDF-1.7"
+    assert seen == ["reading cycle 2026-12", "laying out the pages"]
+
+
+def test_the_child_command_carries_the_settings(tmp_path: Path) -> None:
+    from sop_tui.pack.runner import pack_command
+    from sop_tui.settings import Settings
+
+    cmd = pack_command(Settings.from_env(store=tmp_path, actor="ana", db="sqlite:///x.db"),
+                       "2026-12", tmp_path / "p.pdf")
+    assert cmd[1:3] == ["-m", "sop_tui.pack"]
+    joined = " ".join(cmd)
+    for part in (f"--store {tmp_path}", "--actor ana", "--db sqlite:///x.db",
+                 "--cycle 2026-12", f"--out {tmp_path / 'p.pdf'}"):
+        assert part in joined
 
 
 def test_a_failing_child_raises_with_its_error(tmp_path: Path) -> None:
