@@ -474,11 +474,13 @@ def _metrics(planning: CyclePlanning, charts: dict[str, bytes],
             item = _f(summary.item_accuracy)
             extra = "" if item is None else f"item level {item:.0%}"
         if key == "eo_value":
-            extra = (f"excess {summary.excess_value / 1e6:.1f}M, "
-                     f"obsolete {summary.obsolete_value / 1e6:.2f}M")
-        first = next((v for v in series if v is not None), None)
+            extra = (f"excess {fmt_money(summary.excess_value)}, "
+                     f"obsolete {fmt_money(summary.obsolete_value)}")
+        measured = [v for v in series if v is not None]
+        # A trend needs two measured cycles; one point (E&O before the tool) is not a trend.
+        first = measured[0] if len(measured) >= 2 else None
         out.append({"key": key, "label": label, "kind": kind, "aim": aim, "value": value,
-                    "previous": prev, "first": first, "cycles": len(series),
+                    "previous": prev, "first": first, "cycles": len(measured),
                     "first_cycle": cycles[0] if cycles else "", "extra": extra,
                     "chart": f"trend_{key}" if f"trend_{key}" in charts else None,
                     "verdict": _verdict(value, first, aim)})
