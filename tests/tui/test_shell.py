@@ -340,3 +340,35 @@ async def test_the_palette_opens_a_meeting_by_name(demo_ws: Workspace, make) -> 
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)
         assert app.screen.meeting.id == "supply"
+
+
+@pytest.mark.slow
+async def test_a_second_launch_on_the_same_log_shows_the_numbers_from_the_cache(
+        demo_ws: Workspace, make, settings) -> None:
+    first = make(demo_ws)
+    async with first.run_test(size=SIZE) as pilot:
+        await first.workers.wait_for_complete()
+        await pilot.pause()
+    cached = sorted(p.name for p in (settings.cache_dir / "dashboard").iterdir())
+    assert len(cached) == 2 and cached[0].endswith("-gap.json")
+
+    def no_analytics() -> None:
+        raise AssertionError("the cache should have answered")
+
+    second = make(demo_ws)
+    second.planning = no_analytics  # type: ignore[method-assign]
+    async with second.run_test(size=SIZE) as pilot:
+        await second.workers.wait_for_complete()
+        await pilot.pause()
+        bias = second.screen.query_one("#card-bias", MetricCard)
+        assert _text(bias.query_one(".metric-value", Static)) == "+9.0%"
+        assert "below target" in _text(second.screen.query_one("#gap-card", Static))
+    # a new event moves the log's head: the cached numbers no longer apply
+    demo_ws.record_assumption(text="x", owner="y")
+    third = make(demo_ws)
+    third.planning = no_analytics  # type: ignore[method-assign]
+    async with third.run_test(size=SIZE) as pilot:
+        await third.workers.wait_for_complete()
+        await pilot.pause()
+        bias = third.screen.query_one("#card-bias", MetricCard)
+        assert _text(bias.query_one(".metric-value", Static)) == "…"

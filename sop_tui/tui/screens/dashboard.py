@@ -8,11 +8,15 @@ offers to open one.
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import log, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,7 +28,6 @@ from sop_tui.cycle.state import MEETING_STATUS
 from sop_tui.tui.widgets.metric_cards import MetricCard
 
 if TYPE_CHECKING:
-    from sop_tui.analytics.metrics import MetricSummary
     from sop_tui.events.types import Event
     from sop_tui.tui.app import SopApp
 
@@ -35,6 +38,13 @@ CARDS = (
     ("plan_attainment", "Plan attainment"),
     ("eo_value", "Excess & obsolete"),
 )
+
+
+#: The MetricSummary fields the cards show.
+SUMMARY_FIELDS = ("family_accuracy", "item_accuracy", "bias", "plan_attainment", "eo_value",
+                  "excess_value", "obsolete_value")
+#: Bump when what the cache holds changes meaning (it is keyed by the log's head otherwise).
+CACHE_VERSION = 1
 
 
 def money(x: float) -> str:
@@ -92,10 +102,10 @@ class DashboardScreen(Screen[None]):
     ]
 
     class MetricsLoaded(Message):
-        """The headline metrics and their trend (one list of values per metric)."""
+        """The headline metrics (by :data:`SUMMARY_FIELDS`) and their trend (values per metric)."""
 
-        def __init__(self, summary: MetricSummary, trend: dict[str, list[float]]) -> None:
-            self.summary = summary
+        def __init__(self, values: dict[str, float], trend: dict[str, list[float]]) -> None:
+            self.values = values
             self.trend = trend
             super().__init__()
 
@@ -212,23 +222,54 @@ class DashboardScreen(Screen[None]):
         self.fill_from_log()
         self.load_numbers()
 
-    @work(thread=True, exclusive=True, group="dashboard-numbers")
     def load_numbers(self) -> None:
-        """Metrics, then trend, then the revenue gap: each posted as soon as it is known."""
+        """Metrics with their trend, and the revenue gap: two workers, each posts when done.
+
+        Two threads because the gap's supply plan (scipy's HiGHS) and the metrics' pandas
+        work overlap well enough to fill the cards sooner than one after the other. What they
+        computed is kept in the store's cache under the log's head: the numbers are a function
+        of the data and the events, so the next launch on the same log shows them at once.
+        """
+        self._loaded_seq = self.sop.workspace.state().last_seq
+        key = self._cache_key()
+        self._load_metrics(key)
+        self._load_gap(key)
+
+    def _cache_key(self) -> Path:
         app = self.sop
-        self._loaded_seq = app.workspace.state().last_seq
+        head = app.workspace.log.head()
+        name = f"v{CACHE_VERSION}-{app.cycle}-{head.count}-{head.hash[:16]}"
+        return app.settings.cache_dir / "dashboard" / name
+
+    @work(thread=True, exclusive=True, group="dashboard-metrics")
+    def _load_metrics(self, key: Path) -> None:
+        app = self.sop
+        cached = _read_cache(key, "metrics")
+        if cached is not None:
+            self.post_message(self.MetricsLoaded(cached["values"], cached["trend"]))
+            return
         try:
             planning = app.planning()
             summary = planning.metrics
             trend = planning.trend
             series = {
-                m: [float(v) for v in trend.loc[trend["metric"] == m, "value"].dropna()]
+                str(m): [float(v) for v in trend.loc[trend["metric"] == m, "value"].dropna()]
                 for m in trend["metric"].unique()
             }
-            self.post_message(self.MetricsLoaded(summary, series))
+            values = {f: float(getattr(summary, f)) for f in SUMMARY_FIELDS}
+            self.post_message(self.MetricsLoaded(values, series))
+            _write_cache(key, "metrics", {"values": values, "trend": series})
         except Exception as exc:  # shown to the user; the app keeps running
             app.call_from_thread(app.notify, f"Metrics could not be computed: {exc}",
                                  severity="error", timeout=8)
+
+    @work(thread=True, exclusive=True, group="dashboard-gap")
+    def _load_gap(self, key: Path) -> None:
+        app = self.sop
+        cached = _read_cache(key, "gap")
+        if cached is not None:
+            self.post_message(self.GapLoaded(GapView(**cached)))
+            return
         try:
             planning = app.planning()
             totals = planning.baseline_result.totals
@@ -238,15 +279,16 @@ class DashboardScreen(Screen[None]):
             placeholder_units = float(
                 frame.loc[frame["family"].isin(plan.placeholder), "units"].sum())
             share = placeholder_units / total_units if total_units else 0.0
-            self.post_message(self.GapLoaded(GapView(
-                totals["revenue"], totals["revenue_target"], totals["gap_to_target"],
-                len(plan.agreed), len(plan.agreed) + len(plan.placeholder), share)))
+            view = GapView(totals["revenue"], totals["revenue_target"], totals["gap_to_target"],
+                           len(plan.agreed), len(plan.agreed) + len(plan.placeholder), share)
+            self.post_message(self.GapLoaded(view))
+            _write_cache(key, "gap", asdict(view))
         except Exception as exc:  # shown to the user; the app keeps running
             app.call_from_thread(app.notify, f"The revenue gap could not be computed: {exc}",
                                  severity="error", timeout=8)
 
     def on_dashboard_screen_metrics_loaded(self, message: MetricsLoaded) -> None:
-        s = message.summary
+        s = SimpleNamespace(**message.values)
         t = message.trend
 
         def caption(metric: str, fmt: str) -> str:
@@ -331,6 +373,30 @@ class DashboardScreen(Screen[None]):
         if action == "pack":
             return self._with_cycle and not self.sop.read_only and self.sop.pack_available()
         return True
+
+
+def _read_cache(key: Path, part: str) -> dict[str, Any] | None:
+    """The cached ``part`` of the dashboard for ``key`` (the log's head), or None."""
+    path = key.with_name(f"{key.name}-{part}.json")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning(f"dashboard cache {path} unreadable, recomputing: {exc}")
+        return None
+
+
+def _write_cache(key: Path, part: str, data: dict[str, Any]) -> None:
+    """Keep ``data`` for the next launch; a cache that cannot be written is only slower."""
+    path = key.with_name(f"{key.name}-{part}.json")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)  # a reader never sees half a file
+    except OSError as exc:  # e.g. `sop review` on a store it may not write to
+        log.warning(f"dashboard cache {path} not written: {exc}")
 
 
 def _day(event: Event | None) -> str:
