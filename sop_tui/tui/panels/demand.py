@@ -29,7 +29,6 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from sop_tui.cycle.consensus import INPUT_SOURCES
-from sop_tui.cycle.demand import assumption_of, family_sources
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.data.store import MissingData, require
 from sop_tui.events.types import Event
@@ -76,6 +75,24 @@ def start_resource_tracker() -> None:
         resource_tracker.ensure_running()
     finally:
         sys.stderr = saved
+
+
+def fill_in_place(dt: DataTable[str | Text], columns: list[str],
+                  rows: list[tuple[str, list[str | Text]]]) -> None:
+    """Show ``rows`` (key, cells) in ``dt``; cells are updated in place when the table already
+    has these columns and row keys, so moving between families costs no new layout."""
+    same = ([str(c.label) for c in dt.columns.values()] == columns
+            and [str(k.value) for k in dt.rows] == [k for k, _ in rows])
+    if same:
+        for key, cells in rows:
+            for col, cell in zip(columns, cells, strict=True):
+                dt.update_cell(key, col, cell, update_width=True)
+        return
+    dt.clear(columns=True)
+    for col in columns:
+        dt.add_column(col, key=col)
+    for key, cells in rows:
+        dt.add_row(*cells, key=key)
 
 
 @dataclass(frozen=True)
@@ -153,20 +170,35 @@ class DemandPanel(DataPanel):
         fam_of = d["items"].drop_duplicates("sku").set_index("sku")["family"]
         monthly = (recent.assign(family=recent["sku"].map(fam_of))
                    .groupby(["family", "month"])["units"].sum())
+        history: dict[str, dict[str, float]] = {}
+        for (f, m), u in monthly.items():
+            history.setdefault(str(f), {})[str(m)] = float(u)
         consensus = planning.state.consensus
+        # one pass over the inputs (the same reading as cycle.demand.family_sources and
+        # assumption_of, which filter the frame once per call: 40 families × 5 calls is slow)
+        grouped = {str(f): g for f, g in inputs.groupby("family", sort=False)}
+        fva_steps: dict[str, dict[str, tuple[float, float, float]]] = {}
+        if fva is not None:
+            for r in fva.itertuples(index=False):
+                fva_steps.setdefault(str(r.family), {})[str(r.step)] = (
+                    float(r.wmape), float(r.bias), float(r.fva_vs_naive))
         by_family = {}
         for fam in families:
-            srcs = family_sources(inputs, fam)
-            rows = inputs[inputs["family"] == fam]
-            owners = {str(s): str(g["owner"].iloc[0]) for s, g in rows.groupby("source")}
-            assumptions = {s: assumption_of(inputs, fam, s) or "" for s in srcs}
-            steps: dict[str, tuple[float, float, float]] = {}
-            if fva is not None:
-                for r in fva[fva["family"] == fam].itertuples(index=False):
-                    steps[str(r.step)] = (float(r.wmape), float(r.bias), float(r.fva_vs_naive))
-            hist = {str(m): float(u) for (f, m), u in monthly.items() if f == fam}
+            srcs: dict[str, dict[str, float]] = {}
+            owners: dict[str, str] = {}
+            assumptions: dict[str, str] = {}
+            rows = grouped.get(fam)
+            if rows is not None:
+                for src, g in rows.groupby("source", sort=True):
+                    srcs[str(src)] = {str(m): float(u) for m, u in
+                                      zip(g["month"], g["units"], strict=True)}
+                    owners[str(src)] = str(g["owner"].iloc[0])
+                    texts = [t for t in g["assumption"].astype(str) if t.strip()]
+                    assumptions[str(src)] = texts[0] if texts else ""
+            steps = fva_steps.get(fam, {})
             rec = consensus.get(fam)
-            by_family[fam] = FamilyView(fam, srcs, owners, assumptions, steps, hist,
+            by_family[fam] = FamilyView(fam, srcs, owners, assumptions, steps,
+                                        history.get(fam, {}),
                                         dict(rec.payload) if rec is not None else None)
         months = sorted(set(inputs["month"].astype(str)))
         return DemandView(families, by_family, months, set(consensus))
@@ -308,25 +340,24 @@ class DemandPanel(DataPanel):
         self.query_one("#demand-head", Static).update(t)
 
     def _show_sources(self, fv: FamilyView) -> None:
-        dt = self.query_one("#demand-sources", DataTable)
-        dt.clear(columns=True)
-        dt.add_columns("Key", "Source", "Horizon units", "Past WMAPE", "Past bias",
-                       "FVA vs naive")
         stat = self.statistical_units(fv.family)
+        months = set(self._months())
+        table: list[tuple[str, list[str | Text]]] = []
         for key, source in SOURCE_KEYS.items():
             if source == "manual":
                 continue
             nums = stat if source == "statistical" else fv.sources.get(source)
             wmape, bias, vs_naive = fv.fva.get(source, (math.nan, math.nan, math.nan))
-            if nums is None:
-                total = "—"
-            else:
-                total = units(sum(v for m, v in nums.items() if m in self._months()))
+            total = "—" if nums is None else units(
+                sum(v for m, v in nums.items() if m in months))
             chosen = fv.consensus is not None and fv.consensus["source"] == source
             label = Text(source, style="bold green" if chosen else "")
-            dt.add_row(key, label, total, pct(wmape), signed_pct(bias),
-                       red_if_negative(points(vs_naive), vs_naive), key=source)
-        said = Text()
+            table.append((source, [key, label, total, pct(wmape), signed_pct(bias),
+                                   red_if_negative(points(vs_naive), vs_naive)]))
+        fill_in_place(self.query_one("#demand-sources", DataTable),
+                      ["Key", "Source", "Horizon units", "Past WMAPE", "Past bias",
+                       "FVA vs naive"], table)
+        said = Text(no_wrap=True, overflow="ellipsis")
         for source in INPUT_SOURCES:
             if source not in fv.sources:
                 continue
@@ -374,19 +405,16 @@ class DemandPanel(DataPanel):
         self.query_one("#demand-chart", Chart).spec = spec
 
     def _show_months(self, fv: FamilyView) -> None:
-        dt = self.query_one("#demand-months", DataTable)
-        dt.clear(columns=True)
         stat = self.statistical_units(fv.family) or {}
-        cols = ["statistical", *INPUT_SOURCES, "consensus"]
-        dt.add_column("Month", key="month")
-        for c in cols:
-            dt.add_column(c, key=c)
         cons = fv.consensus["units"] if fv.consensus else {}
+        table: list[tuple[str, list[str | Text]]] = []
         for m in self._months():
             cells: list[str | Text] = [m, units(stat.get(m))]
             cells += [units(fv.sources.get(s, {}).get(m)) for s in INPUT_SOURCES]
             cells.append(Text(units(cons.get(m)), style="bold green") if m in cons else "—")
-            dt.add_row(*cells, key=m)
+            table.append((m, cells))
+        fill_in_place(self.query_one("#demand-months", DataTable),
+                      ["Month", "statistical", *INPUT_SOURCES, "consensus"], table)
 
     # -- choosing the consensus --------------------------------------------------------------
 
