@@ -37,7 +37,7 @@ class SopApp(App[None]):
     """The S&OP facilitator: dashboard first, one meeting screen per meeting."""
 
     TITLE = "sop"
-    CSS_PATH: ClassVar[list[str | Path]] = [  # type: ignore[misc]
+    CSS_PATH = [
         HERE / "app.tcss",
         HERE / "dashboard.tcss",
         HERE / "meeting.tcss",

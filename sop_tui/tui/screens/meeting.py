@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Label, Static
 
 from sop_tui.cycle.errors import CommandError
@@ -135,6 +136,11 @@ class MeetingScreen(Screen[None]):
         self.tick()
         self.set_interval(1.0, self.tick)
 
+    def on_screen_resume(self) -> None:
+        # back from a dialog or the history (where a record may have been retracted)
+        self.read_clock_events()
+        self.refresh_captured()
+
     # -- the clock -------------------------------------------------------------------------
 
     def read_clock_events(self) -> None:
@@ -174,7 +180,7 @@ class MeetingScreen(Screen[None]):
         area.remove_children()
         area.mount(self.build_panel(item.panel))
 
-    def build_panel(self, panel_id: str) -> Static | Vertical:
+    def build_panel(self, panel_id: str) -> Widget:
         """The panel an agenda item names, or a note saying it is not available."""
         try:
             from sop_tui.tui.panels import PANELS
