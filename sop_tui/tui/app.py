@@ -42,6 +42,8 @@ class SopApp(App[None]):
         HERE / "dashboard.tcss",
         HERE / "meeting.tcss",
         HERE / "dialogs.tcss",
+        # the meeting panels' layout (their package); screens of the history carry their own
+        *[p for p in (HERE / "panels" / "panels.tcss",) if p.exists()],
     ]
     COMMANDS = App.COMMANDS | {SopCommands}
     BINDINGS: ClassVar[list[BindingType]] = [

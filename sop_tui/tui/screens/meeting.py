@@ -113,7 +113,7 @@ class MeetingScreen(Screen[None]):
                 yield Static(m.key_output, id="key-output", markup=False)
             yield Vertical(id="panel-area")
             with Vertical(id="right"):
-                yield Label("Captured in this meeting", classes="section-title")
+                yield Label("Captured here", classes="section-title")
                 with VerticalScroll(id="captured-scroll"):
                     yield CapturedList(id="captured")
         # Ctrl+P is in the help: at 80 columns the footer keeps its room for the keys

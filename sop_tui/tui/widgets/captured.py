@@ -56,7 +56,7 @@ class CapturedList(Static):
     def show(self, records: Sequence[Record]) -> None:
         """Show ``records`` (any order: they are sorted newest first)."""
         if not records:
-            self.update(Text("Nothing captured yet: a assumption, d decision, x action.",
+            self.update(Text("Nothing captured yet (a assumption · d decision · x action).",
                              style="dim"))
             return
         out = Text()
