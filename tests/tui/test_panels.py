@@ -288,7 +288,7 @@ async def test_actions_panel_lists_open_actions_and_marks_one_done(demo_ws: Work
         assert shown[0][4] == "2026-11-20 overdue" and shown[0][5] == "Overtime on ASSY-B?"
         assert "overdue" not in shown[1][4]
         table.focus()
-        await pilot.press("c")
+        await pilot.press("enter")
         await settle(app, pilot)
         done = events(demo_ws, "ActionCompleted")
         assert [e.payload["action"] for e in done] == [late.seq]
@@ -303,9 +303,9 @@ async def test_portfolio_marks_items_and_records_one_decision_for_them(
         await settle(app, pilot)
         table = app.query_one("#portfolio-table", DataTable)
         assert table.row_count == 309  # 137 new + 172 phase-out
-        first_two = [str(table.get_row_at(i)[2]) for i in range(2)]
+        first_two = [str(table.get_row_at(i)[1]) for i in range(2)]
         table.focus()
-        await pilot.press("space", "space", "d")
+        await pilot.press("space", "space", "D")
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, DecisionDialog)
@@ -320,7 +320,7 @@ async def test_portfolio_marks_items_and_records_one_decision_for_them(
         d = decisions[0]
         assert d.meeting == "portfolio" and sorted(d.payload["skus"]) == sorted(first_two)
         assert d.payload["chosen"] == "launch" and d.payload["rationale"] == "orders in hand"
-        decided = {str(table.get_row_at(i)[2]): str(table.get_row_at(i)[9]) for i in range(2)}
+        decided = {str(table.get_row_at(i)[1]): str(table.get_row_at(i)[7]) for i in range(2)}
         assert decided == {s: "✔ launch" for s in first_two}
 
 
@@ -330,7 +330,7 @@ async def test_a_refused_decision_names_the_field_and_keeps_the_form(
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         app.query_one("#portfolio-table", DataTable).focus()
-        await pilot.press("d")
+        await pilot.press("D")
         await pilot.pause()
         await type_text(pilot, "launch")
         await pilot.press("ctrl+s")  # no rationale

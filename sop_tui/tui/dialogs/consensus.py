@@ -74,7 +74,7 @@ class ConsensusDialog(FormDialog[Event | None]):
         label = "Rationale (required for a number entered by hand)" if self.source == "manual" \
             else "Rationale (optional)"
         yield from self.field("rationale", label)
-        warning = Static(self._warning_text(), id="averaging-warning", classes="form-warning")
+        warning = Static(self._warning_text(), id="averaging-warning", classes="pf-warning")
         warning.display = bool(self.averaging)
         yield warning
         yield from self.field("chosen_assumptions", "Which source's assumptions were chosen, "

@@ -59,7 +59,7 @@ class ScenarioDialog(FormDialog[ScenarioOutcome | None]):
             return
         self.clear_problems()
         self.saving = True
-        self.query_one("#form-problem").update("Evaluating the scenario…")
+        self.query_one("#pf-problem").update("Evaluating the scenario…")
         self._create(self.value("name"), self.value("description").strip(),
                      lines_of(self.value("demand")), lines_of(self.value("capacity")),
                      lines_of(self.value("price")))
@@ -78,7 +78,7 @@ class ScenarioDialog(FormDialog[ScenarioOutcome | None]):
             self.dismiss(event.worker.result)
         elif event.state == WorkerState.ERROR:
             self.saving = False
-            self.query_one("#form-problem").update("")
+            self.query_one("#pf-problem").update("")
             err = event.worker.error
             if isinstance(err, CommandError):
                 self.show_problems(err.problems)

@@ -33,7 +33,8 @@ class ActionsPanel(DataPanel):
     TITLE = "Open actions — every cycle"
     CAPTURE_ACTIONS = frozenset({"complete"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "complete", "Mark done"),
+        # Enter (the table's row selection) or Space; ``c`` is the meeting's Close
+        Binding("space", "complete", "Mark done"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -70,7 +71,7 @@ class ActionsPanel(DataPanel):
             self.set_status("No open actions.")
 
     def hint(self) -> str:
-        return "" if self.context.read_only else "c or Enter: mark the selected action done"
+        return "" if self.context.read_only else "Enter or Space: mark the selected action done"
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -45,18 +45,18 @@ class FormDialog(ModalScreen[T]):
     FORM_TITLE: ClassVar[str] = ""
 
     def __init__(self) -> None:
-        super().__init__(classes="form-dialog")
+        super().__init__(classes="pf-dialog")
         self._initial: dict[str, str] = {}
 
     # -- building ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="form"):
-            yield Static(self.FORM_TITLE, classes="form-title")
-            with VerticalScroll(classes="form-fields"):
+        with Vertical(classes="pf-form"):
+            yield Static(self.FORM_TITLE, classes="pf-title")
+            with VerticalScroll(classes="pf-fields"):
                 yield from self.compose_fields()
-            yield Static("", id="form-problem", classes="field-error")
-            yield Static("[b]Ctrl+S[/b] save   [b]Esc[/b] cancel", classes="form-keys")
+            yield Static("", id="pf-problem", classes="pf-error")
+            yield Static("[b]Ctrl+S[/b] save   [b]Esc[/b] cancel", classes="pf-keys")
 
     def compose_fields(self) -> ComposeResult:
         """The form's fields: use :meth:`field` and :meth:`note`."""
@@ -66,17 +66,17 @@ class FormDialog(ModalScreen[T]):
               multiline: bool = False) -> Iterator[Widget]:
         """A labelled input (or text area) with its error line: ids ``l-``, ``f-``, ``e-NAME``."""
         self._initial[name] = value
-        yield Label(label, classes="field-label", id=f"l-{name}")
+        yield Label(label, classes="pf-label", id=f"l-{name}")
         if multiline:
-            area = TextArea(value, id=f"f-{name}", classes="field-area", placeholder=placeholder,
+            area = TextArea(value, id=f"f-{name}", classes="pf-area", placeholder=placeholder,
                             soft_wrap=True, show_line_numbers=False, compact=True)
             yield area
         else:
-            yield Input(value, placeholder=placeholder, id=f"f-{name}", classes="field-input",
+            yield Input(value, placeholder=placeholder, id=f"f-{name}", classes="pf-input",
                         select_on_focus=False, compact=True)
-        yield Static("", id=f"e-{name}", classes="field-error")
+        yield Static("", id=f"e-{name}", classes="pf-error")
 
-    def note(self, text: str, *, classes: str = "form-note", id: str | None = None) -> Static:
+    def note(self, text: str, *, classes: str = "pf-note", id: str | None = None) -> Static:
         return Static(text, classes=classes, id=id)
 
     # -- reading -----------------------------------------------------------------------------
@@ -113,7 +113,7 @@ class FormDialog(ModalScreen[T]):
         self.dismiss(None)
 
     def clear_problems(self) -> None:
-        for err in self.query(".field-error").results(Static):
+        for err in self.query(".pf-error").results(Static):
             err.update("")
             err.remove_class("-shown")
 
@@ -132,7 +132,7 @@ class FormDialog(ModalScreen[T]):
             if first is None:
                 first = self.query_one(f"#f-{_css_id(key)}")
         if general:
-            bottom = self.query_one("#form-problem", Static)
+            bottom = self.query_one("#pf-problem", Static)
             bottom.update("\n".join(general))
             bottom.add_class("-shown")
         if first is not None:

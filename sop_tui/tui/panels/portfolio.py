@@ -1,8 +1,9 @@
 """The portfolio panel: new items and phase-outs awaiting a decision, grouped by family.
 
 Each item shows its trailing-12-month units and dollars and what is on hand, so the room sees
-what a launch or a phase-out is worth. Space marks items; ``d`` records one decision covering
-the marked items (or the one under the cursor); decided items show what was chosen.
+what a launch or a phase-out is worth. Space marks items; ``D`` (shift-d: plain ``d`` is the
+meeting's own decision form) records one decision covering the marked items (or the one under the
+cursor); decided items show what was chosen.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sop_tui.events.types import Event
 from sop_tui.tui.panels.common import DataPanel, money, units
 from sop_tui.tui.panels.forms import DecisionDialog
 
-LIFECYCLE_LABEL = {"new": "new", "phase_out": "phase-out"}
+LIFECYCLE_LABEL = {"new": "new", "phase_out": "out"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class PortfolioPanel(DataPanel):
     CAPTURE_ACTIONS = frozenset({"decide"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_mark", "Mark"),
-        Binding("d", "decide", "Decide marked"),
+        Binding("D", "decide", "Decide marked"),
         Binding("u", "unmark", "Unmark all", show=False),
     ]
 
@@ -97,8 +98,9 @@ class PortfolioPanel(DataPanel):
         cursor = dt.cursor_row
         dt.clear(columns=True)
         dt.add_column("✓", key="mark", width=1)
-        for name in ("Family", "SKU", "Description", "Lifecycle", "12m units", "12m $",
-                     "On hand", "On hand $", "Decision"):
+        # the numbers and the decision first: a meeting screen leaves the panel ~60 columns
+        for name in ("SKU", "Family", "Life", "12m units", "12m $", "On hand $", "Decision",
+                     "On hand", "Description"):
             dt.add_column(name, key=name)
         for r in data.items.itertuples(index=False):
             dt.add_row(*self._cells(r), key=r.sku)
@@ -112,11 +114,13 @@ class PortfolioPanel(DataPanel):
         life = str(r.lifecycle)  # type: ignore[attr-defined]
         return [
             Text("●", style="bold cyan") if sku in self.marked else "",
-            str(r.family), sku, _short(str(r.description), 30),  # type: ignore[attr-defined]
+            sku, str(r.family),  # type: ignore[attr-defined]
             Text(LIFECYCLE_LABEL.get(life, life), style="green" if life == "new" else "yellow"),
             units(r.units_12m), money(r.revenue_12m),  # type: ignore[attr-defined]
-            units(r.on_hand_units), money(r.on_hand_value),  # type: ignore[attr-defined]
+            money(r.on_hand_value),  # type: ignore[attr-defined]
             Text(f"✔ {decided}", style="green") if decided else Text("awaiting", style="dim"),
+            units(r.on_hand_units),  # type: ignore[attr-defined]
+            _short(str(r.description), 30),  # type: ignore[attr-defined]
         ]
 
     def _summarise(self, data: PortfolioView) -> None:
@@ -125,7 +129,7 @@ class PortfolioPanel(DataPanel):
         text = (f"{n} items ({new} new, {n - new} phase-out), {data.decided} decided, "
                 f"{n - data.decided} awaiting.")
         if not self.context.read_only:
-            text += f"  Space marks ({len(self.marked)} marked) · d records a decision"
+            text += f"  Space marks ({len(self.marked)} marked) · D records one decision for them"
         self.set_status(text)
 
     def action_toggle_mark(self) -> None:
@@ -155,7 +159,8 @@ class PortfolioPanel(DataPanel):
             return
         chosen = self._frame[self._frame["sku"].isin(skus)]
         lifecycles = sorted(set(chosen["lifecycle"]))
-        what = " / ".join(LIFECYCLE_LABEL.get(x, x) for x in lifecycles)
+        what = " / ".join({"new": "launch", "phase_out": "phase-out"}.get(x, x)
+                          for x in lifecycles)
         families = ", ".join(sorted(set(chosen["family"])))
         question = (f"{what} of {len(skus)} item(s) in {families}: " if len(skus) > 1
                     else f"{what} of {skus[0]} ({chosen['description'].iloc[0]}): ")
