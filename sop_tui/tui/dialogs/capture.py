@@ -92,14 +92,14 @@ class CaptureForm(ModalScreen[Event | None]):
         with Vertical(classes="dialog-box form-box"):
             yield Label(self.FORM_TITLE, classes="dialog-title")
             yield Label(self.context_line(), classes="form-context", markup=False)
+            # A field's error line is mounted under it only when there is one: fewer widgets,
+            # a form on screen sooner.
             with VerticalScroll(classes="form-fields"):
                 for spec in self.specs:
-                    with Horizontal(classes="field-row"):
+                    with Horizontal(id=f"row-{spec.name}", classes="field-row"):
                         yield Label(spec.label, classes="field-label")
                         yield self._field_widget(spec)
-                    yield Static("", id=f"error-{spec.name}", classes="field-error",
-                                 markup=False)
-            yield Static("", id="error-form", classes="field-error form-error", markup=False)
+            yield Static("", id="error-form", classes="form-error", markup=False)
             yield Label("Ctrl+S save · Esc cancel · Tab next field", classes="form-hint")
 
     def _field_widget(self, spec: FieldSpec) -> Widget:
@@ -166,12 +166,21 @@ class CaptureForm(ModalScreen[Event | None]):
         self.app.call_from_thread(self.dismiss, event)
 
     def clear_problems(self) -> None:
-        for w in self.query(".field-error"):
+        for w in self.query(".field-error, .form-error"):
             assert isinstance(w, Static)
             w.update("")
             w.remove_class("-shown")
         for w in self.query(".field"):
             w.remove_class("-invalid")
+
+    def _error_line(self, name: str) -> Static:
+        """The error line under field ``name`` (mounted the first time it is needed)."""
+        found = self.query(f"#error-{name}")
+        if found:
+            return found.only_one(Static)
+        line = Static("", id=f"error-{name}", classes="field-error", markup=False)
+        self.query_one(".form-fields").mount(line, after=self.query_one(f"#row-{name}"))
+        return line
 
     def show_problems(self, problems: Mapping[str, str]) -> None:
         """Mark each named field and show its message under it; keep the text."""
@@ -183,7 +192,7 @@ class CaptureForm(ModalScreen[Event | None]):
         for key, message in problems.items():
             name = key.split(".")[0]
             if name in names:
-                err = self.query_one(f"#error-{name}", Static)
+                err = self._error_line(name)
                 err.update(f"{name}: {message}")
                 err.add_class("-shown")
                 field = self.query_one(f"#field-{name}")
