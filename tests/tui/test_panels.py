@@ -569,3 +569,45 @@ async def test_read_only_offers_no_capture(shared: Callable[[], CyclePlanning]) 
         for action in cls.CAPTURE_ACTIONS:  # type: ignore[attr-defined]
             assert panel.check_action(action, ()) is False
 
+
+
+async def test_demand_statistical_forecast_runs_in_a_worker_and_can_be_chosen(
+        demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forecast itself is the analytics' (and slow); here a hand-made one stands in, to
+    check the panel's side: worker, progress, the numbers shown and a consensus taken from it."""
+    import pandas as pd
+
+    from sop_tui.analytics.forecast import ForecastResult
+
+    months = pd.period_range("2026-12", periods=18, freq="M")
+    calls: list[str] = []
+
+    def fake(self: CyclePlanning, *, level: str = "family", progress: Any = None,
+             **kw: Any) -> ForecastResult:
+        calls.append(level)
+        fams = self.families
+        if progress is not None:
+            progress(len(fams), len(fams))
+        frame = pd.DataFrame({
+            "key": [f for f in fams for _ in months],
+            "month": pd.PeriodIndex([m for _ in fams for m in months], freq="M"),
+            "units": 1000.0, "lo80": 900.0, "hi80": 1100.0, "lo95": 800.0, "hi95": 1200.0,
+        })
+        return ForecastResult(frame, pd.DataFrame({"key": fams}), "test")
+
+    monkeypatch.setattr(CyclePlanning, "statistical", fake)
+    app = PanelHost(demo_ws, "demand")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert calls == ["family"]
+        sources = {r[1]: r for r in rows(app.query_one("#demand-sources", DataTable))}
+        assert sources["statistical"][2] == "18,000"  # 18 input months × 1,000
+        assert not app.query_one("#demand-stat", Static).display  # no "computing" line left
+        await pilot.press("5")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsensusDialog)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [ev] = events(demo_ws, "ConsensusSelected")
+        assert ev.payload["source"] == "statistical" and ev.payload["family"] == "BRG-01"
+        assert set(ev.payload["units"].values()) == {1000.0}

@@ -78,19 +78,24 @@ def start_resource_tracker() -> None:
 
 
 def fill_in_place(dt: DataTable[str | Text], columns: list[str],
-                  rows: list[tuple[str, list[str | Text]]]) -> None:
+                  rows: list[tuple[str, list[str | Text]]], width: int = 11,
+                  widths: dict[str, int] | None = None) -> None:
     """Show ``rows`` (key, cells) in ``dt``; cells are updated in place when the table already
-    has these columns and row keys, so moving between families costs no new layout."""
+    has these columns and row keys, so moving between families costs no new layout.
+
+    Columns have a fixed width (at least ``width``, at least the label): widths measured from
+    the content changed with the moment the table was first painted, and with the family.
+    """
     same = ([str(c.label) for c in dt.columns.values()] == columns
             and [str(k.value) for k in dt.rows] == [k for k, _ in rows])
     if same:
         for key, cells in rows:
             for col, cell in zip(columns, cells, strict=True):
-                dt.update_cell(key, col, cell, update_width=True)
+                dt.update_cell(key, col, cell)
         return
     dt.clear(columns=True)
     for col in columns:
-        dt.add_column(col, key=col)
+        dt.add_column(col, key=col, width=(widths or {}).get(col, max(len(col), width)))
     for key, cells in rows:
         dt.add_row(*cells, key=key)
 
@@ -356,7 +361,7 @@ class DemandPanel(DataPanel):
                                    red_if_negative(points(vs_naive), vs_naive)]))
         fill_in_place(self.query_one("#demand-sources", DataTable),
                       ["Key", "Source", "Horizon units", "Past WMAPE", "Past bias",
-                       "FVA vs naive"], table)
+                       "FVA vs naive"], table, widths={"Key": 3})
         said = Text(no_wrap=True, overflow="ellipsis")
         for source in INPUT_SOURCES:
             if source not in fv.sources:
@@ -414,7 +419,8 @@ class DemandPanel(DataPanel):
             cells.append(Text(units(cons.get(m)), style="bold green") if m in cons else "—")
             table.append((m, cells))
         fill_in_place(self.query_one("#demand-months", DataTable),
-                      ["Month", "statistical", *INPUT_SOURCES, "consensus"], table)
+                      ["Month", "statistical", *INPUT_SOURCES, "consensus"], table,
+                      width=9, widths={"Month": 7})
 
     # -- choosing the consensus --------------------------------------------------------------
 
