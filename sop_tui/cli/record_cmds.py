@@ -10,7 +10,7 @@ import click
 
 from sop_tui.cli.app import Context, refusals
 from sop_tui.cycle.errors import CommandError
-from sop_tui.events.types import MEETINGS
+from sop_tui.events.envelope import MEETINGS
 
 meeting_opt = click.option("--meeting", type=click.Choice(MEETINGS), help="The meeting.")
 cycle_opt = click.option("--cycle", help="The cycle (default: the current one).")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sop_tui.events.types import Event
+from sop_tui.events.envelope import Event
 
 
 def _money(x: float | None) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sop_tui.cycle.criteria import RULES
-from sop_tui.events.types import MEETINGS
+from sop_tui.events.envelope import MEETINGS
 
 #: The panels a meeting screen can show for an agenda item.
 PANELS: tuple[str, ...] = (

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sop_tui.events.types import MEETINGS, Event
+from sop_tui.events.envelope import MEETINGS, Event
 
 MEETING_STATUS = ("not started", "in progress", "closed")
 

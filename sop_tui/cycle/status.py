@@ -8,7 +8,7 @@ from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.state import CycleState
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.data.store import latest_imports
-from sop_tui.events.types import MEETINGS
+from sop_tui.events.envelope import MEETINGS
 
 #: The data kinds each command reads.
 NEEDS: dict[str, tuple[str, ...]] = {

@@ -11,13 +11,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.state import LogState, fold
-from sop_tui.data.store import PlanningData, load
+from sop_tui.events.envelope import CORRECTABLE, MEETINGS, MONTH_RE, Event
 from sop_tui.events.log import EventLog, utc_now
-from sop_tui.events.types import CORRECTABLE, MEETINGS, MONTH_RE, Event, PayloadError
+
+if TYPE_CHECKING:
+    from sop_tui.data.store import PlanningData
+
+# pandas (data.store) and pydantic (events.types) are imported where first needed, so opening
+# a workspace — and painting the app — does not wait for them.
 
 CYCLE_RE = MONTH_RE
 
@@ -65,6 +70,8 @@ class Workspace:
 
     def data(self, cycle: str | None = None) -> PlanningData:
         """The planning data as of ``cycle`` (default: the current cycle)."""
+        from sop_tui.data.store import load
+
         return load(self.log, cycle or self._cycle_or_none())
 
     def _cycle_or_none(self) -> str | None:
@@ -78,6 +85,8 @@ class Workspace:
 
     def _append(self, type_: str, payload: dict[str, Any], *, cycle: str,
                 meeting: str | None) -> Event:
+        from sop_tui.events.types import PayloadError
+
         clean = {k: v for k, v in payload.items() if v is not None}
         try:
             return self.log.append(type_, clean, cycle=cycle, meeting=meeting, actor=self.actor)
@@ -100,6 +109,8 @@ class Workspace:
     def _check_family(self, family: str | None, cycle: str) -> None:
         if not family:
             return
+        from sop_tui.data.store import load
+
         data = load(self.log, cycle, kinds=["items"])
         if "items" not in data.frames:
             return  # no item master yet: nothing to check against
@@ -218,7 +229,7 @@ class Workspace:
 
     def amend(self, seq: int, changes: dict[str, Any], reason: str) -> Event:
         """Record new values for some fields of event ``seq``, and why."""
-        from sop_tui.events.types import validate_payload
+        from sop_tui.events.types import PayloadError, validate_payload
 
         rec = self._target(seq)
         if not changes:

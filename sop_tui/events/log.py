@@ -3,28 +3,33 @@
 Every append is one ``BEGIN IMMEDIATE`` transaction: it takes SQLite's write lock first, then
 reads the head, so two processes appending at once queue behind each other (the busy timeout)
 instead of failing with "database is locked", and neither can build on a stale head.
+
+The tables are declared with SQLModel (:mod:`sop_tui.events.schema`) and created from that
+declaration; the log itself talks to SQLite through the standard library's DBAPI driver, one
+connection per thread. SQLAlchemy's per-statement machinery cost more than the durable commit
+itself, and importing it costs a third of a second the app would rather spend painting.
+The URL is an SQLAlchemy-style SQLite URL (``sqlite:///path``, ``sqlite:////abs/path``,
+``sqlite://`` for memory); the triggers and the locking are SQLite's, so other databases are
+refused with a message rather than run without those guarantees.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import orjson
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import StaticPool
-from sqlmodel import SQLModel
 
 from sop_tui.events.canonical import GENESIS_HASH, canonical_json, chain_hash
-from sop_tui.events.schema import SQLITE_TRIGGERS, DatasetRow, EventRow
-from sop_tui.events.types import Event, validate_payload
+from sop_tui.events.envelope import Event
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -73,87 +78,126 @@ class LogError(RuntimeError):
     """The log refused an operation; the message says why."""
 
 
-def _is_memory(url: sa.URL) -> bool:
-    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (``None`` for an in-memory database).
+
+    Raises:
+        LogError: the URL is not an SQLite URL.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("sqlite", "sqlite+pysqlite"):
+        raise LogError(
+            f"{url!r}: the event log runs on SQLite (sqlite:///path/to/sop.db); its append-only "
+            "triggers and write locking are SQLite's"
+        )
+    raw = unquote(url.split("://", 1)[1].split("?", 1)[0])
+    if raw in ("", "/", "/:memory:"):
+        return None
+    # sqlite:///relative/path -> "/relative/path"; sqlite:////abs/path -> "//abs/path"
+    path = raw[1:] if raw.startswith("/") else raw
+    if parse_qs(parts.query).get("mode") == ["memory"]:
+        return None
+    return Path(path)
 
 
 class EventLog:
-    """The event log of one database.
+    """The event log of one SQLite database.
 
     Args:
-        url: an SQLAlchemy URL (``sqlite:///store/sop.db`` by default elsewhere).
+        url: ``sqlite:///store/sop.db`` (relative), ``sqlite:////abs/sop.db``, ``sqlite://``.
         clock: returns the current UTC time; injected so tests are deterministic.
         read_only: open the database read-only (``sop review``): appends are refused by SQLite.
     """
 
     def __init__(self, url: str, *, clock: Clock = utc_now, read_only: bool = False) -> None:
-        self.url = sa.make_url(url)
+        self.url = url
+        self.path = sqlite_path(url)
         self.clock = clock
         self.read_only = read_only
-        self.is_sqlite = self.url.get_backend_name() == "sqlite"
-        self.engine = self._make_engine()
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
+        # An in-memory database exists in one connection only: every thread shares it.
+        self._shared: sqlite3.Connection | None = None
+        self._shared_lock = threading.RLock()
+        if self.path is not None:
+            if read_only and not self.path.exists():
+                raise LogError(f"no event log at {self.path}")
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
         if not read_only:
-            self._create_schema()
+            self._ensure_schema()
 
     # -- connections -------------------------------------------------------------------------
 
-    def _make_engine(self) -> Engine:
-        url = self.url
-        kwargs: dict[str, Any] = {}
-        if self.is_sqlite:
-            if _is_memory(url):
-                kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
-            else:
-                path = Path(url.database or "")
-                if not self.read_only:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                elif not path.exists():
-                    raise LogError(f"no event log at {path}")
-                if self.read_only:
-                    url = url.set(
-                        database=f"file:{path.resolve()}", query={"mode": "ro", "uri": "true"}
-                    )
-                kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-        engine = sa.create_engine(url, **kwargs)
-        if self.is_sqlite:
-            sa.event.listen(engine, "connect", self._on_connect)
-            sa.event.listen(engine, "begin", self._on_begin)
-        return engine
+    def _connect(self) -> sqlite3.Connection:
+        if self.path is None:
+            con = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        elif self.read_only:
+            con = sqlite3.connect(f"file:{self.path.resolve()}?mode=ro", uri=True,
+                                  isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                                  check_same_thread=False)
+        else:
+            # Each thread uses its own connection; check_same_thread is off only so that
+            # close() may close them all from whichever thread ends the log.
+            con = sqlite3.connect(self.path, isolation_level=None,
+                                  timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        # isolation_level=None: we issue BEGIN ourselves (pysqlite's own BEGIN is DEFERRED).
+        if not self.read_only and self.path is not None:
+            con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=FULL")
+        con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        con.execute("PRAGMA recursive_triggers=ON")
+        con.execute("PRAGMA foreign_keys=ON")
+        with self._guard:
+            self._all.append(con)
+        return con
 
-    def _on_connect(self, dbapi_conn: sqlite3.Connection, _record: object) -> None:
-        # Hand transaction control to us (pysqlite's own BEGIN is always DEFERRED).
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        if not self.read_only:
-            cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA recursive_triggers=ON")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.close()
+    def _con(self) -> sqlite3.Connection:
+        """This thread's connection (the shared one for an in-memory database)."""
+        if self.path is None:
+            with self._shared_lock:
+                if self._shared is None:
+                    self._shared = self._connect()
+            return self._shared
+        con: sqlite3.Connection | None = getattr(self._local, "con", None)
+        if con is None:
+            con = self._local.con = self._connect()
+        return con
 
-    @staticmethod
-    def _on_begin(conn: Connection) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+    def _lock(self) -> Any:
+        return self._shared_lock if self.path is None else _NO_LOCK
 
-    def _writer(self) -> Connection:
-        return self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+    def _ensure_schema(self) -> None:
+        """Create the tables (from the SQLModel declaration) and triggers where missing."""
+        from sop_tui.events.triggers import TRIGGER_NAMES
 
-    def _create_schema(self) -> None:
-        with self._writer() as conn, conn.begin():
-            SQLModel.metadata.create_all(conn, tables=[EventRow.__table__, DatasetRow.__table__])  # type: ignore[list-item]
-            if self.is_sqlite:
-                for ddl in SQLITE_TRIGGERS:
-                    conn.exec_driver_sql(ddl)
+        con = self._con()
+        with self._lock():
+            marks = ",".join("?" * len(TRIGGER_NAMES))
+            have = con.execute(
+                "SELECT count(*) FROM sqlite_master WHERE (type = 'table' AND name IN"
+                f" ('events', 'datasets')) OR (type = 'trigger' AND name IN ({marks}))",
+                TRIGGER_NAMES,
+            ).fetchone()[0]
+            if have == 2 + len(TRIGGER_NAMES):
+                return  # an existing store: no need to load SQLModel at all
+            ddl = _schema_ddl()
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                for stmt in ddl:
+                    con.execute(stmt)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
 
     def pragmas(self) -> dict[str, Any]:
         """Read back the connection settings the log relies on."""
-        if not self.is_sqlite:
-            return {}
-        with self.engine.connect() as conn:
+        con = self._con()
+        with self._lock():
             return {
-                name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                name: con.execute(f"PRAGMA {name}").fetchone()[0]
                 for name in (
                     "journal_mode",
                     "synchronous",
@@ -164,7 +208,12 @@ class EventLog:
             }
 
     def close(self) -> None:
-        self.engine.dispose()
+        with self._guard:
+            for con in self._all:
+                con.close()
+            self._all.clear()
+        self._local = threading.local()
+        self._shared = None
 
     # -- appending ---------------------------------------------------------------------------
 
@@ -186,18 +235,20 @@ class EventLog:
 
     def append_all(self, drafts: Sequence[NewEvent]) -> list[Event]:
         """Append several events in one transaction: all of them are recorded, or none."""
+        from sop_tui.events.types import validate_payload  # pydantic: loaded on first write
+
         checked = [(d, validate_payload(d.type, d.payload)) for d in drafts]
         for d, _ in checked:
             if d.type == "DatasetImported" and d.content is None:
                 raise LogError("a DatasetImported event needs its data block")
         recorded: list[Event] = []
-        # The hot path talks DBAPI directly: SQLAlchemy's per-statement machinery cost more than
-        # the durable commit itself (the connection still comes from the engine's pool, with the
-        # pragmas of _on_connect applied).
-        raw = self.engine.raw_connection()
-        try:
-            cur = raw.cursor()
-            cur.execute("BEGIN IMMEDIATE")
+        con = self._con()
+        with self._lock():
+            cur = con.cursor()
+            try:
+                cur.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise LogError(f"could not append to {self.describe()}: {exc}") from exc
             try:
                 row = cur.execute(
                     "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
@@ -223,13 +274,12 @@ class EventLog:
                     recorded.append(ev)
                     prev = ev.hash
                 cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
+            except BaseException as exc:
+                if con.in_transaction:
+                    cur.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise LogError(f"could not append to {self.describe()}: {exc}") from exc
                 raise
-        except sqlite3.Error as exc:
-            raise LogError(f"could not append to {self.describe()}: {exc}") from exc
-        finally:
-            raw.close()
         return recorded
 
     @staticmethod
@@ -296,33 +346,28 @@ class EventLog:
             f" FROM events WHERE {' AND '.join(where)} ORDER BY seq"
         )
         loads = orjson.loads  # decoding only: the canonical encoding stays the stdlib's
-        raw = self.engine.raw_connection()
-        try:
-            cur = raw.cursor()
-            cur.execute(sql, tuple(args))
-            while rows := cur.fetchmany(2000):
-                for r in rows:
-                    yield Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], loads(r[7]), r[8],
-                                r[9])
-        finally:
-            raw.close()
+        con = self._con()
+        with self._lock():
+            rows = con.execute(sql, tuple(args)).fetchall()
+        for r in rows:
+            yield Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], loads(r[7]), r[8], r[9])
 
     def get(self, seq: int) -> Event | None:
         found = self.events(since=seq - 1, until=seq)
         return found[0] if found else None
 
+    def _one(self, sql: str, args: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+        con = self._con()
+        with self._lock():
+            row: tuple[Any, ...] | None = con.execute(sql, args).fetchone()
+        return row
+
     def head(self) -> Head:
-        with self.engine.connect() as conn:
-            row = conn.exec_driver_sql(
-                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
-            ).first()
+        row = self._one("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
         return Head(row[0], row[1]) if row else Head(0, GENESIS_HASH)
 
     def dataset_content(self, import_seq: int) -> bytes:
-        with self.engine.connect() as conn:
-            row = conn.exec_driver_sql(
-                "SELECT content FROM datasets WHERE import_seq = ?", (import_seq,)
-            ).first()
+        row = self._one("SELECT content FROM datasets WHERE import_seq = ?", (import_seq,))
         if row is None:
             raise LogError(f"event {import_seq} has no imported data")
         return bytes(row[0])
@@ -334,73 +379,95 @@ class EventLog:
         import json
 
         expected_seq, prev = 1, GENESIS_HASH
-        sql = (
-            "SELECT seq, event_id, cycle, meeting, type, actor, at, payload, prev_hash, hash"
-            " FROM events ORDER BY seq"
-        )
-        with self.engine.connect() as conn:
-            blobs = {
-                r[0]: r[1]
-                for r in conn.exec_driver_sql("SELECT import_seq, content FROM datasets")
+        con = self._con()
+        with self._lock():
+            digests = {
+                r[0]: hashlib.sha256(r[1]).hexdigest()
+                for r in con.execute("SELECT import_seq, content FROM datasets")
             }
-            for r in conn.exec_driver_sql(sql):
-                seq = r[0]
-                if seq != expected_seq:
-                    reason = (
-                        f"gap: event {expected_seq} is missing" if seq > expected_seq
-                        else f"order: seq {seq} appears where {expected_seq} was expected"
-                    )
-                    return VerifyReport(False, expected_seq - 1, prev, seq, reason)
-                if r[8] != prev:
-                    return VerifyReport(
-                        False, seq - 1, prev, seq,
-                        "order: its prev_hash is not the hash of the event before it",
-                    )
-                try:
-                    payload = json.loads(r[7])
-                    canonical = canonical_json(payload) == r[7]
-                except ValueError:
-                    canonical = False
-                ev = Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], payload if canonical else {},
-                           r[8], r[9])
-                if not canonical or chain_hash(prev, ev.envelope()) != r[9]:
-                    return VerifyReport(
-                        False, seq - 1, prev, seq,
-                        "content changed: its hash does not match its contents",
-                    )
-                if r[4] == "DatasetImported":
-                    blob = blobs.get(seq)
-                    if blob is None or hashlib.sha256(blob).hexdigest() != payload.get(
-                        "content_sha256"
-                    ):
-                        return VerifyReport(
-                            False, seq - 1, prev, seq,
-                            "content changed: its imported data does not match its sha256",
-                        )
-                prev = r[9]
-                expected_seq += 1
+            rows = con.execute(
+                "SELECT seq, event_id, cycle, meeting, type, actor, at, payload, prev_hash, hash"
+                " FROM events ORDER BY seq"
+            ).fetchall()
+        for r in rows:
+            seq = r[0]
+            if seq != expected_seq:
+                reason = (
+                    f"gap: event {expected_seq} is missing" if seq > expected_seq
+                    else f"order: seq {seq} appears where {expected_seq} was expected"
+                )
+                return VerifyReport(False, expected_seq - 1, prev, seq, reason)
+            if r[8] != prev:
+                return VerifyReport(
+                    False, seq - 1, prev, seq,
+                    "order: its prev_hash is not the hash of the event before it",
+                )
+            try:
+                payload = json.loads(r[7])
+                canonical = canonical_json(payload) == r[7]
+            except ValueError:
+                payload, canonical = {}, False
+            ev = Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], payload, r[8], r[9])
+            if not canonical or chain_hash(prev, ev.envelope()) != r[9]:
+                return VerifyReport(
+                    False, seq - 1, prev, seq,
+                    "content changed: its hash does not match its contents",
+                )
+            if r[4] == "DatasetImported" and digests.get(seq) != payload.get("content_sha256"):
+                return VerifyReport(
+                    False, seq - 1, prev, seq,
+                    "content changed: its imported data does not match its sha256",
+                )
+            prev = r[9]
+            expected_seq += 1
         return VerifyReport(True, expected_seq - 1, prev)
 
     def backup(self, target: Path) -> Path:
         """Copy the database through SQLite's online backup API (safe while others write)."""
-        if not self.is_sqlite:
-            raise LogError("backup is only available for SQLite databases")
         target = Path(target)
         if target.exists():
             raise LogError(f"{target} exists; choose a new file name")
         target.parent.mkdir(parents=True, exist_ok=True)
-        raw = self.engine.raw_connection()
+        dest = sqlite3.connect(target)
         try:
-            dest = sqlite3.connect(target)
-            try:
-                raw.driver_connection.backup(dest)  # type: ignore[union-attr]
-            finally:
-                dest.close()
+            with self._lock():
+                self._con().backup(dest)
         finally:
-            raw.close()
+            dest.close()
         return target
 
     def describe(self) -> str:
-        if self.is_sqlite and not _is_memory(self.url):
-            return str(self.url.database)
-        return self.url.render_as_string(hide_password=True)
+        return str(self.path) if self.path is not None else "an in-memory log"
+
+
+class _NoLock:
+    """A lock that is not one: file databases give each thread its own connection."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+_NO_LOCK = _NoLock()
+
+
+def _schema_ddl() -> list[str]:
+    """CREATE statements for the SQLModel tables, their indexes, and the triggers."""
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    from sop_tui.events.schema import SQLITE_TRIGGERS, DatasetRow, EventRow
+
+    dialect = sqlite.dialect()
+    out: list[str] = []
+    for model in (EventRow, DatasetRow):
+        table = model.__table__  # type: ignore[attr-defined]
+        out.append(str(CreateTable(table, if_not_exists=True).compile(dialect=dialect)))
+        out.extend(
+            str(CreateIndex(ix, if_not_exists=True).compile(dialect=dialect))
+            for ix in table.indexes
+        )
+    out.extend(SQLITE_TRIGGERS)
+    return out

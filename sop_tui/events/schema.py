@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-APPEND_ONLY = "sop: the event log is append-only; record a correction (retract or amend) instead"
+from sop_tui.events.triggers import APPEND_ONLY, SQLITE_TRIGGERS
+
+__all__ = ["APPEND_ONLY", "SQLITE_TRIGGERS", "DatasetRow", "EventRow"]
 
 
 class EventRow(SQLModel, table=True):
@@ -39,31 +41,3 @@ class DatasetRow(SQLModel, table=True):
     rows: int
     content_sha256: str
     content: bytes
-
-
-# SQLite cannot put a computed value into RAISE(), so the messages are fixed texts.
-SQLITE_TRIGGERS: tuple[str, ...] = (
-    f"""CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
-        BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
-        BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END""",
-    # Any insert must extend the chain: the next seq, the head's hash as prev_hash, and no
-    # clash with an existing row — so INSERT OR REPLACE can never overwrite history, even from a
-    # shell where recursive_triggers is off and a REPLACE would not fire the delete trigger.
-    f"""CREATE TRIGGER IF NOT EXISTS events_append_only BEFORE INSERT ON events
-        WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM events)
-          OR NEW.prev_hash IS NOT COALESCE(
-               (SELECT hash FROM events ORDER BY seq DESC LIMIT 1), '{"0" * 64}')
-          OR EXISTS (SELECT 1 FROM events WHERE event_id = NEW.event_id OR hash = NEW.hash)
-        BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY} (an insert must extend the chain)'); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS datasets_no_update BEFORE UPDATE ON datasets
-        BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS datasets_no_delete BEFORE DELETE ON datasets
-        BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS datasets_append_only BEFORE INSERT ON datasets
-        WHEN EXISTS (SELECT 1 FROM datasets WHERE import_seq = NEW.import_seq)
-          OR NOT EXISTS (SELECT 1 FROM events WHERE seq = NEW.import_seq
-                         AND type = 'DatasetImported')
-        BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}: data belongs to a new DatasetImported event');
-        END""",
-)

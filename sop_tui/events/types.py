@@ -10,47 +10,15 @@ correct (by ``seq``) and why; projections apply them when they fold the log.
 
 from __future__ import annotations
 
-import re
-from typing import Any, ClassVar, Literal, NamedTuple
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-DATE_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+from sop_tui.events.envelope import CORRECTABLE, DATE_RE, MEETINGS, MONTH_RE, Event
 
-MEETINGS: tuple[str, ...] = ("portfolio", "demand", "supply", "pre_sop", "executive")
+__all__ = ["CORRECTABLE", "DATE_RE", "MEETINGS", "MONTH_RE", "Event", "PAYLOADS",
+           "PayloadError", "validate_payload"]
 
-
-class Event(NamedTuple):
-    """One recorded event: the envelope of DESIGN.md with its payload decoded.
-
-    Immutable (a named tuple: reading 100,000 of them must be cheap).
-    """
-
-    seq: int
-    event_id: str
-    cycle: str
-    meeting: str | None
-    type: str
-    actor: str
-    at: str
-    payload: dict[str, Any]
-    prev_hash: str
-    hash: str
-
-    def envelope(self) -> dict[str, Any]:
-        """Every field but ``hash``: what the chain hash covers."""
-        return {
-            "seq": self.seq,
-            "event_id": self.event_id,
-            "cycle": self.cycle,
-            "meeting": self.meeting,
-            "type": self.type,
-            "actor": self.actor,
-            "at": self.at,
-            "payload": self.payload,
-            "prev_hash": self.prev_hash,
-        }
 
 
 class Payload(BaseModel):
@@ -318,21 +286,6 @@ PAYLOADS: dict[str, type[Payload]] = {
         PackSent,
     )
 }
-
-#: Types a participant may retract or amend (facts of the meeting, not system records).
-CORRECTABLE: frozenset[str] = frozenset(
-    {
-        "AssumptionRecorded",
-        "DecisionRecorded",
-        "ActionRecorded",
-        "ConsensusSelected",
-        "RecommendationRecorded",
-        "ScenarioCreated",
-        "PlanApproved",
-        "PlanOverridden",
-    }
-)
-
 
 class PayloadError(ValueError):
     """A payload that does not hold; ``problems`` maps each field to what is wrong with it."""

@@ -302,7 +302,7 @@ async def test_amend_with_a_bad_value_names_the_field(hws: Workspace) -> None:
 
 
 async def test_read_only_hides_corrections(hws: Workspace, file_log: EventLog) -> None:
-    ro = Workspace(EventLog(f"sqlite:///{file_log.url.database}", read_only=True))
+    ro = Workspace(EventLog(f"sqlite:///{file_log.path}", read_only=True))
     app = Host(ro, read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(app, pilot)
@@ -343,7 +343,7 @@ def _tamper(path: Path, sql: str) -> None:
 
 
 async def test_verify_names_the_tampered_event(hws: Workspace, file_log: EventLog) -> None:
-    _tamper(Path(str(file_log.url.database)),
+    _tamper(file_log.path,
             """UPDATE events SET payload = '{"family":"PUMPS","owner":"Sales","text":"60 doors"}'
                WHERE seq = 5""")
     app = Host(hws)

@@ -1,0 +1,61 @@
+"""The event envelope and the names every layer shares — cheap to import.
+
+Kept apart from the payload models (:mod:`sop_tui.events.types`, which need pydantic) so that
+reading the log and folding state start fast: the app paints before anything heavy is loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+DATE_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+MEETINGS: tuple[str, ...] = ("portfolio", "demand", "supply", "pre_sop", "executive")
+
+#: Types a participant may retract or amend (facts of the meeting, not system records).
+CORRECTABLE: frozenset[str] = frozenset(
+    {
+        "AssumptionRecorded",
+        "DecisionRecorded",
+        "ActionRecorded",
+        "ConsensusSelected",
+        "RecommendationRecorded",
+        "ScenarioCreated",
+        "PlanApproved",
+        "PlanOverridden",
+    }
+)
+
+
+class Event(NamedTuple):
+    """One recorded event: the envelope of DESIGN.md with its payload decoded.
+
+    Immutable (a named tuple: reading 100,000 of them must be cheap).
+    """
+
+    seq: int
+    event_id: str
+    cycle: str
+    meeting: str | None
+    type: str
+    actor: str
+    at: str
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    def envelope(self) -> dict[str, Any]:
+        """Every field but ``hash``: what the chain hash covers."""
+        return {
+            "seq": self.seq,
+            "event_id": self.event_id,
+            "cycle": self.cycle,
+            "meeting": self.meeting,
+            "type": self.type,
+            "actor": self.actor,
+            "at": self.at,
+            "payload": self.payload,
+            "prev_hash": self.prev_hash,
+        }
