@@ -38,28 +38,28 @@ def refusals(fn: F) -> F:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sop_tui.cycle.errors import CommandError
-        from sop_tui.data.store import ImportRejected, MissingData
-        from sop_tui.events.log import LogError
-
         try:
             return fn(*args, **kwargs)
-        except CommandError as exc:
-            for field, problem in exc.problems.items():
-                click.echo(f"error: {field}: {problem}" if field else f"error: {problem}",
-                           err=True)
-            click.echo("nothing was written", err=True)
-            sys.exit(EXIT_REFUSED)
-        except ImportRejected as exc:
-            for e in exc.errors:
-                click.echo(f"error: {e}", err=True)
-            click.echo(f"{len(exc.errors)} problem(s); nothing was imported", err=True)
-            sys.exit(EXIT_REFUSED)
-        except MissingData as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(EXIT_REFUSED)
-        except LogError as exc:
-            click.echo(f"error: {exc}", err=True)
+        except Exception as exc:
+            # Imported only when something went wrong: `sop review` must not wait for pandas.
+            from sop_tui.cycle.errors import CommandError
+            from sop_tui.cycle.meetings import MeetingFileError
+            from sop_tui.data.store import ImportRejected, MissingData
+            from sop_tui.events.log import LogError
+
+            if isinstance(exc, CommandError):
+                for field, problem in exc.problems.items():
+                    click.echo(f"error: {field}: {problem}" if field else f"error: {problem}",
+                               err=True)
+                click.echo("nothing was written", err=True)
+            elif isinstance(exc, ImportRejected):
+                for e in exc.errors:
+                    click.echo(f"error: {e}", err=True)
+                click.echo(f"{len(exc.errors)} problem(s); nothing was imported", err=True)
+            elif isinstance(exc, MissingData | LogError | MeetingFileError):
+                click.echo(f"error: {exc}", err=True)
+            else:
+                raise
             sys.exit(EXIT_REFUSED)
 
     return wrapper  # type: ignore[return-value]
