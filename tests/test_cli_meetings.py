@@ -54,7 +54,8 @@ def test_cli_refuses_to_close_with_a_bad_meeting_file(meetings: Path, tmp_path: 
     (meetings / "supply.toml").write_text("id = 'supply'\n")
     monkeypatch.setenv("SOP_MEETINGS", str(meetings))
     store = tmp_path / "store"
-    assert CliRunner().invoke(cli, ["--store", str(store), "cycle", "open", "2026-12"]).exit_code == 0
+    opened = CliRunner().invoke(cli, ["--store", str(store), "cycle", "open", "2026-12"])
+    assert opened.exit_code == 0
     r = CliRunner().invoke(cli, ["--store", str(store), "meeting", "close", "supply"])
     assert r.exit_code == 2 and "supply.toml" in r.output and "missing" in r.output
 
