@@ -9,22 +9,39 @@ The demand plan of a cycle is its consensus: one chosen number per family and mo
 the demand review has not agreed yet carry a seasonal-naive placeholder (last year's actual of
 the same month), marked as not agreed wherever it is shown, so supply and finance can look
 ahead before the consensus is complete without inventing a consensus.
+
+Views that are costly and needed at launch (the dashboard's) are also kept on disk under
+``cache_dir/planning`` (see :class:`ViewCache`), so a relaunch does not recompute them. Most of
+them are a function of the imported data only (the 12-cycle trend, accuracy, FVA, segments):
+their key is the cycle, the view, a version and the ``content_sha256`` of each import they read.
+The views that follow the demand plan (E&O, the baseline supply plan and revenue gap) are keyed
+additionally by the live consensus records, so an event that changes no consensus (an
+assumption, an agenda item) leaves every cached view valid. The data itself is decoded kind by
+kind, on first use, so a launch served from the cache decodes none of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import hashlib
+import json
+import logging
+import os
+import pickle
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
 from sop_tui.cycle.criteria import CriteriaFacts
 from sop_tui.cycle.state import CycleState
 from sop_tui.cycle.workspace import Workspace
-from sop_tui.data.store import PlanningData, require
+from sop_tui.data.store import PlanningData, latest_imports, load_kind, require
+from sop_tui.events.log import EventLog
+from sop_tui.events.envelope import Event
 
 if TYPE_CHECKING:
     from sop_tui.analytics.forecast import ForecastResult
@@ -34,6 +51,109 @@ if TYPE_CHECKING:
 
 HORIZON = 18
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
+
+#: Bump when a cached view changes meaning (its computation or its type): old entries miss.
+VIEW_CACHE_VERSION = 1
+#: The kinds that the demand plan, and so every consensus-keyed view, may read.
+PLAN_KINDS = ("items", "actuals", "demand_inputs", "inventory", "routings", "capacity",
+              "targets")
+#: The note ``summary`` adds when it is given no inventory (E&O is then added by the planning).
+_NO_EO_NOTE = "E&O not computed: no inventory data"
+
+_log = logging.getLogger(__name__)
+
+
+class ViewCache:
+    """Computed views of a cycle kept on disk, one pickle per view and cycle.
+
+    An entry holds its full key beside the value; a read whose key differs, or that cannot be
+    read or unpickled at all (a torn copy, another version of pandas), is a miss and the view
+    is recomputed — never an error. Writes go to a temporary file renamed into place, so a
+    reader never sees half an entry; a cache that cannot be written is only slower.
+
+    Args:
+        root: the folder of the entries (made on first write).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, cycle: str, view: str) -> Path:
+        return self.root / f"{cycle}-{view}.pkl"
+
+    def get(self, cycle: str, view: str, key: str) -> tuple[bool, Any]:
+        """``(True, value)`` when the entry of ``view`` holds ``key``, else ``(False, None)``."""
+        path = self._path(cycle, view)
+        try:
+            with path.open("rb") as fh:
+                stored_key, value = pickle.load(fh)
+        except FileNotFoundError:
+            return False, None
+        except Exception as exc:  # noqa: BLE001 - unpickling can raise anything; it is a miss
+            _log.warning("planning cache %s unreadable, recomputing: %s", path, exc)
+            return False, None
+        if stored_key != key:
+            return False, None
+        return True, value
+
+    def put(self, cycle: str, view: str, key: str, value: object) -> None:
+        """Keep ``value`` under ``key`` (replacing the view's older entry)."""
+        path = self._path(cycle, view)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.part")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as fh:
+                pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+            # e.g. `sop review` on a store it may not write to
+            _log.warning("planning cache %s not written: %s", path, exc)
+            tmp.unlink(missing_ok=True)
+
+
+class _LazyFrames(Mapping[str, pd.DataFrame]):
+    """The frames of a cycle's imports, each decoded on first use (thread-safe)."""
+
+    def __init__(self, log: EventLog, imports: Mapping[str, Event]) -> None:
+        self._log = log
+        self._imports = imports
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, kind: str) -> pd.DataFrame:
+        event = self._imports[kind]  # KeyError for a kind not imported, as a dict would
+        with self._lock:
+            frame = self._frames.get(kind)
+            if frame is None:
+                frame = self._frames[kind] = load_kind(self._log, event)
+            return frame
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._imports)
+
+    def __len__(self) -> int:
+        return len(self._imports)
+
+
+def _persistent(*kinds: str, consensus: bool = False
+                ) -> Callable[[Callable[[CyclePlanning], T]], cached_property[T]]:
+    """A cached view that is also kept in the planning's :class:`ViewCache`.
+
+    Args:
+        kinds: the imports the view reads (their content hashes key the entry).
+        consensus: the view follows the demand plan: the live consensus records key it too.
+    """
+
+    def wrap(fn: Callable[[CyclePlanning], T]) -> cached_property[T]:
+        def view(self: CyclePlanning) -> T:
+            return self._cached(fn.__name__, kinds, consensus, lambda: fn(self))
+
+        view.__doc__ = fn.__doc__
+        view.__name__ = fn.__name__
+        return cached_property(view)
+
+    return wrap
 
 
 @dataclass(frozen=True)
@@ -59,6 +179,7 @@ class CyclePlanning:
         self.ws = ws
         self.cycle = cycle or ws.current_cycle()
         self.cache_dir = cache_dir
+        self.views = ViewCache(cache_dir / "planning") if cache_dir is not None else None
 
     #: Views that depend on the log's records (consensus, scenarios), not only on the data.
     EVENT_DEPENDENT = ("state", "demand_plan", "forward_sku_forecast", "metrics",
@@ -74,8 +195,43 @@ class CyclePlanning:
     # -- inputs ------------------------------------------------------------------------------
 
     @cached_property
+    def imports(self) -> dict[str, Event]:
+        """The newest import of each kind as of the cycle (the events: nothing is decoded)."""
+        return latest_imports(self.ws.log, self.cycle)
+
+    @cached_property
     def data(self) -> PlanningData:
-        return self.ws.data(self.cycle)
+        """The planning data as of the cycle; each kind is decoded when first read."""
+        return PlanningData(self.cycle, _LazyFrames(self.ws.log, self.imports), self.imports)
+
+    def _consensus_key(self) -> list[tuple[str, str]]:
+        # the live consensus record of each family, by the hash of its event
+        return sorted((fam, rec.event.hash) for fam, rec in self.state.consensus.items())
+
+    def view_key(self, view: str, kinds: tuple[str, ...], consensus: bool) -> str:
+        """The cache key of ``view``: what it is computed from, hashed."""
+        parts: dict[str, Any] = {
+            "version": VIEW_CACHE_VERSION,
+            "cycle": self.cycle,
+            "view": view,
+            "data": {k: (self.imports[k].payload.get("content_sha256") if k in self.imports
+                         else None) for k in kinds},
+        }
+        if consensus:
+            parts["consensus"] = self._consensus_key()
+        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+    def _cached(self, view: str, kinds: tuple[str, ...], consensus: bool,
+                compute: Callable[[], T]) -> T:
+        if self.views is None:
+            return compute()
+        key = self.view_key(view, kinds, consensus)
+        hit, value = self.views.get(self.cycle, view, key)
+        if hit:
+            return value  # type: ignore[no-any-return]
+        value = compute()
+        self.views.put(self.cycle, view, key, value)
+        return value
 
     @cached_property
     def state(self) -> CycleState:
@@ -104,7 +260,7 @@ class CyclePlanning:
 
     # -- demand ------------------------------------------------------------------------------
 
-    @cached_property
+    @_persistent(*PLAN_KINDS, consensus=True)
     def demand_plan(self) -> DemandPlan:
         """Consensus where agreed, a seasonal-naive placeholder elsewhere."""
         require(self.data, "items", "actuals")
@@ -176,19 +332,38 @@ class CyclePlanning:
         return sku_forward_forecast_from_family(first12, self.data["items"],
                                                 self.data["actuals"], self.through)
 
-    @cached_property
+    @_persistent("items", "actuals", "forecast_history", "production", "inventory",
+                 *PLAN_KINDS, consensus=True)
     def metrics(self) -> MetricSummary:
+        """The headline metrics: the data-only part (cached apart) with this plan's E&O."""
+        from sop_tui.analytics.metrics import TOTAL, excess_obsolete
+
+        out = self.metrics_without_eo
+        d = self.data
+        if "inventory" not in d.frames:
+            return out
+        # as ``summary`` does with a forward forecast given: the horizon starts at its first month
+        t = excess_obsolete(d["inventory"], d["items"], self.forward_sku_forecast)
+        total = t.loc[t["family"] == TOTAL]
+
+        def value(col: str) -> float:
+            return float(total[col].iloc[0]) if len(total) else float("nan")
+
+        notes = tuple(n for n in out.notes if n != _NO_EO_NOTE)
+        return replace(out, eo_value=value("eo_value"), excess_value=value("excess_value"),
+                       obsolete_value=value("obsolete_value"), notes=notes)
+
+    @_persistent("items", "actuals", "forecast_history", "production")
+    def metrics_without_eo(self) -> MetricSummary:
+        """Accuracy, bias and attainment (data only); E&O is NaN here, see :attr:`metrics`."""
         from sop_tui.analytics.metrics import summary
 
         d = self.data
         require(d, "items", "actuals", "forecast_history")
-        return summary(
-            d["forecast_history"], d["actuals"], d["items"], self.cycle,
-            production=d.frames.get("production"), inventory=d.frames.get("inventory"),
-            forward_forecast=self.forward_sku_forecast if "inventory" in d.frames else None,
-        )
+        return summary(d["forecast_history"], d["actuals"], d["items"], self.cycle,
+                       production=d.frames.get("production"), inventory=None)
 
-    @cached_property
+    @_persistent("items", "actuals", "forecast_history")
     def family_accuracy(self) -> pd.DataFrame:
         from sop_tui.analytics.metrics import forecast_accuracy
 
@@ -196,7 +371,7 @@ class CyclePlanning:
         require(d, "items", "actuals", "forecast_history")
         return forecast_accuracy(d["forecast_history"], d["actuals"], d["items"], self.cycle)
 
-    @cached_property
+    @_persistent("items", "actuals", "forecast_history")
     def item_accuracy(self) -> pd.DataFrame:
         from sop_tui.analytics.metrics import forecast_accuracy
 
@@ -205,14 +380,14 @@ class CyclePlanning:
         return forecast_accuracy(d["forecast_history"], d["actuals"], d["items"], self.cycle,
                                  level="item")
 
-    @cached_property
+    @_persistent("production")
     def attainment(self) -> pd.DataFrame:
         from sop_tui.analytics.metrics import plan_attainment
 
         require(self.data, "production")
         return plan_attainment(self.data["production"], self.cycle)
 
-    @cached_property
+    @_persistent(*PLAN_KINDS, consensus=True)
     def excess_obsolete(self) -> pd.DataFrame:
         from sop_tui.analytics.metrics import excess_obsolete
 
@@ -221,7 +396,7 @@ class CyclePlanning:
         return excess_obsolete(d["inventory"], d["items"], self.forward_sku_forecast,
                                start=self.period)
 
-    @cached_property
+    @_persistent("items", "actuals", "forecast_history", "production", "inventory")
     def trend(self) -> pd.DataFrame:
         from sop_tui.analytics.metrics import metric_trend
 
@@ -231,7 +406,7 @@ class CyclePlanning:
                             production=d.frames.get("production"),
                             inventory=d.frames.get("inventory"))
 
-    @cached_property
+    @_persistent("items", "actuals", "forecast_history")
     def fva(self) -> pd.DataFrame:
         from sop_tui.analytics.fva import fva
 
@@ -239,7 +414,7 @@ class CyclePlanning:
         require(d, "items", "actuals", "forecast_history")
         return fva(d["forecast_history"], d["actuals"], d["items"], self.cycle)
 
-    @cached_property
+    @_persistent("items", "actuals")
     def segments(self) -> pd.DataFrame:
         from sop_tui.analytics.segments import segment_items
 
@@ -297,7 +472,7 @@ class CyclePlanning:
 
         return evaluate(scenario or baseline(), self.scenario_inputs)
 
-    @cached_property
+    @_persistent(*PLAN_KINDS, consensus=True)
     def baseline_result(self) -> ScenarioResult:
         return self.evaluate(None)
 
