@@ -22,6 +22,7 @@ kind, on first use, so a launch served from the cache decodes none of it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -40,8 +41,8 @@ from sop_tui.cycle.criteria import CriteriaFacts
 from sop_tui.cycle.state import CycleState
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.data.store import PlanningData, latest_imports, load_kind, require
-from sop_tui.events.log import EventLog
 from sop_tui.events.envelope import Event
+from sop_tui.events.log import EventLog
 
 if TYPE_CHECKING:
     from sop_tui.analytics.forecast import ForecastResult
@@ -109,7 +110,8 @@ class ViewCache:
         except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
             # e.g. `sop review` on a store it may not write to
             _log.warning("planning cache %s not written: %s", path, exc)
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # the folder itself may be what failed
+                tmp.unlink(missing_ok=True)
 
 
 class _LazyFrames(Mapping[str, pd.DataFrame]):
@@ -128,6 +130,10 @@ class _LazyFrames(Mapping[str, pd.DataFrame]):
             if frame is None:
                 frame = self._frames[kind] = load_kind(self._log, event)
             return frame
+
+    def __contains__(self, kind: object) -> bool:
+        # Mapping's default would decode the frame to answer
+        return kind in self._imports
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._imports)

@@ -343,32 +343,38 @@ async def test_the_palette_opens_a_meeting_by_name(demo_ws: Workspace, make) -> 
 
 
 @pytest.mark.slow
-async def test_a_second_launch_on_the_same_log_shows_the_numbers_from_the_cache(
-        demo_ws: Workspace, make, settings) -> None:
+async def test_a_relaunch_after_a_capture_shows_the_numbers_from_the_planning_cache(
+        demo_ws: Workspace, make, settings, monkeypatch: pytest.MonkeyPatch) -> None:
     first = make(demo_ws)
     async with first.run_test(size=SIZE) as pilot:
         await first.workers.wait_for_complete()
         await pilot.pause()
-    cached = sorted(p.name for p in (settings.cache_dir / "dashboard").iterdir())
-    assert len(cached) == 2 and cached[0].endswith("-gap.json")
+    cached = {p.name for p in (settings.cache_dir / "planning").iterdir()}
+    assert {"2026-12-metrics.pkl", "2026-12-trend.pkl", "2026-12-baseline_result.pkl",
+            "2026-12-demand_plan.pkl"} <= cached
+    assert not (settings.cache_dir / "dashboard").exists()  # the screen keeps no cache of its own
 
-    def no_analytics() -> None:
-        raise AssertionError("the cache should have answered")
+    # an assumption changes no consensus and no data: nothing is decoded or recomputed
+    demo_ws.record_assumption(text="x", owner="y")
 
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the planning cache should have answered")
+
+    import sop_tui.analytics.metrics as metrics
+    import sop_tui.analytics.scenarios as scenarios
+    import sop_tui.cycle.planning as planning
+
+    monkeypatch.setattr(planning, "load_kind", no_work)
+    monkeypatch.setattr(metrics, "summary", no_work)
+    monkeypatch.setattr(metrics, "metric_trend", no_work)
+    monkeypatch.setattr(scenarios, "evaluate", no_work)
     second = make(demo_ws)
-    second.planning = no_analytics  # type: ignore[method-assign]
     async with second.run_test(size=SIZE) as pilot:
         await second.workers.wait_for_complete()
         await pilot.pause()
         bias = second.screen.query_one("#card-bias", MetricCard)
         assert _text(bias.query_one(".metric-value", Static)) == "+9.0%"
-        assert "below target" in _text(second.screen.query_one("#gap-card", Static))
-    # a new event moves the log's head: the cached numbers no longer apply
-    demo_ws.record_assumption(text="x", owner="y")
-    third = make(demo_ws)
-    third.planning = no_analytics  # type: ignore[method-assign]
-    async with third.run_test(size=SIZE) as pilot:
-        await third.workers.wait_for_complete()
-        await pilot.pause()
-        bias = third.screen.query_one("#card-bias", MetricCard)
-        assert _text(bias.query_one(".metric-value", Static)) == "…"
+        eo = second.screen.query_one("#card-eo_value", MetricCard)
+        assert _text(eo.query_one(".metric-value", Static)) == "$4.10M"
+        gap = _text(second.screen.query_one("#gap-card", Static))
+        assert "below target" in gap and "not yet agreed: 40 of 40 families" in gap

@@ -2,21 +2,20 @@
 
 The layout paints at once from the folded log (meetings, actions, overrides: cheap); the
 metrics, their 12-cycle trend and the revenue gap come from the shared ``CyclePlanning`` in a
-thread worker and fill their placeholders when ready. With no cycle open, the screen says so and
-offers to open one.
+thread worker and fill their placeholders when ready; the planning keeps those views on disk
+(keyed by the data and the consensus, not by the log's head), so a relaunch — even after a
+capture — shows them without recomputing. With no cycle open, the screen says so and offers to
+open one.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import os
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import log, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -43,8 +42,6 @@ CARDS = (
 #: The MetricSummary fields the cards show.
 SUMMARY_FIELDS = ("family_accuracy", "item_accuracy", "bias", "plan_attainment", "eo_value",
                   "excess_value", "obsolete_value")
-#: Bump when what the cache holds changes meaning (it is keyed by the log's head otherwise).
-CACHE_VERSION = 1
 
 
 def money(x: float) -> str:
@@ -226,28 +223,16 @@ class DashboardScreen(Screen[None]):
         """Metrics with their trend, and the revenue gap: two workers, each posts when done.
 
         Two threads because the gap's supply plan (scipy's HiGHS) and the metrics' pandas
-        work overlap well enough to fill the cards sooner than one after the other. What they
-        computed is kept in the store's cache under the log's head: the numbers are a function
-        of the data and the events, so the next launch on the same log shows them at once.
+        work overlap well enough to fill the cards sooner than one after the other. On a
+        relaunch both read the planning's on-disk views and post at once.
         """
         self._loaded_seq = self.sop.workspace.state().last_seq
-        key = self._cache_key()
-        self._load_metrics(key)
-        self._load_gap(key)
-
-    def _cache_key(self) -> Path:
-        app = self.sop
-        head = app.workspace.log.head()
-        name = f"v{CACHE_VERSION}-{app.cycle}-{head.count}-{head.hash[:16]}"
-        return app.settings.cache_dir / "dashboard" / name
+        self._load_metrics()
+        self._load_gap()
 
     @work(thread=True, exclusive=True, group="dashboard-metrics")
-    def _load_metrics(self, key: Path) -> None:
+    def _load_metrics(self) -> None:
         app = self.sop
-        cached = _read_cache(key, "metrics")
-        if cached is not None:
-            self.post_message(self.MetricsLoaded(cached["values"], cached["trend"]))
-            return
         try:
             planning = app.planning()
             summary = planning.metrics
@@ -258,18 +243,13 @@ class DashboardScreen(Screen[None]):
             }
             values = {f: float(getattr(summary, f)) for f in SUMMARY_FIELDS}
             self.post_message(self.MetricsLoaded(values, series))
-            _write_cache(key, "metrics", {"values": values, "trend": series})
         except Exception as exc:  # shown to the user; the app keeps running
             app.call_from_thread(app.notify, f"Metrics could not be computed: {exc}",
                                  severity="error", timeout=8)
 
     @work(thread=True, exclusive=True, group="dashboard-gap")
-    def _load_gap(self, key: Path) -> None:
+    def _load_gap(self) -> None:
         app = self.sop
-        cached = _read_cache(key, "gap")
-        if cached is not None:
-            self.post_message(self.GapLoaded(GapView(**cached)))
-            return
         try:
             planning = app.planning()
             totals = planning.baseline_result.totals
@@ -282,7 +262,6 @@ class DashboardScreen(Screen[None]):
             view = GapView(totals["revenue"], totals["revenue_target"], totals["gap_to_target"],
                            len(plan.agreed), len(plan.agreed) + len(plan.placeholder), share)
             self.post_message(self.GapLoaded(view))
-            _write_cache(key, "gap", asdict(view))
         except Exception as exc:  # shown to the user; the app keeps running
             app.call_from_thread(app.notify, f"The revenue gap could not be computed: {exc}",
                                  severity="error", timeout=8)
@@ -373,30 +352,6 @@ class DashboardScreen(Screen[None]):
         if action == "pack":
             return self._with_cycle and not self.sop.read_only and self.sop.pack_available()
         return True
-
-
-def _read_cache(key: Path, part: str) -> dict[str, Any] | None:
-    """The cached ``part`` of the dashboard for ``key`` (the log's head), or None."""
-    path = key.with_name(f"{key.name}-{part}.json")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        log.warning(f"dashboard cache {path} unreadable, recomputing: {exc}")
-        return None
-
-
-def _write_cache(key: Path, part: str, data: dict[str, Any]) -> None:
-    """Keep ``data`` for the next launch; a cache that cannot be written is only slower."""
-    path = key.with_name(f"{key.name}-{part}.json")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, path)  # a reader never sees half a file
-    except OSError as exc:  # e.g. `sop review` on a store it may not write to
-        log.warning(f"dashboard cache {path} not written: {exc}")
 
 
 def _day(event: Event | None) -> str:
