@@ -10,7 +10,8 @@ Candidates (the name is what the result records):
 - ``ses`` (simple exponential smoothing), ``holt_damped`` (Holt, damped trend);
 - ``ets_ana`` / ``ets_aada`` (ETS, additive seasonality, without / with damped trend) and
   ``ets_anm`` / ``ets_aadm`` (multiplicative seasonality), all ``ETSModel`` with additive error;
-- ``theta`` (``ThetaModel``, deseasonalised when two years of history exist);
+- ``theta`` (the Theta method as statsmodels' ``ThetaModel``, with a least-squares SES;
+  deseasonalised when two years of history exist);
 - ``sarima`` (one fixed cheap order, the airline model (0,1,1)(0,1,1,12), when three years of
   training history exist);
 - ``croston`` and ``tsb`` for intermittent series (Syntetos-Boylan ADI/CV² rule);
@@ -30,11 +31,15 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-METHOD_VERSION = "1"
+if TYPE_CHECKING:
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+METHOD_VERSION = "2"
 """Bump whenever a change would alter results, so cached forecasts are not reused."""
 
 SEASON = 12
@@ -293,6 +298,34 @@ def tsb(y: np.ndarray, h: int, want_intervals: bool = False) -> ModelOutput:
 # statsmodels families
 
 
+def _ets_point_forecast(model: ETSModel, params: np.ndarray, h: int) -> np.ndarray:
+    """The point forecast of a fitted ``ETSModel`` from its parameters alone.
+
+    Runs statsmodels' own smoothing recursion once for the final states and extrapolates them
+    as ``ETSResults.forecast`` does (identical to 1e-9 relative, see the tests): level plus the
+    (damped) trend, plus or times the seasonal state of the same month a season back.
+    """
+    internal = model._internal_params(np.asarray(params, float))
+    n, k = model.nobs, model._k_params_internal
+    yhat = np.zeros(n)
+    xhat = np.zeros((n, model._k_states_internal))
+    model._smoothing_func(internal, np.asarray(model.endog, float), yhat, xhat,
+                          np.zeros(k, dtype=np.int64), np.zeros(k))
+    last = xhat[-1]
+    steps = np.arange(1, h + 1)
+    if model.has_trend:
+        phi = internal[3]
+        path = last[0] + np.cumsum(phi**steps) * last[1]
+    else:
+        path = np.full(h, last[0])
+    if not model.has_seasonal:
+        return path
+    m = model.seasonal_periods
+    # The internal seasonal states run newest first: s_n, s_{n-1}, ..., s_{n-m+1}.
+    season = last[2 : 2 + m][::-1][(steps - 1) % m]
+    return path * season if model.seasonal == "mul" else path + season
+
+
 def _ets(trend: str | None, damped: bool, seasonal: str | None) -> FitFn:
     def fit(y: np.ndarray, h: int, want_intervals: bool = False) -> ModelOutput:
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
@@ -310,9 +343,13 @@ def _ets(trend: str | None, damped: bool, seasonal: str | None) -> FitFn:
             seasonal_periods=SEASON if seasonal else None,
             initialization_method="heuristic" if enough else "estimated",
         )
-        res = model.fit(disp=False)
         if not want_intervals:
-            return ModelOutput(np.asarray(res.forecast(h), float))
+            # The backtest needs only the mean path: fitting for the parameters alone skips
+            # building the results object (smoothed states frame, a complex-step Hessian for
+            # the standard errors), which cost more than the optimisation itself.
+            params = model.fit(disp=False, return_params=True)
+            return ModelOutput(_ets_point_forecast(model, params, h))
+        res = model.fit(disp=False)
         # Exact intervals exist for additive models; multiplicative seasonality is simulated.
         method = "simulated" if seasonal == "mul" else None
         pred = res.get_prediction(start=y.size, end=y.size + h - 1, method=method,
@@ -327,22 +364,76 @@ def _ets(trend: str | None, damped: bool, seasonal: str | None) -> FitFn:
     return fit
 
 
+def ses_fit(y: np.ndarray) -> tuple[float, float, float]:
+    """Simple exponential smoothing from a known initial level ``y[0]``, alpha by least squares.
+
+    This is the SES step of the Theta method. statsmodels' ``ThetaModel`` fits it as a
+    state-space model whose optimiser often stops near alpha = 0 on short monthly series (a
+    flat line through the first month) even where a far smaller sum of squares exists; a
+    bounded scalar search on the sum of squared one-step errors finds the least-squares alpha,
+    at a twentieth of the cost.
+
+    Returns:
+        ``(alpha, level, sigma2)``: the smoothing weight in [0, 1], the final level (the
+        one-step forecast) and the mean squared one-step error.
+    """
+    from scipy.optimize import minimize_scalar
+
+    y = np.asarray(y, float)
+
+    def sse(alpha: float) -> float:
+        level, total = y[0], 0.0
+        for v in y[1:]:
+            e = v - level
+            total += e * e
+            level += alpha * e
+        return total
+
+    alpha = float(minimize_scalar(sse, bounds=(0.0, 1.0), method="bounded",
+                                  options={"xatol": 1e-6}).x)
+    level = y[0]
+    for v in y[1:]:
+        level += alpha * (v - level)
+    sigma2 = sse(alpha) / max(1, y.size - 1)
+    return alpha, float(level), sigma2
+
+
 def theta(y: np.ndarray, h: int, want_intervals: bool = False) -> ModelOutput:
-    """Theta method (statsmodels ``ThetaModel``), deseasonalised when two seasons exist."""
+    """Theta method (theta = 2), deseasonalised when two seasons of history exist.
+
+    The steps of statsmodels' ``ThetaModel`` (OLS/SES estimation): its seasonality test and
+    classical decomposition, the OLS drift ``b0``, SES of the adjusted series, then Hyndman &
+    Billah's forecast ``0.5 * b0 * (k - 1 + 1/alpha - (1-alpha)^n / alpha) + SES level``,
+    reseasonalised; the SES is :func:`ses_fit` (see there why). Intervals are the Theta
+    model's, ``sigma^2 (1 + (k-1)(1 + (alpha-1)^2))`` with ``sigma^2`` the SES one-step error
+    variance, scaled by the seasonal factor when the seasonality is multiplicative.
+    """
     from statsmodels.tsa.forecasting.theta import ThetaModel
 
     seasonal = y.size >= 2 * SEASON
     model = ThetaModel(np.asarray(y, float), period=SEASON if seasonal else 1,
                        deseasonalize=seasonal)
-    res = model.fit()
-    mean = np.asarray(res.forecast(h), float)
+    if model.deseasonalize and model.use_test:
+        model._test_seasonality()
+    yd, seas = model._deseasonalize_data()
+    n = yd.size
+    ct = np.column_stack([np.ones(n), np.arange(n, dtype=float)])
+    b0 = float(np.linalg.lstsq(ct, yd, rcond=None)[0][1])
+    alpha, one_step, sigma2 = ses_fit(yd)
+    k = np.arange(h, dtype=float)
+    steps = k + (1 / alpha - (1 - alpha) ** n / alpha if alpha > 0 else 0.0)
+    mean = 0.5 * b0 * steps + one_step
+    factor = np.ones(h)
+    if model.deseasonalize and seas.shape[0]:
+        season = seas[(n + np.arange(h)) % model.period]
+        if model.method.startswith("mul"):
+            mean, factor = mean * season, season
+        else:
+            mean = mean + season
     if not want_intervals:
         return ModelOutput(mean)
-    b95 = res.prediction_intervals(h, alpha=0.05)
-    b80 = res.prediction_intervals(h, alpha=0.20)
-    bounds = _frame_bounds(b95["lower"].to_numpy(), b95["upper"].to_numpy(),
-                           b80["lower"].to_numpy(), b80["upper"].to_numpy())
-    return ModelOutput(mean, bounds, "model")
+    sd = np.sqrt((1 + k * (1 + (alpha - 1) ** 2)) * sigma2) * factor
+    return ModelOutput(mean, _normal_bounds(mean, sd), "model")
 
 
 def sarima(y: np.ndarray, h: int, want_intervals: bool = False) -> ModelOutput:
