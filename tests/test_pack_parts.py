@@ -11,6 +11,7 @@ import io
 import math
 import os
 from pathlib import Path
+from xml.etree import ElementTree
 
 import jinja2
 import pytest
@@ -18,7 +19,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
-from sop_tui.pack.charts import fva_svg, metric_trend_svg, utilisation_svg
+from sop_tui.pack.charts import (
+    fva_svg,
+    metric_trend_svg,
+    nice_ticks,
+    revenue_vs_target_svg,
+    utilisation_svg,
+)
 from sop_tui.pack.fetcher import PackFetcher, RefusedURL
 from sop_tui.pack.formats import fmt_metric, fmt_money, fmt_pct, fmt_pp, fmt_units
 from sop_tui.pack.render import environment
@@ -26,6 +33,7 @@ from sop_tui.pack.tamper import StampError, read_stamp
 from sop_tui.settings import RESOURCES
 
 TEMPLATES = RESOURCES / "templates"
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
@@ -178,6 +186,61 @@ def test_a_trend_with_gaps_still_draws() -> None:
     svg = metric_trend_svg(["2026-01", "2026-02", "2026-03"], [math.nan, math.nan, 4.1e6],
                            percent=False, money=True)
     assert b"2026-01" in svg and b"2026-03" in svg
+
+
+def test_a_gap_breaks_the_trend_line() -> None:
+    svg = metric_trend_svg(["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"],
+                           [0.80, math.nan, 0.82, 0.83, 0.84]).decode()
+    root = ElementTree.fromstring(svg)
+    lines = root.findall(f"{SVG}polyline")
+    assert len(lines) == 1  # 2026-01 stands alone: one run of three points after the gap
+    assert len(lines[0].get("points", "").split()) == 3
+    assert len(root.findall(f"{SVG}circle")) == 4 + 1  # each measured cycle, the last marked
+
+
+def test_every_chart_is_well_formed_svg_with_its_labels() -> None:
+    charts = {
+        "fva": fva_svg(["Naive", "Sales"], [0.2, 0.1]),
+        "util": utilisation_svg(["ASSY-A", "PAINT"], [0.8, 1.05]),
+        "rev": revenue_vs_target_svg(["2026-12", "2027-01", "2027-02"], [12e6, 14e6, 15e6],
+                                     [13e6, None, 15.5e6]),
+        "trend": metric_trend_svg(["2026-01", "2026-02"], [0.09, 0.07], target=0.0),
+    }
+    texts = {}
+    for name, svg in charts.items():
+        root = ElementTree.fromstring(svg)
+        assert root.tag == f"{SVG}svg" and root.get("viewBox")
+        texts[name] = [t.text for t in root.iter(f"{SVG}text")]
+    assert {"Naive", "Sales", "20.0%", "10.0%"} <= set(texts["fva"])
+    assert {"ASSY-A", "PAINT", "80%", "105%"} <= set(texts["util"])
+    assert {"26-12", "27-01", "27-02", "revenue target", "plan revenue"} <= set(texts["rev"])
+    assert {"2026-01", "2026-02", "0%"} <= set(texts["trend"])
+
+
+def test_nice_ticks_by_hand() -> None:
+    assert nice_ticks(0.0, 21.7, 6) == [0.0, 5.0, 10.0, 15.0, 20.0]
+    assert nice_ticks(0.0, 122.0, 6) == [0.0, 25.0, 50.0, 75.0, 100.0]
+    assert nice_ticks(81.8, 85.6, 4, min_step=1.0) == [82.0, 83.0, 84.0, 85.0]
+    assert nice_ticks(81.8, 83.1, 4) == [82.0, 82.5, 83.0]
+    # percent labels print without decimals: a minimum step of 1 never repeats "82%"
+    assert nice_ticks(81.8, 83.1, 4, min_step=1.0) == [82.0, 83.0]
+    assert nice_ticks(3.92, 4.25, 4, min_step=0.1) == pytest.approx([4.0, 4.1, 4.2])
+
+
+@given(st.floats(-1e6, 1e6), st.floats(1e-3, 1e6), st.integers(2, 8))
+def test_nice_ticks_are_round_evenly_spaced_and_inside(lo: float, span: float,
+                                                       most: int) -> None:
+    hi = lo + span
+    ticks = nice_ticks(lo, hi, most)
+    assert 1 <= len(ticks) <= most
+    tol = span * 1e-9
+    assert all(lo - tol <= t <= hi + tol for t in ticks)
+    if len(ticks) >= 2:
+        step = ticks[1] - ticks[0]
+        pairs = zip(ticks[:-1], ticks[1:], strict=True)
+        assert all(math.isclose(b - a, step, rel_tol=1e-6) for a, b in pairs)
+        mantissa = step / 10 ** math.floor(math.log10(step))
+        assert any(math.isclose(mantissa, m, rel_tol=1e-6) for m in (1, 2, 2.5, 5, 10))
 
 
 # -- the stamp -------------------------------------------------------------------------------------

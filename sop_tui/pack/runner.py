@@ -4,7 +4,7 @@ Provides:
 - :func:`render_pack` — build the context, render the PDF, write it, record ``PackRendered``
   (with the PDF's SHA-256, the page count and the stamp); returns a :class:`PackResult`;
 - :func:`render_pack_subprocess` — the same in ``python -m sop_tui.pack`` so the app stays
-  light (no WeasyPrint, matplotlib or analytics in the TUI's process); progress comes back as
+  light (no WeasyPrint or analytics in the TUI's process); progress comes back as
   ``progress: ...`` lines on the child's stdout and the result as one ``done: {json}`` line;
 - :func:`default_pack_path` — where a pack goes when no ``--out`` is given.
 """
@@ -96,7 +96,7 @@ def render_pack(ws: object, cycle: str | None, out: Path | None, *, settings: Se
 
 
 def _warm_up() -> threading.Thread:
-    """Import WeasyPrint and matplotlib in a thread while the analytics run.
+    """Import WeasyPrint in a thread while the analytics run.
 
     Much of an import is file reading and C-extension loading, which release the GIL; on this
     project's machines it takes about a second off a pack. Python's import locks make the main
@@ -105,8 +105,6 @@ def _warm_up() -> threading.Thread:
 
     def work() -> None:
         import weasyprint  # noqa: F401
-
-        import sop_tui.pack.charts  # noqa: F401
 
     thread = threading.Thread(target=work, name="pack-warm-up", daemon=True)
     thread.start()
