@@ -159,27 +159,67 @@ async def key_presses(store: Path, repeat: int, *, stub_panels: bool) -> dict[st
     return times
 
 
+def append_event(store: Path, kind: str) -> None:
+    """Record one event on the store copy, as a meeting would: an assumption or a consensus."""
+    from sop_tui.cycle.consensus import choose_consensus
+    from sop_tui.cycle.workspace import Workspace
+    from sop_tui.events.log import EventLog
+    from sop_tui.settings import Settings
+
+    settings = Settings.from_env(store=str(store), actor="bench")
+    ws = Workspace(EventLog(settings.url), actor="bench")
+    if kind == "assumption":
+        ws.record_assumption(text="bench: steel prices hold", owner="bench")
+    else:
+        family = sorted(ws.data()["demand_inputs"]["family"].astype(str))[0]
+        choose_consensus(ws, family=family, source="sales")
+    ws.log.close()
+
+
+def summarise(title: str, runs: list[dict[str, float]]) -> None:
+    print(f"{title}, {len(runs)} run(s) (median / min / max, seconds from process start):")
+    for key in ("workspace_imported", "app_imported", "first_paint", "metrics", "gap",
+                "populated"):
+        vals = [r[key] for r in runs if key in r]
+        if vals:
+            print(f"  {key:<20} {statistics.median(vals):6.3f} / {min(vals):6.3f} / "
+                  f"{max(vals):6.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", required=True, type=Path,
                         help="a folder holding a demo store (sop.db); it is copied")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-keys", action="store_true", help="launch timings only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store"
         store.mkdir()
         shutil.copyfile(args.store / "sop.db", store / "sop.db")
-        runs = [launch(store) for _ in range(args.repeat)]
-        # the first launch computes the dashboard's numbers; the others find them in the
-        # store's cache (keyed by the log's head), as a relaunch on an unchanged log does
-        print("populated, each run (s):", " ".join(f"{r['populated']:.3f}" for r in runs))
-        print(f"launch, {args.repeat} runs (median / min / max, seconds from process start):")
-        for key in ("workspace_imported", "app_imported", "first_paint", "metrics", "gap",
-                    "populated"):
-            vals = [r[key] for r in runs if key in r]
-            if vals:
-                print(f"  {key:<20} {statistics.median(vals):6.3f} / {min(vals):6.3f} / "
-                      f"{max(vals):6.3f}")
+        # cold: no cache at all, every view computed (each run on a fresh copy)
+        cold = []
+        for _ in range(args.repeat):
+            shutil.rmtree(store / "cache", ignore_errors=True)
+            cold.append(launch(store))
+        # warm: the planning's views from the store's cache (left by the last cold run)
+        warm = [launch(store) for _ in range(args.repeat)]
+        # after a capture: an assumption changes no data and no consensus, the views hold
+        after_event = []
+        for _ in range(args.repeat):
+            append_event(store, "assumption")
+            after_event.append(launch(store))
+        # after a consensus: the plan-dependent views (E&O, supply, gap) are recomputed
+        after_consensus = []
+        for _ in range(args.repeat):
+            append_event(store, "consensus")
+            after_consensus.append(launch(store))
+        for title, runs in (("cold (no cache)", cold), ("warm", warm),
+                            ("after a new event (assumption)", after_event),
+                            ("after a new consensus", after_consensus)):
+            summarise(title, runs)
+        if args.no_keys:
+            return
         for stub in (True, False):
             presses = asyncio.run(key_presses(store, args.repeat, stub_panels=stub))
             what = "placeholder panels" if stub else "real panels, their workers included"

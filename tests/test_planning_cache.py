@@ -6,8 +6,11 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sop_tui.analytics.metrics as metrics_mod
 import sop_tui.analytics.segments as segments_mod
@@ -15,6 +18,7 @@ import sop_tui.cycle.planning as planning_mod
 from sop_tui.cycle.consensus import choose_consensus
 from sop_tui.cycle.planning import CyclePlanning, ViewCache
 from sop_tui.cycle.workspace import Workspace
+from sop_tui.data.blocks import from_block, to_block
 from sop_tui.data.store import import_files
 
 
@@ -181,3 +185,24 @@ def test_a_corrupt_entry_is_recomputed_and_rewritten(
     # rewritten whole: the next planning reads it
     pd.testing.assert_frame_equal(CyclePlanning(demo_ws, cache_dir=tmp_path).segments, seg)
     assert len(calls) == 1
+
+
+# -- the data blocks the planning decodes on first use ----------------------------------------
+
+
+@given(st.lists(st.tuples(st.sampled_from(["007", "NA", "A-1"]), st.integers(0, 40),
+                          st.floats(allow_infinity=False, width=64)), min_size=1, max_size=30))
+@settings(max_examples=60, deadline=None)
+def test_a_block_decodes_to_exactly_the_frame_it_was_made_from(
+        rows: list[tuple[str, int, float]]) -> None:
+    frame = pd.DataFrame({
+        "sku": [r[0] for r in rows],
+        "month": pd.PeriodIndex([pd.Period("2024-01", freq="M") + r[1] for r in rows]),
+        "units": np.array([r[2] for r in rows], dtype=np.float64),
+    })
+    block = to_block(frame, "actuals")
+    back = from_block(block, "actuals")
+    pd.testing.assert_frame_equal(back, frame)
+    # bit for bit, NaN and the sign of zero included: the block is the same bytes again
+    assert to_block(back, "actuals") == block
+    assert back["units"].dtype == np.float64 and list(back["sku"]) == [r[0] for r in rows]

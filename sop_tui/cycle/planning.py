@@ -190,7 +190,7 @@ class CyclePlanning:
     #: Views that depend on the log's records (consensus, scenarios), not only on the data.
     EVENT_DEPENDENT = ("state", "demand_plan", "forward_sku_forecast", "metrics",
                        "excess_obsolete", "scenario_inputs", "load", "supply",
-                       "baseline_result", "capacity_gaps")
+                       "baseline_result", "baseline_totals", "capacity_gaps")
 
     def refresh(self) -> CyclePlanning:
         """Forget the views that depend on recorded events; keep the data-only ones."""
@@ -481,6 +481,11 @@ class CyclePlanning:
     @_persistent(*PLAN_KINDS, consensus=True)
     def baseline_result(self) -> ScenarioResult:
         return self.evaluate(None)
+
+    @_persistent(*PLAN_KINDS, consensus=True)
+    def baseline_totals(self) -> dict[str, float]:
+        """The baseline's totals as plain floats (reading them back needs no scipy)."""
+        return {str(k): float(v) for k, v in self.baseline_result.totals.items()}
 
     def recorded_scenarios(self) -> list[Scenario]:
         from sop_tui.analytics.scenarios import Scenario

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import io
 
+import numpy as np
 import pandas as pd
 
 from sop_tui.data.schema import KINDS
@@ -47,7 +48,22 @@ def from_block(block: bytes, kind: str) -> pd.DataFrame:
         keep_default_na=False,
         na_filter=False,
     )
+    for col in spec.columns:
+        if col.type in ("number", "money") and col.name in raw:
+            raw[col.name] = _block_floats(raw[col.name])
     return typed_frame(raw, kind) if len(spec.columns) else raw
+
+
+def _block_floats(s: pd.Series) -> pd.Series:
+    """A number column of a block (written by ``repr``) as float64, exactly.
+
+    A block repeats few distinct values (275k forecast rows hold ~19k), so each is parsed
+    once and then taken: half the time of ``to_numeric`` over every row. ``float`` reads back
+    exactly what ``repr`` wrote (``nan`` included); a block is ours, so no input is validated here.
+    """
+    codes, uniques = pd.factorize(s)
+    values = np.array([float(u) if u != "" else np.nan for u in uniques], dtype=np.float64)
+    return pd.Series(values[codes], index=s.index, name=s.name)
 
 
 def _periods(s: pd.Series) -> pd.arrays.PeriodArray:

@@ -252,7 +252,7 @@ class DashboardScreen(Screen[None]):
         app = self.sop
         try:
             planning = app.planning()
-            totals = planning.baseline_result.totals
+            totals = planning.baseline_totals  # plain floats: no scipy to read them
             plan = planning.demand_plan
             frame = plan.frame
             total_units = float(frame["units"].sum())
