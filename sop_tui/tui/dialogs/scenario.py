@@ -13,6 +13,7 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from sop_tui.cycle.errors import CommandError
@@ -52,7 +53,9 @@ class ScenarioDialog(FormDialog[ScenarioOutcome | None]):
                               placeholder="*:+3%")
 
     def on_mount(self) -> None:
-        self.query_one("#f-name").focus()
+        name = self.query_one("#f-name", Input)
+        name.focus()
+        name.select_all()  # the suggested name is replaced by typing, kept by Ctrl+S
 
     def action_save(self) -> None:
         if self.saving:

@@ -78,7 +78,9 @@ class ExecutivePanel(DataPanel):
                 rec.append(f"{q}\n")
         self.query_one("#exec-recommendation", Static).update(rec)
         self.query_one("#exec-outcome", Static).update(self._outcome_text(data.outcome))
-        fill_month_table(self.query_one("#exec-months", DataTable), data.months)
+        months = self.query_one("#exec-months", DataTable)
+        fill_month_table(months, data.months)
+        months.focus()  # A and O answer from inside the panel
 
     @staticmethod
     def _outcome_text(outcome: Record | None) -> Text:

@@ -4,6 +4,12 @@ Each item shows its trailing-12-month units and dollars and what is on hand, so 
 what a launch or a phase-out is worth. Space marks items; ``D`` (shift-d: plain ``d`` is the
 meeting's own decision form) records one decision covering the marked items (or the one under the
 cursor); decided items show what was chosen.
+
+A facilitator decides the hundreds of items of a real catalogue in groups, so marking comes in
+bulk too: ``f`` marks every undecided item of the family and lifecycle under the cursor (say, the
+BRG-01 phase-outs), ``l`` every undecided item of the lifecycle under the cursor (every launch, or
+every phase-out), ``*`` every undecided item. Group marks leave the decided items alone, so a
+decision never silently replaces an earlier one.
 """
 
 from __future__ import annotations
@@ -73,6 +79,9 @@ class PortfolioPanel(DataPanel):
     CAPTURE_ACTIONS = frozenset({"decide"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_mark", "Mark"),
+        Binding("f", "mark_group('family')", "Mark family"),
+        Binding("l", "mark_group('lifecycle')", "Mark all new/out", show=False),
+        Binding("asterisk", "mark_group('all')", "Mark all undecided", show=False),
         Binding("D", "decide", "Decide marked"),
         Binding("u", "unmark", "Unmark all", show=False),
     ]
@@ -106,6 +115,8 @@ class PortfolioPanel(DataPanel):
             dt.add_row(*self._cells(r), key=r.sku)
         if dt.row_count:
             dt.move_cursor(row=min(cursor, dt.row_count - 1))
+        # the panel's keys (Space, f, D...) work from the table: it takes the focus on showing
+        dt.focus()
         self._summarise(data)
 
     def _cells(self, r: object) -> list[str | Text]:
@@ -129,7 +140,8 @@ class PortfolioPanel(DataPanel):
         text = (f"{n} items ({new} new, {n - new} phase-out), {data.decided} decided, "
                 f"{n - data.decided} awaiting.")
         if not self.context.read_only:
-            text += f"  Space marks ({len(self.marked)} marked) · D records one decision for them"
+            text += (f"  {len(self.marked)} marked. Mark: Space item · f family · l all new/out"
+                     " · * all undecided · u none.  D decides the marked")
         self.set_status(text)
 
     def action_toggle_mark(self) -> None:
@@ -141,6 +153,41 @@ class PortfolioPanel(DataPanel):
         dt.update_cell(sku, "mark", Text("●", style="bold cyan") if sku in self.marked else "")
         if dt.cursor_row < dt.row_count - 1:
             dt.move_cursor(row=dt.cursor_row + 1)
+        self._summarise(PortfolioView(self._frame, int((self._frame["decided"] != "").sum())))
+
+    def group_of(self, sku: str, scope: str) -> list[str]:
+        """The undecided SKUs that ``scope`` groups with ``sku``.
+
+        Args:
+            sku: the item under the cursor.
+            scope: ``family`` (same family and lifecycle), ``lifecycle`` (same lifecycle) or
+                ``all`` (every undecided item).
+        """
+        frame = self._frame
+        if frame is None:
+            return []
+        row = frame[frame["sku"] == sku]
+        pick = frame["decided"] == ""
+        if scope in ("family", "lifecycle") and len(row):
+            pick &= frame["lifecycle"] == row["lifecycle"].iloc[0]
+        if scope == "family" and len(row):
+            pick &= frame["family"] == row["family"].iloc[0]
+        return [str(s) for s in frame.loc[pick, "sku"]]
+
+    def action_mark_group(self, scope: str) -> None:
+        """Mark every undecided item of the cursor's family (``f``), lifecycle (``l``) or all."""
+        dt = self.query_one("#portfolio-table", DataTable)
+        if dt.row_count == 0 or self._frame is None:
+            return
+        sku = str(dt.coordinate_to_cell_key(dt.cursor_coordinate).row_key.value)
+        group = self.group_of(sku, scope)
+        if not group:
+            self.notify("Every item of that group is already decided.", severity="warning")
+            return
+        added = set(group) - self.marked
+        self.marked |= added
+        for s in added:
+            dt.update_cell(s, "mark", Text("●", style="bold cyan"))
         self._summarise(PortfolioView(self._frame, int((self._frame["decided"] != "").sum())))
 
     def action_unmark(self) -> None:

@@ -2,7 +2,10 @@
 
 The grid shows each resource's load as a share of its available hours; a month over capacity is
 a gap (red). ``o`` records an option or decision for the gap under the cursor — the supply
-review cannot close while a gap has none.
+review cannot close while a gap has none. ``r`` records one decision for the selected
+resource over the months from its first to its last open gap (one ``DecisionRecorded`` with
+``resource`` and a month range: "overtime on ASSY-B, June to September"), so a resource short
+in many months is covered in one go.
 """
 
 from __future__ import annotations
@@ -59,9 +62,10 @@ class SupplyPanel(DataPanel):
 
     PANEL_ID = "supply"
     TITLE = "Supply — capacity against load"
-    CAPTURE_ACTIONS = frozenset({"option"})
+    CAPTURE_ACTIONS = frozenset({"option", "resource_option"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "option", "Record option"),
+        Binding("o", "option", "Option for gap"),
+        Binding("r", "resource_option", "Option for resource"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -125,9 +129,13 @@ class SupplyPanel(DataPanel):
         status = (f"{len(data.gaps)} gap(s), {open_} without an option. Load as a share of "
                   "available hours; red: over capacity.")
         if not self.context.read_only:
-            status += "  o: record an option for the selected gap"
+            status += ("  o: an option for the selected gap · r: one for all the open gaps of "
+                       "its resource")
         self.set_status(status)
         if data.gaps:
+            # the cursor waits on the first gap still without an option: o or r at once
+            open_rows = [i for i, g in enumerate(data.gaps) if not g.covered_by]
+            table.move_cursor(row=open_rows[0] if open_rows else 0)
             table.focus()
 
     def _selected(self) -> tuple[str, str] | None:
@@ -167,6 +175,37 @@ class SupplyPanel(DataPanel):
             decided_by=self.context.meeting.owner, question=question,
             options=["overtime", "pre-build", "outsource", "reprioritise", "accept shortfall"],
             resource=res, months=month, context_note=note,
+        )
+        self.app.push_screen(dialog, self._decided)
+
+    def action_resource_option(self) -> None:
+        """One decision covering every open gap of the selected resource (a month range)."""
+        if self.context.read_only:
+            return
+        picked = self._selected()
+        if picked is None:
+            self.notify("No capacity gap to record an option for.", severity="warning")
+            return
+        res = picked[0]
+        view: SupplyView = self._view
+        open_ = sorted((g for g in view.gaps if g.resource == res and not g.covered_by),
+                       key=lambda g: g.month)
+        if not open_:
+            self.notify(f"Every gap of {res} already has an option or decision.",
+                        severity="warning")
+            return
+        first, last = open_[0].month, open_[-1].month
+        span = first if first == last else f"{first}..{last}"
+        short = sum(g.short for g in open_)
+        listed = ", ".join(f"{g.month} {units(g.short)} h" for g in open_)
+        note = (f"{res}: {len(open_)} open gap(s), {units(short)} h short in all ({listed}). "
+                f"The decision covers {span}.")
+        dialog = DecisionDialog(
+            self.context.workspace, cycle=self.context.cycle, meeting="supply",
+            decided_by=self.context.meeting.owner,
+            question=f"{res} {span}: {units(short)} h short — how do we close it?",
+            options=["overtime", "pre-build", "outsource", "reprioritise", "accept shortfall"],
+            resource=res, months=span, context_note=note,
         )
         self.app.push_screen(dialog, self._decided)
 
