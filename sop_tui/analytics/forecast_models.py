@@ -326,6 +326,100 @@ def _ets_point_forecast(model: ETSModel, params: np.ndarray, h: int) -> np.ndarr
     return path * season if model.seasonal == "mul" else path + season
 
 
+_INIT_CACHE: dict[tuple[str | None, bytes], tuple[float, float, np.ndarray | None]] = {}
+
+
+def _heuristic_init(y: np.ndarray,
+                    seasonal: str | None) -> tuple[float, float, np.ndarray | None]:
+    """statsmodels' heuristic initial states (level, trend, seasonals) for ``y``, memoised.
+
+    The heuristic reads only a prefix of the series (the first 10 months, or the first two to
+    five whole seasons), and the backtest's folds share it: the three folds of one series, and
+    the ETS variants of one seasonal type, get the same states, computed once.
+    """
+    from statsmodels.tsa.exponential_smoothing.initialization import _initialization_heuristic
+
+    if seasonal:
+        prefix = y[: SEASON * max(2, min(5, y.size // SEASON))]
+    else:
+        prefix = y[:10]
+    key = (seasonal, np.ascontiguousarray(prefix, dtype=float).tobytes())
+    hit = _INIT_CACHE.get(key)
+    if hit is None:
+        if len(_INIT_CACHE) > 512:
+            _INIT_CACHE.clear()
+        level, trend, season = _initialization_heuristic(
+            np.asarray(prefix, float), trend="add", seasonal=seasonal,
+            seasonal_periods=SEASON if seasonal else None)
+        hit = (float(level), float(trend), None if season is None else np.asarray(season))
+        _INIT_CACHE[key] = hit
+    return hit
+
+
+def _ets_fit_params(model: ETSModel) -> np.ndarray:
+    """Maximum-likelihood smoothing parameters of an ``ETSModel`` with known initial states.
+
+    The same problem as ``ETSModel.fit`` (its start values, bounds and reparametrisation,
+    L-BFGS-B on the concentrated log-likelihood) without statsmodels' generic optimiser
+    layers: the gradient is a forward difference computed here, which halves the cost of a
+    fit. It stops where statsmodels would, to the optimiser's tolerance (the tests check the
+    likelihood reached is at least statsmodels').
+
+    Returns:
+        The parameters in ``model.param_names`` order.
+    """
+    from scipy.optimize import fmin_l_bfgs_b
+
+    start = model._convert_and_bound_start_params(model.start_params)
+    bounds = model._setup_bounds()
+    # The trend and seasonal weights are searched as beta / alpha and gamma / (1 - alpha), so
+    # that the box bounds express the usual constraints (as statsmodels does).
+    beta_star = "smoothing_trend" not in model.bounds
+    gamma_star = "smoothing_seasonal" not in model.bounds
+    if beta_star:
+        start[1] /= start[0]
+    if gamma_star:
+        start[2] /= 1 - start[0]
+    k = model._k_params_internal
+    fixed = np.array([lo == hi for lo, hi in bounds], dtype=np.int64)
+    fixed_values = np.array([lo if f else 0.0 for (lo, _), f in zip(bounds, fixed, strict=True)])
+    free = np.flatnonzero(fixed == 0)
+    free_bounds = [bounds[i] for i in free]
+    upper = np.array([b[1] for b in free_bounds])
+    data = np.asarray(model.endog, float)
+    n = data.size
+    yhat = np.zeros(n)
+    xhat = np.zeros((n, model._k_states_internal))
+    smooth = model._smoothing_func
+    const = math.log(2 * math.pi) + 1
+
+    def objective(x: np.ndarray) -> float:
+        smooth(x, data, yhat, xhat, fixed, fixed_values, beta_star, gamma_star)
+        r = data - yhat
+        # -loglik / n of the additive-error model: (log(2 pi mean(r^2)) + 1) / 2.
+        return 0.5 * (math.log(float(np.dot(r, r)) / n) + const)
+
+    def with_gradient(x: np.ndarray) -> tuple[float, np.ndarray]:
+        f0 = objective(x)
+        grad = np.empty(x.size)
+        for i in range(x.size):
+            xi = x.copy()
+            # Step inside the box: backwards at the upper bound.
+            xi[i] = x[i] + (1e-8 if x[i] + 1e-8 <= upper[i] else -1e-8)
+            grad[i] = (objective(xi) - f0) / (xi[i] - x[i])
+        return f0, grad
+
+    xopt, _, _ = fmin_l_bfgs_b(with_gradient, start[free], bounds=free_bounds, maxiter=1000)
+    fitted = np.where(fixed == 1, fixed_values, 0.0)
+    fitted[free] = xopt
+    if beta_star:
+        fitted[1] *= fitted[0]
+    if gamma_star:
+        fitted[2] *= 1 - fitted[0]
+    assert fitted.size == k
+    return model._model_params(fitted)
+
+
 def _ets(trend: str | None, damped: bool, seasonal: str | None) -> FitFn:
     def fit(y: np.ndarray, h: int, want_intervals: bool = False) -> ModelOutput:
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
@@ -333,20 +427,22 @@ def _ets(trend: str | None, damped: bool, seasonal: str | None) -> FitFn:
         # The heuristic initialisation is ~40x faster than estimating the initial states and
         # just as accurate on monthly demand; it needs 10 points (two seasons if seasonal).
         enough = y.size >= (2 * SEASON if seasonal else 10)
+        spec = dict(error="add", trend=trend, damped_trend=damped, seasonal=seasonal,
+                    seasonal_periods=SEASON if seasonal else None)
+        if not want_intervals and enough:
+            # The backtest needs only the mean path: the parameters (fitted by
+            # _ets_fit_params, from memoised initial states) and the point forecast from the
+            # final states skip statsmodels' results object (a smoothed-states frame and a
+            # complex-step Hessian), which cost more than the optimisation itself.
+            level, slope, season = _heuristic_init(np.asarray(y, float), seasonal)
+            model = ETSModel(np.asarray(y, float), **spec, initialization_method="known",
+                             initial_level=level, initial_trend=slope if trend else None,
+                             initial_seasonal=None if season is None else season.copy())
+            return ModelOutput(_ets_point_forecast(model, _ets_fit_params(model), h))
         # A RangeIndex Series, not an array: get_prediction needs an index on its results.
-        model = ETSModel(
-            pd.Series(np.asarray(y, float)),
-            error="add",
-            trend=trend,
-            damped_trend=damped,
-            seasonal=seasonal,
-            seasonal_periods=SEASON if seasonal else None,
-            initialization_method="heuristic" if enough else "estimated",
-        )
+        model = ETSModel(pd.Series(np.asarray(y, float)), **spec,
+                         initialization_method="heuristic" if enough else "estimated")
         if not want_intervals:
-            # The backtest needs only the mean path: fitting for the parameters alone skips
-            # building the results object (smoothed states frame, a complex-step Hessian for
-            # the standard errors), which cost more than the optimisation itself.
             params = model.fit(disp=False, return_params=True)
             return ModelOutput(_ets_point_forecast(model, params, h))
         res = model.fit(disp=False)
