@@ -397,7 +397,8 @@ def _ets_fit_params(model: ETSModel) -> np.ndarray:
         smooth(x, data, yhat, xhat, fixed, fixed_values, beta_star, gamma_star)
         r = data - yhat
         # -loglik / n of the additive-error model: (log(2 pi mean(r^2)) + 1) / 2.
-        return 0.5 * (math.log(float(np.dot(r, r)) / n) + const)
+        # np.log, not math.log: a perfect fit gives -inf (as in statsmodels), not an error.
+        return 0.5 * (float(np.log(np.dot(r, r) / n)) + const)
 
     def with_gradient(x: np.ndarray) -> tuple[float, np.ndarray]:
         f0 = objective(x)
@@ -409,7 +410,13 @@ def _ets_fit_params(model: ETSModel) -> np.ndarray:
             grad[i] = (objective(xi) - f0) / (xi[i] - x[i])
         return f0, grad
 
-    xopt, _, _ = fmin_l_bfgs_b(with_gradient, start[free], bounds=free_bounds, maxiter=1000)
+    xopt, _, info = fmin_l_bfgs_b(with_gradient, start[free], bounds=free_bounds, maxiter=1000)
+    if info["warnflag"]:
+        # What statsmodels' fit says in this case; select() records it with the series.
+        from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+        warnings.warn("Maximum Likelihood optimization failed to converge: "
+                      f"{info.get('task', '')}", ConvergenceWarning, stacklevel=2)
     fitted = np.where(fixed == 1, fixed_values, 0.0)
     fitted[free] = xopt
     if beta_star:
