@@ -17,7 +17,11 @@ their key is the cycle, the view, a version and the ``content_sha256`` of each i
 The views that follow the demand plan (E&O, the baseline supply plan and revenue gap) are keyed
 additionally by the live consensus records, so an event that changes no consensus (an
 assumption, an agenda item) leaves every cached view valid. The data itself is decoded kind by
-kind, on first use, so a launch served from the cache decodes none of it.
+kind, on first use, so a launch served from the cache decodes none of it. The
+dashboard's views are plain Python values (:attr:`CyclePlanning.metric_values`,
+:attr:`~CyclePlanning.trend_series`, :attr:`~CyclePlanning.baseline_totals`,
+:attr:`~CyclePlanning.plan_status`), and this module imports pandas only when something is
+computed, so a relaunch served from the cache does not even import pandas.
 """
 
 from __future__ import annotations
@@ -35,20 +39,22 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import pandas as pd
-
 from sop_tui.cycle.criteria import CriteriaFacts
 from sop_tui.cycle.state import CycleState
 from sop_tui.cycle.workspace import Workspace
-from sop_tui.data.store import PlanningData, latest_imports, load_kind, require
 from sop_tui.events.envelope import Event
 from sop_tui.events.log import EventLog
 
+# pandas (and data.store, which imports it) are imported where something is computed: reading
+# the dashboard's views back from the cache needs neither.
 if TYPE_CHECKING:
+    import pandas as pd
+
     from sop_tui.analytics.forecast import ForecastResult
     from sop_tui.analytics.metrics import MetricSummary
     from sop_tui.analytics.scenarios import Scenario, ScenarioInputs, ScenarioResult
     from sop_tui.analytics.supply import SupplyPlan
+    from sop_tui.data.store import PlanningData
 
 HORIZON = 18
 Progress = Callable[[int, int], None]
@@ -63,6 +69,20 @@ PLAN_KINDS = ("items", "actuals", "demand_inputs", "inventory", "routings", "cap
 _NO_EO_NOTE = "E&O not computed: no inventory data"
 
 _log = logging.getLogger(__name__)
+
+
+def load_kind(log: EventLog, event: Event) -> pd.DataFrame:
+    """The frame an import recorded (see :func:`sop_tui.data.store.load_kind`)."""
+    from sop_tui.data.store import load_kind as load
+
+    return load(log, event)
+
+
+def require(data: PlanningData, *kinds: str) -> None:
+    """Raise ``MissingData`` naming every kind in ``kinds`` that is not there."""
+    from sop_tui.data.store import require as check
+
+    check(data, *kinds)
 
 
 class ViewCache:
@@ -114,7 +134,7 @@ class ViewCache:
                 tmp.unlink(missing_ok=True)
 
 
-class _LazyFrames(Mapping[str, pd.DataFrame]):
+class _LazyFrames(Mapping[str, "pd.DataFrame"]):
     """The frames of a cycle's imports, each decoded on first use (thread-safe)."""
 
     def __init__(self, log: EventLog, imports: Mapping[str, Event]) -> None:
@@ -190,7 +210,8 @@ class CyclePlanning:
     #: Views that depend on the log's records (consensus, scenarios), not only on the data.
     EVENT_DEPENDENT = ("state", "demand_plan", "forward_sku_forecast", "metrics",
                        "excess_obsolete", "scenario_inputs", "load", "supply",
-                       "baseline_result", "baseline_totals", "capacity_gaps")
+                       "baseline_result", "baseline_totals", "capacity_gaps",
+                       "metric_values", "plan_status")
 
     def refresh(self) -> CyclePlanning:
         """Forget the views that depend on recorded events; keep the data-only ones."""
@@ -202,12 +223,21 @@ class CyclePlanning:
 
     @cached_property
     def imports(self) -> dict[str, Event]:
-        """The newest import of each kind as of the cycle (the events: nothing is decoded)."""
-        return latest_imports(self.ws.log, self.cycle)
+        """The newest import of each kind as of the cycle (the events: nothing is decoded).
+
+        As :func:`sop_tui.data.store.latest_imports`, without importing pandas with it.
+        """
+        newest: dict[str, Event] = {}
+        for e in self.ws.log.iter_events(types=["DatasetImported"]):
+            if e.cycle <= self.cycle:
+                newest[e.payload["kind"]] = e
+        return newest
 
     @cached_property
     def data(self) -> PlanningData:
         """The planning data as of the cycle; each kind is decoded when first read."""
+        from sop_tui.data.store import PlanningData
+
         return PlanningData(self.cycle, _LazyFrames(self.ws.log, self.imports), self.imports)
 
     def _consensus_key(self) -> list[tuple[str, str]]:
@@ -245,6 +275,8 @@ class CyclePlanning:
 
     @property
     def period(self) -> pd.Period:
+        import pandas as pd
+
         return pd.Period(self.cycle, freq="M")
 
     @property
@@ -254,6 +286,8 @@ class CyclePlanning:
 
     @cached_property
     def horizon(self) -> pd.PeriodIndex:
+        import pandas as pd
+
         return pd.period_range(self.period, periods=HORIZON, freq="M")
 
     @cached_property
@@ -269,6 +303,8 @@ class CyclePlanning:
     @_persistent(*PLAN_KINDS, consensus=True)
     def demand_plan(self) -> DemandPlan:
         """Consensus where agreed, a seasonal-naive placeholder elsewhere."""
+        import pandas as pd
+
         require(self.data, "items", "actuals")
         months = [str(m) for m in self.horizon]
         consensus = self.state.consensus
@@ -289,6 +325,8 @@ class CyclePlanning:
         return DemandPlan(frame, tuple(agreed), tuple(placeholder))
 
     def _seasonal_naive(self) -> dict[tuple[str, str], float]:
+        import pandas as pd
+
         acts = self.data["actuals"]
         fam = acts["sku"].map(self.data["items"].set_index("sku")["family"])
         monthly = acts.assign(family=fam).groupby(["family", "month"])["units"].sum()
@@ -359,6 +397,12 @@ class CyclePlanning:
         return replace(out, eo_value=value("eo_value"), excess_value=value("excess_value"),
                        obsolete_value=value("obsolete_value"), notes=notes)
 
+    @_persistent("items", "actuals", "forecast_history", "production", "inventory",
+                 *PLAN_KINDS, consensus=True)
+    def metric_values(self) -> dict[str, Any]:
+        """:attr:`metrics` as plain values (``MetricSummary.as_dict``: cycle as ``YYYY-MM``)."""
+        return self.metrics.as_dict()
+
     @_persistent("items", "actuals", "forecast_history", "production")
     def metrics_without_eo(self) -> MetricSummary:
         """Accuracy, bias and attainment (data only); E&O is NaN here, see :attr:`metrics`."""
@@ -411,6 +455,13 @@ class CyclePlanning:
         return metric_trend(d["forecast_history"], d["actuals"], d["items"], self.cycle,
                             production=d.frames.get("production"),
                             inventory=d.frames.get("inventory"))
+
+    @_persistent("items", "actuals", "forecast_history", "production", "inventory")
+    def trend_series(self) -> dict[str, list[float]]:
+        """:attr:`trend` as plain values: each metric's values, oldest cycle first (NaN kept)."""
+        t = self.trend
+        return {str(m): [float(v) for v in t.loc[t["metric"] == m, "value"]]
+                for m in t["metric"].unique()}
 
     @_persistent("items", "actuals", "forecast_history")
     def fva(self) -> pd.DataFrame:
@@ -486,6 +537,23 @@ class CyclePlanning:
     def baseline_totals(self) -> dict[str, float]:
         """The baseline's totals as plain floats (reading them back needs no scipy)."""
         return {str(k): float(v) for k, v in self.baseline_result.totals.items()}
+
+    @_persistent(*PLAN_KINDS, consensus=True)
+    def plan_status(self) -> dict[str, Any]:
+        """How far the demand plan is agreed, as plain values.
+
+        Keys: agreed, placeholder (family lists), units (the plan's total over the horizon),
+        placeholder_units (the part of it that is a placeholder).
+        """
+        plan = self.demand_plan
+        frame = plan.frame
+        return {
+            "agreed": list(plan.agreed),
+            "placeholder": list(plan.placeholder),
+            "units": float(frame["units"].sum()),
+            "placeholder_units": float(
+                frame.loc[frame["family"].isin(plan.placeholder), "units"].sum()),
+        }
 
     def recorded_scenarios(self) -> list[Scenario]:
         from sop_tui.analytics.scenarios import Scenario

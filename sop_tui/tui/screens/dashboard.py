@@ -234,14 +234,12 @@ class DashboardScreen(Screen[None]):
     def _load_metrics(self) -> None:
         app = self.sop
         try:
+            # plain values from the planning's cache: a relaunch reads them without pandas
             planning = app.planning()
-            summary = planning.metrics
-            trend = planning.trend
-            series = {
-                str(m): [float(v) for v in trend.loc[trend["metric"] == m, "value"].dropna()]
-                for m in trend["metric"].unique()
-            }
-            values = {f: float(getattr(summary, f)) for f in SUMMARY_FIELDS}
+            summary = planning.metric_values
+            series = {m: [v for v in vals if not math.isnan(v)]
+                      for m, vals in planning.trend_series.items()}
+            values = {f: float(summary[f]) for f in SUMMARY_FIELDS}
             self.post_message(self.MetricsLoaded(values, series))
         except Exception as exc:  # shown to the user; the app keeps running
             app.call_from_thread(app.notify, f"Metrics could not be computed: {exc}",
@@ -252,15 +250,13 @@ class DashboardScreen(Screen[None]):
         app = self.sop
         try:
             planning = app.planning()
-            totals = planning.baseline_totals  # plain floats: no scipy to read them
-            plan = planning.demand_plan
-            frame = plan.frame
-            total_units = float(frame["units"].sum())
-            placeholder_units = float(
-                frame.loc[frame["family"].isin(plan.placeholder), "units"].sum())
-            share = placeholder_units / total_units if total_units else 0.0
+            totals = planning.baseline_totals  # plain floats: no scipy, no pandas to read
+            plan = planning.plan_status
+            total_units = plan["units"]
+            share = plan["placeholder_units"] / total_units if total_units else 0.0
+            agreed = len(plan["agreed"])
             view = GapView(totals["revenue"], totals["revenue_target"], totals["gap_to_target"],
-                           len(plan.agreed), len(plan.agreed) + len(plan.placeholder), share)
+                           agreed, agreed + len(plan["placeholder"]), share)
             self.post_message(self.GapLoaded(view))
         except Exception as exc:  # shown to the user; the app keeps running
             app.call_from_thread(app.notify, f"The revenue gap could not be computed: {exc}",
