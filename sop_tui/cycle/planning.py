@@ -331,15 +331,18 @@ class CyclePlanning:
         fam = acts["sku"].map(self.data["items"].set_index("sku")["family"])
         monthly = acts.assign(family=fam).groupby(["family", "month"])["units"].sum()
         out: dict[tuple[str, str], float] = {}
+        # month ordinals, not Period objects: the same arithmetic, ~50x less time per cell
+        start = self.period.ordinal
+        names = {q.ordinal: str(q) for q in self.horizon}
         for (f, m), u in monthly.items():
             # the same month of the latest year that has it: m + 12k within the horizon
-            p = pd.Period(m, freq="M")
-            while p < self.period:
-                p += 12
+            p = pd.Period(m, freq="M").ordinal
+            if p < start:
+                p += 12 * -(-(start - p) // 12)  # the first m + 12j at or after the cycle
             for k in range(0, HORIZON, 12):
-                q = p + k
-                if q in self.horizon:
-                    out[(str(f), str(q))] = float(u)
+                name = names.get(p + k)
+                if name is not None:
+                    out[(str(f), name)] = float(u)
         return out
 
     def statistical(self, *, level: str = "family", skus: list[str] | None = None,
