@@ -27,6 +27,7 @@ from sop_tui.tui.commands import SopCommands
 
 if TYPE_CHECKING:
     from sop_tui.cycle.planning import CyclePlanning
+    from sop_tui.tui.dialogs.send_pack import SendPackDialog
 
 HERE = Path(__file__).resolve().parent
 
@@ -50,6 +51,9 @@ class SopApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1", "help", "Help", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
+        # Enabled only on the dashboard and in the executive meeting (check_action): the
+        # screens that already offer P, the pack's render.
+        Binding("E", "email_pack", "Email pack"),
     ]
     #: Text inputs blink their cursor; tests switch it off so snapshots are deterministic.
     CURSOR_BLINK: ClassVar[bool] = True
@@ -104,6 +108,21 @@ class SopApp(App[None]):
         if self.read_only:
             self.sub_title = "read-only"
         self.push_screen(DashboardScreen())
+        # After the first paint: the import it needs (the demand panel's module) is not free.
+        self.call_after_refresh(self._start_resource_tracker)
+
+    # A failure here must not take the app down: only the forecast's process pool needs it.
+    @work(thread=True, group="startup", name="resource-tracker", exit_on_error=False)
+    def _start_resource_tracker(self) -> None:
+        """Import the demand panel's module off the UI thread, then start the tracker on it.
+
+        multiprocessing's resource tracker must start with the real stderr, before any process
+        pool does it from a thread where ``sys.stderr`` is Textual's capture (fileno -1). The
+        swap of ``sys.stderr`` it needs is safe only on the UI thread, hence the hop back.
+        """
+        from sop_tui.tui.panels.demand import start_resource_tracker
+
+        self.call_from_thread(start_resource_tracker)
 
     def open_meeting(self, meeting: str) -> None:
         """Show the meeting screen of ``meeting`` (from the dashboard or the palette)."""
@@ -138,8 +157,8 @@ class SopApp(App[None]):
         """Render the cycle's decision pack in a child process; progress in the top bar."""
         if self.read_only or self.cycle is None or not self.pack_available():
             return
-        if any(w.name == "pack" and w.is_running for w in self.workers):
-            self.notify("The pack is already being rendered.")
+        if self._pack_busy():
+            self.notify("The pack is already being rendered or sent.")
             return
         self.notify("Rendering the decision pack…", timeout=3)
         self._render_pack(self.cycle)
@@ -163,10 +182,95 @@ class SopApp(App[None]):
                               title="Pack",
                               timeout=10)
 
+    def _pack_busy(self) -> bool:
+        # One render or send at a time: both may write STORE/packs/sop-pack-CYCLE.pdf.
+        return any(w.name in ("pack", "pack-send") and w.is_running for w in self.workers)
+
+    def email_enabled(self) -> bool:
+        """True where E (e-mail the pack) is offered: the dashboard and the executive meeting."""
+        from sop_tui.tui.screens.dashboard import DashboardScreen
+        from sop_tui.tui.screens.meeting import MeetingScreen
+
+        if self.read_only or self.cycle is None or not self.pack_available():
+            return False
+        screen = self.screen
+        if isinstance(screen, MeetingScreen):
+            return screen.meeting.id == "executive"
+        return isinstance(screen, DashboardScreen)
+
+    def action_email_pack(self) -> None:
+        """Open the dialog that e-mails the cycle's newest pack (rendering it first if none)."""
+        from sop_tui.tui.dialogs.send_pack import SendPackDialog, newest_pack, smtp_line
+
+        if not self.email_enabled() or self.cycle is None:
+            return
+        cycle = self.cycle
+        self.push_screen(SendPackDialog(cycle, newest_pack(self.workspace, self.settings, cycle),
+                                        smtp_line()))
+
+    def email_pack(self, cycle: str, pdf: Path | None, to: list[str], *,
+                   dialog: SendPackDialog | None = None) -> bool:
+        """Send ``pdf`` (None: render the pack first) to ``to`` in a thread worker.
+
+        Progress goes to the top bar; the outcome to a notification and, if given, to
+        ``dialog.finished``. Returns False (and says why) when a render or send is under way.
+        """
+        if self.read_only:
+            return False
+        if self._pack_busy():
+            self.notify("The pack is being rendered or sent; try again when it is done.",
+                        severity="warning")
+            return False
+        self._email_pack(cycle, pdf, list(to), dialog)
+        return True
+
+    @work(thread=True, group="pack-send", name="pack-send")
+    def _email_pack(self, cycle: str, pdf: Path | None, to: list[str],
+                    dialog: SendPackDialog | None) -> None:
+        from sop_tui.pack.runner import render_pack_subprocess, send_pack
+
+        def progress(line: str) -> None:
+            self.call_from_thread(self.set_status, f"pack: {line}")
+            if dialog is not None:
+                self.call_from_thread(dialog.show_progress, line)
+
+        def finish(error: str | None, path: Path | None) -> None:
+            self.call_from_thread(self.set_status, "")
+            if dialog is not None:
+                self.call_from_thread(dialog.finished, error, path)
+
+        try:
+            if pdf is None:
+                pdf = render_pack_subprocess(self.settings, cycle, None, on_progress=progress)
+            progress(f"sending to {', '.join(to)}")
+            sent = send_pack(self.workspace, pdf, to, settings=self.settings, cycle=cycle)
+        except Exception as exc:  # shown to the user; the app keeps running
+            # OSError's str() lacks its kind ("[Errno 111] Connection refused"): name it.
+            why = str(exc) if not isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+            message = f"The pack was not sent: {why}"
+            self.call_from_thread(self.notify, message, title="Email", severity="error",
+                                  timeout=10)
+            finish(message, pdf)
+            return
+        self.call_from_thread(self.notify,
+                              f"Decision pack sent to {', '.join(to)} via {sent['host']} "
+                              f"(event {sent['seq']}).", title="Email", timeout=10)
+        finish(None, pdf)
+
     def set_status(self, text: str) -> None:
-        """Show ``text`` at the right of the current screen's top bar (empty: clear it)."""
-        for label in self.screen.query(".topbar-status"):
-            label.update(text)  # type: ignore[attr-defined]
+        """Show ``text`` at the right of the top bar (empty: clear it).
+
+        Every screen of the stack is updated: a dialog (the e-mail one) may be on top, and the
+        top bar is that of the screen beneath it.
+        """
+        for screen in self.screen_stack:
+            for label in screen.query(".topbar-status"):
+                label.update(text)  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "email_pack":
+            return self.email_enabled()
+        return True
 
     def action_help(self) -> None:
         from sop_tui.tui.screens.help import HelpScreen

@@ -43,6 +43,9 @@ class SopCommands(Provider):
             out.append(("Recompute the dashboard numbers", screen.action_reload, "key r"))
         if app.cycle is not None and not app.read_only and app.pack_available():
             out.append(("Render the decision pack", app.render_pack, "key P (PDF)"))
+        if app.email_enabled():
+            out.append(("Email the decision pack", app.action_email_pack,
+                        "key E: the newest pack, rendered first if there is none"))
         out.append(("History: every event of every cycle", app.open_history, "key h"))
         out.append(("Help: keys", app.action_help, "? or F1"))
         return out

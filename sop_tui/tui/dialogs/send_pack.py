@@ -1,0 +1,242 @@
+"""The "Email the decision pack" dialog, and what it needs to know before it opens.
+
+Provides:
+- :func:`newest_pack` — the cycle's newest recorded pack (``PackRendered``) and whether its PDF
+  is still on disk, unchanged, under ``STORE/packs/``; a :class:`PackChoice`;
+- :func:`smtp_line` — the mail server the ``SOP_SMTP_*`` variables name, or what is wrong
+  with them;
+- :class:`SendPackDialog` — recipients (comma-separated, checked with the pack's
+  ``parse_addresses``), the PDF that will go, the server; Ctrl+S hands the send to the app's
+  worker (``SopApp.email_pack``), which renders first when there is no usable pack.
+
+The dialog stays open while the worker runs: on success it closes (the app says "sent to …"),
+on failure it shows why and keeps what was typed. Esc closes it at any time; a send under way
+then finishes in the background and still reports in a notification.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+from sop_tui.settings import Settings
+
+if TYPE_CHECKING:
+    from sop_tui.cycle.workspace import Workspace
+    from sop_tui.events.types import Event
+    from sop_tui.tui.app import SopApp
+
+
+@dataclass(frozen=True)
+class PackChoice:
+    """Which PDF the dialog would send.
+
+    ``path`` is None when there is nothing usable to send (then Ctrl+S renders a fresh pack
+    first); ``line`` says, for the dialog, what will be sent or why a render comes first.
+    """
+
+    path: Path | None
+    event: Event | None
+    line: str
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def newest_pack(ws: Workspace, settings: Settings, cycle: str) -> PackChoice:
+    """The cycle's newest rendered pack, if its PDF is on disk as it was recorded.
+
+    The log records the file's name and SHA-256; the PDF is looked for where ``sop pack`` and
+    the app write it (``STORE/packs/``). A missing file, or one whose SHA-256 is not the
+    recorded one (rendered elsewhere, or written but never recorded), is not sent: the dialog
+    then offers to render a fresh pack first.
+    """
+    cs = ws.state().cycles.get(cycle)
+    packs = cs.packs if cs is not None else []
+    if not packs:
+        return PackChoice(None, None, f"No pack has been rendered for {cycle} yet: Ctrl+S "
+                                      "renders it first, then sends it.")
+    ev = packs[-1]
+    name = str(ev.payload.get("file", ""))
+    path = settings.store / "packs" / name
+    if not name or not path.is_file():
+        return PackChoice(None, ev, f"The newest pack ({name or '?'}, event {ev.seq}) is not in "
+                                    f"{path.parent}: Ctrl+S renders a fresh one, then sends it.")
+    if _sha256(path) != ev.payload.get("sha256"):
+        return PackChoice(None, ev, f"{name} on disk is not the pack recorded at event {ev.seq}: "
+                                    "Ctrl+S renders a fresh one, then sends it.")
+    pages = ev.payload.get("pages", "?")
+    sha = str(ev.payload.get("sha256", ""))[:12]
+    return PackChoice(path, ev, f"{name} — {pages} pages, rendered at event {ev.seq} "
+                                f"(log of {ev.payload.get('event_count', '?')} events), "
+                                f"SHA-256 {sha}…")
+
+
+def smtp_line(env: Mapping[str, str] | None = None) -> tuple[str, bool]:
+    """What the dialog says about the mail server, and whether sending can work at all.
+
+    Returns:
+        ``("via HOST:PORT (TLS MODE) from SENDER", True)``, or the settings' error (naming the
+        variable to set) and False.
+    """
+    from sop_tui.pack.email import EmailError, SmtpSettings
+
+    try:
+        smtp = SmtpSettings.from_env(os.environ if env is None else env)
+    except EmailError as exc:
+        if "SOP_SMTP_HOST" in str(exc):
+            return ("SOP_SMTP_HOST is not set: the pack cannot be e-mailed. Set SOP_SMTP_HOST "
+                    "(and SOP_SMTP_FROM, SOP_SMTP_PORT, SOP_SMTP_TLS) and start sop again.",
+                    False)
+        return f"The mail settings are wrong: {exc}", False
+    return f"via {smtp.host}:{smtp.port} (TLS {smtp.tls}) from {smtp.sender}", True
+
+
+class SendPackDialog(ModalScreen[None]):
+    """Recipients, the pack that will go and the server; Ctrl+S sends, Esc closes."""
+
+    DEFAULT_CSS = """
+    SendPackDialog .send-box { width: 90; }
+    SendPackDialog .send-row { height: auto; margin: 1 0 0 0; }
+    SendPackDialog .send-label { width: 6; padding-top: 1; color: $text-muted; }
+    SendPackDialog #send-to { width: 1fr; }
+    SendPackDialog .send-line { color: $text-muted; }
+    SendPackDialog .send-line.-problem { color: $warning; }
+    SendPackDialog #send-error { color: $error; display: none; }
+    SendPackDialog #send-error.-shown { display: block; }
+    SendPackDialog #send-progress { color: $accent; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "send", "Send", priority=True),
+        Binding("escape", "close", "Close"),
+    ]
+
+    def __init__(self, cycle: str, choice: PackChoice, smtp: tuple[str, bool]) -> None:
+        super().__init__(classes="dialog")
+        self.cycle = cycle
+        self.choice = choice
+        self.smtp_text, self.smtp_ok = smtp
+        #: True while the app's worker renders or sends for this dialog
+        self.sending = False
+        self._gone = False
+
+    @property
+    def sop(self) -> SopApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box send-box"):
+            yield Label(f"Email the decision pack — cycle {self.cycle}", classes="dialog-title")
+            yield Label(self.choice.line, id="send-pdf", markup=False,
+                        classes="send-line" + ("" if self.choice.path else " -problem"))
+            yield Label(self.smtp_text, id="send-smtp", markup=False,
+                        classes="send-line" + ("" if self.smtp_ok else " -problem"))
+            with Horizontal(classes="send-row"):
+                yield Label("To", classes="send-label")
+                yield Input(id="send-to", placeholder="cfo@example.com, gm@example.com")
+            yield Label("", id="send-error", markup=False)
+            yield Label("", id="send-progress", markup=False)
+            yield Label("Addresses separated by commas · Ctrl+S send · Esc close",
+                        classes="form-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Send (Ctrl+S)", id="send", variant="primary",
+                             disabled=not self.smtp_ok)
+                yield Button("Close (Esc)", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#send-to", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "send":
+            self.action_send()
+        else:
+            self.action_close()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Enter in the address line sends, as Ctrl+S does: the dialog has one field.
+        event.stop()
+        self.action_send()
+
+    # -- what the dialog shows ---------------------------------------------------------------
+
+    def show_error(self, text: str) -> None:
+        """Show ``text`` under the addresses (empty: hide the line)."""
+        label = self.query_one("#send-error", Label)
+        label.update(text)
+        label.set_class(bool(text), "-shown")
+
+    def show_progress(self, text: str) -> None:
+        """The worker's current step (the top bar shows it too)."""
+        self.query_one("#send-progress", Label).update(text)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_send(self) -> None:
+        """Check the addresses and the settings, then hand the send to the app's worker."""
+        from sop_tui.pack.email import EmailError, parse_addresses
+
+        if self.sending:
+            self.sop.notify("The pack is already on its way.", timeout=3)
+            return
+        if not self.smtp_ok:
+            self.show_error(self.smtp_text)
+            return
+        field = self.query_one("#send-to", Input)
+        try:
+            addresses = parse_addresses([field.value])
+        except EmailError as exc:
+            self.show_error(str(exc))
+            field.focus()
+            return
+        if not self.sop.email_pack(self.cycle, self.choice.path, addresses, dialog=self):
+            return  # the app said why (a render under way)
+        self.sending = True
+        self.show_error("")
+        self.show_progress("rendering the pack first…" if self.choice.path is None
+                           else f"sending to {', '.join(addresses)}…")
+        self.query_one("#send", Button).disabled = True
+
+    def finished(self, error: str | None, pdf: Path | None) -> None:
+        """The worker is done: close on success; on failure say why and keep the text.
+
+        ``pdf`` is the pack that was (or would have been) sent: after a render-first that
+        failed to send, a second Ctrl+S sends that pack without rendering again.
+        """
+        self.sending = False
+        if self._gone:
+            return
+        if error is None:
+            self._gone = True
+            self.dismiss(None)
+            return
+        if pdf is not None and self.choice.path is None:
+            self.choice = newest_pack(self.sop.workspace, self.sop.settings, self.cycle)
+            label = self.query_one("#send-pdf", Label)
+            label.update(self.choice.line)
+            label.set_class(self.choice.path is None, "-problem")
+        self.show_progress("")
+        self.show_error(error)
+        self.query_one("#send", Button).disabled = not self.smtp_ok
+
+    def action_close(self) -> None:
+        if self.sending:
+            self.sop.notify("The pack is still being sent; the result will show here.",
+                            timeout=4)
+        self._gone = True
+        self.dismiss(None)
