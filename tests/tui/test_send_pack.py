@@ -161,6 +161,14 @@ async def test_e_sends_the_newest_pack_and_records_it(demo_ws: Workspace, make,
                                                       inbox: _Inbox) -> None:
     path, sha = _hand_made_pack(demo_ws, settings)
     app = make(demo_ws)
+    statuses: list[str] = []
+    shown = app.set_status
+
+    def status(text: str) -> None:
+        statuses.append(text)
+        shown(text)
+
+    app.set_status = status
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("E")
@@ -176,6 +184,8 @@ async def test_e_sends_the_newest_pack_and_records_it(demo_ws: Workspace, make,
         assert isinstance(app.screen, DashboardScreen)  # closed on success
         notes = [n.message for n in app._notifications]
         assert any("sent to cfo@example.com, gm@example.com" in m for m in notes), notes
+    # progress in the top bar, cleared at the end; no render: the recorded pack went
+    assert statuses == ["pack: sending to cfo@example.com, gm@example.com", ""]
     assert len(inbox.messages) == 1
     mail_from, rcpt, raw = inbox.messages[0]
     assert mail_from == "sop@example.com"
@@ -298,3 +308,39 @@ async def test_the_resource_tracker_is_started_at_start_up(demo_ws: Workspace, m
         await pilot.pause()
     assert calls == ["started"]
 
+
+
+@pytest.mark.slow
+async def test_without_a_pack_ctrl_s_renders_it_first_then_sends_it(
+        demo_ws: Workspace, make, settings: Settings, inbox: _Inbox) -> None:
+    app = make(demo_ws)
+    statuses: list[str] = []
+    shown = app.set_status
+
+    def status(text: str) -> None:
+        statuses.append(text)
+        shown(text)
+
+    app.set_status = status
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("E")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SendPackDialog)
+        assert "No pack has been rendered for 2026-12 yet" in _text(dialog, "#send-pdf")
+        await pilot.press(*"cfo@example.com")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen), [n.message for n in app._notifications]
+    rendered = demo_ws.log.events(types=["PackRendered"])
+    sent = demo_ws.log.events(types=["PackSent"])
+    assert len(rendered) == 1 and len(sent) == 1
+    assert rendered[0].seq < sent[0].seq
+    assert sent[0].payload["sha256"] == rendered[0].payload["sha256"]
+    _, attached = _attachment(inbox.messages[0][2])
+    assert hashlib.sha256(attached).hexdigest() == rendered[0].payload["sha256"]
+    assert (settings.store / "packs" / "sop-pack-2026-12.pdf").read_bytes() == attached
+    assert len(statuses) > 3 and statuses[-1] == ""  # the render's steps, then the send
+    assert statuses[-2] == "pack: sending to cfo@example.com"
