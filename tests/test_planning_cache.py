@@ -174,6 +174,16 @@ def test_metrics_from_the_cache_equal_the_summary_and_follow_the_consensus(
     assert again.family_accuracy == first.family_accuracy
 
 
+def test_an_edit_to_the_analytics_code_is_a_miss(
+        demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seg = CyclePlanning(demo_ws, cache_dir=tmp_path).segments
+    assert len(planning_mod.code_digest()) == 64
+    monkeypatch.setattr(planning_mod, "_code_digest", "the analytics after an edit")
+    calls = _count(monkeypatch, segments_mod, "segment_items")
+    pd.testing.assert_frame_equal(CyclePlanning(demo_ws, cache_dir=tmp_path).segments, seg)
+    assert len(calls) == 1
+
+
 def test_a_corrupt_entry_is_recomputed_and_rewritten(
         demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seg = CyclePlanning(demo_ws, cache_dir=tmp_path).segments
