@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfWriter
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Static
 
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.settings import Settings
@@ -106,7 +106,7 @@ def _attachment(raw: bytes) -> tuple[EmailMessage, bytes]:
 
 
 def _text(screen: SendPackDialog, selector: str) -> str:
-    return str(screen.query_one(selector, Label).render())
+    return str(screen.query_one(selector, Static).render())
 
 
 async def _type_and_send(app: Any, pilot: Any, address: str) -> SendPackDialog:
@@ -134,6 +134,13 @@ def test_newest_pack_needs_the_recorded_file_unchanged(demo_ws: Workspace,
     assert found.path == path
     assert found.event is not None and found.event.payload["sha256"] == sha
     assert "sop-pack-2026-12.pdf — 1 pages" in found.line
+    assert "recorded since" not in found.line
+    demo_ws.record("PackSent", {"sha256": sha, "to": ["a@b.c"], "subject": "s",
+                                "host": "127.0.0.1"}, cycle=CYCLE)
+    demo_ws.start_meeting("executive")
+    later = newest_pack(demo_ws, settings, CYCLE)
+    assert later.path == path  # still the one to send, but the dialog says it is behind
+    assert "1 event recorded since is not in it" in later.line
     path.write_bytes(path.read_bytes() + b"\n%changed")
     changed = newest_pack(demo_ws, settings, CYCLE)
     assert changed.path is None and "is not the pack recorded" in changed.line

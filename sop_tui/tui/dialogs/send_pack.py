@@ -27,7 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, Static
 
 from sop_tui.settings import Settings
 
@@ -82,9 +82,14 @@ def newest_pack(ws: Workspace, settings: Settings, cycle: str) -> PackChoice:
                                     "Ctrl+S renders a fresh one, then sends it.")
     pages = ev.payload.get("pages", "?")
     sha = str(ev.payload.get("sha256", ""))[:12]
-    return PackChoice(path, ev, f"{name} — {pages} pages, rendered at event {ev.seq} "
-                                f"(log of {ev.payload.get('event_count', '?')} events), "
-                                f"SHA-256 {sha}…")
+    line = f"{name} — {pages} pages, rendered at event {ev.seq}, SHA-256 {sha}…"
+    # What the room decided after the render is not in the PDF: say so (P renders anew).
+    later = sum(1 for e in ws.log.iter_events(since=ev.seq)
+                if e.type not in ("PackRendered", "PackSent"))
+    if later:
+        line += (f"\n{later} event{'s' if later != 1 else ''} recorded since "
+                 f"{'are' if later != 1 else 'is'} not in it: P renders a fresh pack.")
+    return PackChoice(path, ev, line)
 
 
 def smtp_line(env: Mapping[str, str] | None = None) -> tuple[str, bool]:
@@ -111,7 +116,6 @@ class SendPackDialog(ModalScreen[None]):
     """Recipients, the pack that will go and the server; Ctrl+S sends, Esc closes."""
 
     DEFAULT_CSS = """
-    SendPackDialog .send-box { width: 90; }
     SendPackDialog .send-row { height: auto; margin: 1 0 0 0; }
     SendPackDialog .send-label { width: 6; padding-top: 1; color: $text-muted; }
     SendPackDialog #send-to { width: 1fr; }
@@ -122,7 +126,9 @@ class SendPackDialog(ModalScreen[None]):
     SendPackDialog #send-progress { color: $accent; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "send", "Send", priority=True),
+        # Not a priority binding: it then reaches the dialog after the keys typed before it
+        # (a priority binding runs as the key arrives, before the Input has taken the text).
+        Binding("ctrl+s", "send", "Send"),
         Binding("escape", "close", "Close"),
     ]
 
@@ -140,17 +146,21 @@ class SendPackDialog(ModalScreen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box send-box"):
+        box = Vertical(classes="dialog-box send-box")
+        # Inline: the shell's .dialog-box width (app CSS) would beat a DEFAULT_CSS rule.
+        box.styles.width = 90
+        with box:
             yield Label(f"Email the decision pack — cycle {self.cycle}", classes="dialog-title")
-            yield Label(self.choice.line, id="send-pdf", markup=False,
-                        classes="send-line" + ("" if self.choice.path else " -problem"))
-            yield Label(self.smtp_text, id="send-smtp", markup=False,
-                        classes="send-line" + ("" if self.smtp_ok else " -problem"))
+            # Static, not Label: these lines wrap (a path, a settings message).
+            yield Static(self.choice.line, id="send-pdf", markup=False,
+                         classes="send-line" + ("" if self.choice.path else " -problem"))
+            yield Static(self.smtp_text, id="send-smtp", markup=False,
+                         classes="send-line" + ("" if self.smtp_ok else " -problem"))
             with Horizontal(classes="send-row"):
                 yield Label("To", classes="send-label")
                 yield Input(id="send-to", placeholder="cfo@example.com, gm@example.com")
-            yield Label("", id="send-error", markup=False)
-            yield Label("", id="send-progress", markup=False)
+            yield Static("", id="send-error", markup=False)
+            yield Static("", id="send-progress", markup=False)
             yield Label("Addresses separated by commas · Ctrl+S send · Esc close",
                         classes="form-hint")
             with Horizontal(classes="dialog-buttons"):
@@ -177,13 +187,13 @@ class SendPackDialog(ModalScreen[None]):
 
     def show_error(self, text: str) -> None:
         """Show ``text`` under the addresses (empty: hide the line)."""
-        label = self.query_one("#send-error", Label)
+        label = self.query_one("#send-error", Static)
         label.update(text)
         label.set_class(bool(text), "-shown")
 
     def show_progress(self, text: str) -> None:
         """The worker's current step (the top bar shows it too)."""
-        self.query_one("#send-progress", Label).update(text)
+        self.query_one("#send-progress", Static).update(text)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -227,7 +237,7 @@ class SendPackDialog(ModalScreen[None]):
             return
         if pdf is not None and self.choice.path is None:
             self.choice = newest_pack(self.sop.workspace, self.sop.settings, self.cycle)
-            label = self.query_one("#send-pdf", Label)
+            label = self.query_one("#send-pdf", Static)
             label.update(self.choice.line)
             label.set_class(self.choice.path is None, "-problem")
         self.show_progress("")
