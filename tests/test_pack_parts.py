@@ -27,7 +27,17 @@ from sop_tui.pack.charts import (
     utilisation_svg,
 )
 from sop_tui.pack.fetcher import PackFetcher, RefusedURL
-from sop_tui.pack.formats import fmt_metric, fmt_money, fmt_pct, fmt_pp, fmt_units
+from sop_tui.pack.formats import (
+    FIGURE_SPACE,
+    PUNCT_SPACE,
+    figure_run,
+    fmt_metric,
+    fmt_money,
+    fmt_pct,
+    fmt_pp,
+    fmt_units,
+    text_width,
+)
 from sop_tui.pack.render import environment
 from sop_tui.pack.tamper import StampError, read_stamp
 from sop_tui.settings import RESOURCES
@@ -162,6 +172,28 @@ def test_fmt_money_keeps_the_sign_and_the_dollar(x: float) -> None:
     assert text.startswith("−") == (x < 0 and text != "$0")
     assert text == "$0" or abs(x) >= 0.5 - 1e-9  # only what rounds to nothing prints as $0
     assert "$" in text and "-" not in text
+
+
+def test_a_figure_run_pads_each_figure_to_its_column() -> None:
+    run = figure_run(["12,345", "7", "1,000"], 8)
+    # the first figure is not padded (the run is right-aligned); the others fill 8 digits:
+    # "7" gets 7 figure spaces, "1,000" (4 digits and a comma) 3 figure spaces and a comma's
+    assert run == ("12,345" + FIGURE_SPACE * 7 + "7"
+                   + FIGURE_SPACE * 3 + PUNCT_SPACE + "1,000")
+
+
+@given(st.lists(st.floats(0, 1e9), min_size=2, max_size=12))
+def test_figure_run_columns_end_on_the_column_grid(values: list[float]) -> None:
+    texts = [fmt_units(v) for v in values]
+    run = figure_run(texts, 12)
+    # cut the run after each figure: every cut after the first ends 12 digits after the last
+    # (to 4/2048 em, 0.01 pt in the appendix: a comma is 651 units, half a digit 651.5)
+    ends, at = [], 0
+    for t in texts:
+        at = run.index(t, at) + len(t)
+        ends.append(text_width(run[:at]))
+    steps = [b - a for a, b in zip(ends[:-1], ends[1:], strict=True)]
+    assert all(abs(step - 12 * text_width("0")) <= 4 for step in steps)
 
 
 # -- charts ----------------------------------------------------------------------------------------

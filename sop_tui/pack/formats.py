@@ -71,3 +71,45 @@ def fmt_metric(x: Any, kind: str) -> str:
     if kind == "units":
         return fmt_units(x)
     return fmt_pct(x)
+
+
+# -- rows of figures as one run of text ------------------------------------------------------------
+
+FIGURE_SPACE = "\u2007"  # as wide as a digit
+PUNCT_SPACE = "\u2008"  # as wide as a comma or full stop
+#: Advance widths in DejaVu Sans (units of 1/2048 em) of what a formatted figure contains.
+_WIDTH = {",": 651, ".": 651, " ": 651, PUNCT_SPACE: 651, FIGURE_SPACE: 1303,
+          DASH: 1024, "−": 1716, "-": 739, "%": 1948, "$": 1303}
+DIGIT = 1303
+EM = 2048
+
+
+def text_width(text: str) -> int:
+    """The advance width of ``text`` in DejaVu Sans, in 1/2048 em (figures and signs only)."""
+    return sum(DIGIT if ch.isdigit() else _WIDTH.get(ch, DIGIT) for ch in text)
+
+
+def column_em(digits: float) -> float:
+    """The width, in em, of a figure column ``digits`` digits wide (for a ``<col>``)."""
+    return round(digits * DIGIT / EM, 4)
+
+
+def figure_run(values: list[str], digits: float) -> str:
+    """Right-align each (formatted) figure in a column ``digits`` digits wide, as one string.
+
+    A table of thousands of figure cells is what costs WeasyPrint most of a pack's layout
+    time; a row of figures printed as one run of text in a ``white-space: pre`` cell looks
+    the same and is a single box. Each figure is padded on the left with figure spaces (a
+    digit's width) and punctuation spaces (a comma's), so with DejaVu Sans the columns line up
+    under ``<col>`` widths of :func:`column_em` (to a few thousandths of an em); a figure
+    with an en dash or a minus may sit up to a third of a digit off. The first figure is not
+    padded: the run is meant to be right-aligned, where its padding would only widen the run
+    past the cell.
+    """
+    target = round(digits * DIGIT)
+    out = []
+    for i, text in enumerate(values):
+        pad = max(target - text_width(text), 0) if i else 0
+        halves = round(pad / (DIGIT / 2))  # a comma is 651 units, half a digit 651.5
+        out.append(FIGURE_SPACE * (halves // 2) + PUNCT_SPACE * (halves % 2) + text)
+    return "".join(out)

@@ -19,7 +19,15 @@ from typing import Any
 import jinja2
 
 from sop_tui.pack.context import PackContext
-from sop_tui.pack.formats import fmt_metric, fmt_money, fmt_pct, fmt_pp, fmt_units
+from sop_tui.pack.formats import (
+    column_em,
+    figure_run,
+    fmt_metric,
+    fmt_money,
+    fmt_pct,
+    fmt_pp,
+    fmt_units,
+)
 
 PACK_TEMPLATE = "pack.html.j2"
 
@@ -41,6 +49,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.filters.update(money=fmt_money, units=fmt_units, pct=fmt_pct, pp=fmt_pp,
                        metric=fmt_metric)
+    env.globals.update(figure_run=figure_run, column_em=column_em)
     return env
 
 
