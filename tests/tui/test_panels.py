@@ -320,7 +320,7 @@ async def test_portfolio_marks_items_and_records_one_decision_for_them(
         d = decisions[0]
         assert d.meeting == "portfolio" and sorted(d.payload["skus"]) == sorted(first_two)
         assert d.payload["chosen"] == "launch" and d.payload["rationale"] == "orders in hand"
-        decided = {str(table.get_row_at(i)[1]): str(table.get_row_at(i)[7]) for i in range(2)}
+        decided = {str(table.get_row_at(i)[1]): str(table.get_row_at(i)[4]) for i in range(2)}
         assert decided == {s: "✔ launch" for s in first_two}
 
 
@@ -611,3 +611,66 @@ async def test_demand_statistical_forecast_runs_in_a_worker_and_can_be_chosen(
         [ev] = events(demo_ws, "ConsensusSelected")
         assert ev.payload["source"] == "statistical" and ev.payload["family"] == "BRG-01"
         assert set(ev.payload["units"].values()) == {1000.0}
+
+
+async def test_portfolio_marks_in_groups_and_leaves_decided_items_alone(
+        demo_ws: Workspace) -> None:
+    """f marks the undecided items of the cursor's family and lifecycle, l of its lifecycle,
+    * every undecided item; a group never re-marks an item already decided."""
+    app = PanelHost(demo_ws, "portfolio", meeting="portfolio")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        panel = app.query_one("#panel", PANELS["portfolio"])
+        table = app.query_one("#portfolio-table", DataTable)
+        assert table.has_focus  # the panel's keys work at once
+        frame = panel._frame
+        first = frame.iloc[0]  # BRG-01, new (sorted by family, lifecycle)
+        same = frame[(frame["family"] == first["family"])
+                     & (frame["lifecycle"] == first["lifecycle"])]
+        await pilot.press("f")
+        assert panel.marked == set(same["sku"])
+        await pilot.press("u", "l")
+        assert panel.marked == set(frame.loc[frame["lifecycle"] == first["lifecycle"], "sku"])
+        await pilot.press("u", "space", "D")  # decide the first item alone
+        await pilot.pause()
+        await type_text(pilot, "launch")
+        await pilot.press("tab")
+        await type_text(pilot, "ok")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("asterisk")
+        assert panel.marked == set(frame["sku"]) - {first["sku"]}
+        assert str(table.get_row_at(0)[0]) == ""  # the decided item is not marked
+        await pilot.press("ctrl+home", "f")
+        assert panel.marked == set(frame["sku"]) - {first["sku"]}
+
+
+@pytest.mark.slow
+async def test_supply_r_covers_every_open_gap_of_the_resource_in_one_decision(
+        demo_ws: Workspace) -> None:
+    app = PanelHost(demo_ws, "supply", meeting="supply")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        gaps = rows(app.query_one("#supply-gaps", DataTable))
+        res = gaps[0][0]
+        months = sorted(g[1] for g in gaps if g[0] == res)
+        await pilot.press("r")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, DecisionDialog)
+        assert dialog.resource == res and dialog.months == (
+            months[0] if len(months) == 1 else f"{months[0]}..{months[-1]}")
+        await type_text(pilot, "overtime")
+        await pilot.press("tab")
+        await type_text(pilot, "weekend shifts")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [d] = events(demo_ws, "DecisionRecorded")
+        assert d.payload["resource"] == res
+        assert d.payload["months"] == {"first": months[0], "last": months[-1]}
+        after = rows(app.query_one("#supply-gaps", DataTable))
+        assert all(g[5] == "✔ overtime" for g in after if g[0] == res)
+        assert all(g[5] == "none yet" for g in after if g[0] != res)
+        # the cursor waits on the first gap still open
+        table = app.query_one("#supply-gaps", DataTable)
+        assert after[table.cursor_row][5] == "none yet"

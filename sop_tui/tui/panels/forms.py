@@ -43,6 +43,13 @@ class FormDialog(ModalScreen[T]):
         Binding("escape", "cancel", "Cancel"),
     ]
     FORM_TITLE: ClassVar[str] = ""
+    # Opaque, not the modal's dimmed see-through: compositing the dimmed meeting screen behind
+    # the form cost ~0.2 s a frame at 120x40 (opening a consensus dialog took ~3 s, 0.5 s now).
+    DEFAULT_CSS = """
+    FormDialog {
+        background: $background;
+    }
+    """
 
     def __init__(self) -> None:
         super().__init__(classes="pf-dialog")

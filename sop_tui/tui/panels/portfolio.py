@@ -107,10 +107,11 @@ class PortfolioPanel(DataPanel):
         cursor = dt.cursor_row
         dt.clear(columns=True)
         dt.add_column("✓", key="mark", width=1)
-        # the numbers and the decision first: a meeting screen leaves the panel ~60 columns
-        for name in ("SKU", "Family", "Life", "12m units", "12m $", "On hand $", "Decision",
+        # the decision and the numbers first: a meeting screen leaves the panel ~60 columns, and
+        # the decision (what the room is here for) was cut to "aw" when it came after the money
+        for name in ("SKU", "Family", "Life", "Decision", "12m units", "12m $", "On hand $",
                      "On hand", "Description"):
-            dt.add_column(name, key=name)
+            dt.add_column(name, key=name, width=12 if name == "Decision" else None)
         for r in data.items.itertuples(index=False):
             dt.add_row(*self._cells(r), key=r.sku)
         if dt.row_count:
@@ -127,9 +128,10 @@ class PortfolioPanel(DataPanel):
             Text("●", style="bold cyan") if sku in self.marked else "",
             sku, str(r.family),  # type: ignore[attr-defined]
             Text(LIFECYCLE_LABEL.get(life, life), style="green" if life == "new" else "yellow"),
+            Text(f"✔ {decided}", style="green", overflow="ellipsis", no_wrap=True) if decided
+            else Text("awaiting", style="dim"),
             units(r.units_12m), money(r.revenue_12m),  # type: ignore[attr-defined]
             money(r.on_hand_value),  # type: ignore[attr-defined]
-            Text(f"✔ {decided}", style="green") if decided else Text("awaiting", style="dim"),
             units(r.on_hand_units),  # type: ignore[attr-defined]
             _short(str(r.description), 30),  # type: ignore[attr-defined]
         ]
