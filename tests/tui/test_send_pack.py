@@ -121,6 +121,12 @@ async def _type_and_send(app: Any, pilot: Any, address: str) -> SendPackDialog:
     return dialog
 
 
+def _palette(app: Any) -> list[str]:
+    from sop_tui.tui.commands import SopCommands
+
+    return [name for name, _run, _help in SopCommands(app.screen)._commands()]
+
+
 # -- the pieces the dialog reads ----------------------------------------------------------------
 
 
@@ -269,9 +275,11 @@ async def test_e_is_offered_on_the_dashboard_and_in_the_executive_meeting_only(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.check_action("email_pack", ()) is True
+        assert "Email the decision pack" in _palette(app)
         app.open_meeting("demand")
         await pilot.pause()
         assert app.check_action("email_pack", ()) is False
+        assert "Email the decision pack" not in _palette(app)
         await pilot.press("E")
         await pilot.pause()
         assert not isinstance(app.screen, SendPackDialog)
