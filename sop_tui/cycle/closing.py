@@ -8,7 +8,7 @@ from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import load_meetings
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.cycle.workspace import Workspace
-from sop_tui.events.types import Event
+from sop_tui.events.envelope import Event
 
 
 def missing_criteria(ws: Workspace, meeting: str, *, cycle: str | None = None,

@@ -8,7 +8,7 @@ from sop_tui.cycle.demand import assumption_of, averaging_of, family_sources
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.data.store import MissingData
-from sop_tui.events.types import MONTH_RE, Event
+from sop_tui.events.envelope import MONTH_RE, Event
 
 INPUT_SOURCES = ("sales", "marketing", "finance", "planner")
 

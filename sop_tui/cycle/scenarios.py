@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.planning import CyclePlanning
-from sop_tui.events.types import Event
+from sop_tui.events.envelope import Event
 
 
 def create_scenario(

@@ -23,8 +23,8 @@ from sop_tui.data.reader import (
     read_table,
 )
 from sop_tui.data.schema import KINDS
+from sop_tui.events.envelope import Event
 from sop_tui.events.log import EventLog, NewEvent
-from sop_tui.events.types import Event
 
 DATA_FILE_SUFFIXES = (".csv", ".xlsx")
 
