@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import shutil
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -291,3 +292,47 @@ def test_a_cycle_with_no_meetings_yet_says_so(demo_ws: Workspace) -> None:
     assert "Nothing to approve yet: the pre-S&amp;OP has recorded no recommendation." in html
     assert "Not agreed in the demand review (40 of 40 families" in html
     assert "No assumptions recorded in this cycle." in html
+
+
+# -- the helper process that computes the metrics while the plan is evaluated ------------------
+
+
+_PREFETCH_SCRIPT = """
+import sys, threading
+from pathlib import Path
+from sop_tui.cycle.workspace import Workspace
+from sop_tui.events.log import EventLog
+from sop_tui.pack.runner import _prefetch_metrics
+from sop_tui.settings import Settings
+
+store = Path(sys.argv[1])
+ws = Workspace(EventLog(f"sqlite:///{store / 'sop.db'}"), actor="tester")
+if sys.argv[2] == "thread":  # another thread alive: forking is not safe, nothing is forked
+    stop = threading.Event()
+    threading.Thread(target=stop.wait, daemon=True).start()
+wait = _prefetch_metrics(ws, "2026-12", Settings.from_env(store=str(store)))
+wait()
+print(sorted(p.name for p in (store / "cache" / "planning").glob("*.pkl")))
+"""
+
+
+def _run_prefetch(store: Path, mode: str) -> str:
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", _PREFETCH_SCRIPT, str(store), mode],
+                          capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+@pytest.mark.slow
+def test_the_helper_process_leaves_the_metric_views_in_the_cache(demo_ws: Workspace) -> None:
+    from sop_tui.pack.runner import PREFETCHED_VIEWS
+
+    store = demo_ws.log.path.parent
+    names = _run_prefetch(store, "alone")
+    for view in PREFETCHED_VIEWS:  # written by the helper: the parent computed nothing
+        assert f"2026-12-{view}.pkl" in names
+
+
+def test_no_helper_is_forked_beside_another_thread(demo_ws: Workspace) -> None:
+    assert _run_prefetch(demo_ws.log.path.parent, "thread") == "[]"

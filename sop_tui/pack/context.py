@@ -129,13 +129,16 @@ def _record_basics(r: Record) -> dict[str, Any]:
 
 
 def build_context(planning: CyclePlanning, *, progress: Progress | None = None,
-                  now: datetime | None = None) -> PackContext:
+                  now: datetime | None = None,
+                  before_metrics: Callable[[], None] | None = None) -> PackContext:
     """Build the pack's view-model for ``planning.cycle``.
 
     Args:
         planning: the cycle's numbers (data, events, analytics).
         progress: called with a short line before each slow step.
         now: the rendering time (default: the workspace's clock).
+        before_metrics: called once the plan is read, before the metrics are (the runner
+            waits there for the helper process that computes them into the view cache).
 
     Returns:
         The :class:`PackContext`, charts included.
@@ -174,6 +177,8 @@ def build_context(planning: CyclePlanning, *, progress: Progress | None = None,
                        decisions)
 
     say("measuring forecast accuracy, bias, attainment and E&O")
+    if before_metrics is not None:
+        before_metrics()
     metrics = _metrics(planning, charts, notes)
     say("forecast value added")
     fva = _fva(planning, charts)

@@ -72,10 +72,11 @@ def render_pack(ws: object, cycle: str | None, out: Path | None, *, settings: Se
     assert isinstance(ws, Workspace)
     say = progress or (lambda _msg: None)
     cycle = cycle or ws.current_cycle()
+    metrics_ready = _prefetch_metrics(ws, cycle, settings)  # before any thread is started
     warm = _warm_up()
     planning = CyclePlanning(ws, cycle, cache_dir=settings.cache_dir)
     say(f"reading cycle {cycle}")
-    ctx = build_context(planning, progress=say)
+    ctx = build_context(planning, progress=say, before_metrics=metrics_ready)
     say("laying out the pages")
     warm.join()
     rendered = render_pdf(ctx, settings.templates_dir)
@@ -93,6 +94,58 @@ def render_pack(ws: object, cycle: str | None, out: Path | None, *, settings: Se
                       appendix_page=rendered.appendix_page,
                       event_count=ctx.stamp.event_count, head_hash=ctx.stamp.head_hash,
                       recorded_seq=ev.seq)
+
+
+#: The planning views the pack's metrics, FVA and appendix read, computed by the helper process.
+PREFETCHED_VIEWS = ("trend", "metrics", "fva", "family_accuracy")
+
+
+def _prefetch_metrics(ws: object, cycle: str, settings: Settings) -> Callable[[], None]:
+    """Compute the metric views in a forked helper process while this one evaluates the plan.
+
+    On a fresh store the metrics and their trend are ~2 s of a pack and the plan and its
+    scenario another ~2 s, independent of each other. The helper opens its own read-only log
+    connection (never the parent's), computes :data:`PREFETCHED_VIEWS` into the planning view
+    cache (``settings.cache_dir``) and leaves with ``os._exit``; the parent, once it needs the
+    metrics, waits for it and reads the views from the cache. With the views already cached
+    the helper only reads them. If the helper fails, the parent computes the views itself as
+    it always did (and meets the same error, reported properly).
+
+    Forking is only done when it is safe: a POSIX system and no other thread in this process
+    (``python -m sop_tui.pack`` before its warm-up thread; not inside the app or a test runner
+    with threads, where a fork could inherit a lock held by another thread).
+
+    Returns:
+        A function that waits for the helper (a no-op without one).
+    """
+    from sop_tui.cycle.workspace import Workspace
+
+    assert isinstance(ws, Workspace)
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return lambda: None
+    url, actor = ws.log.url, ws.actor
+    sys.stdout.flush()  # nothing buffered is written twice
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the helper: whatever happens, leave without running the parent's cleanup
+        code = 1
+        try:
+            from sop_tui.cycle.planning import CyclePlanning
+            from sop_tui.events.log import EventLog
+
+            planning = CyclePlanning(Workspace(EventLog(url, read_only=True), actor=actor),
+                                     cycle, cache_dir=settings.cache_dir)
+            for view in PREFETCHED_VIEWS:
+                getattr(planning, view)
+            code = 0
+        finally:
+            # an error here is the parent's to meet and report: it computes the views again
+            os._exit(code)
+
+    def wait() -> None:
+        os.waitpid(pid, 0)
+
+    return wait
 
 
 def _warm_up() -> threading.Thread:
