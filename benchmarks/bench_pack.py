@@ -6,14 +6,42 @@ copy of that store ``--repeat`` times and reports the wall time of each child pr
 exit: interpreter, imports, analytics, charts, layout, PDF) and where the time goes (the child's
 progress lines, timestamped as they arrive).
 
-Run: ``.venv/bin/python benchmarks/bench_pack.py [--repeat 3] [--keep DIR]``. Target: under 4 s.
+Run: ``.venv/bin/python benchmarks/bench_pack.py [--repeat 3] [--warm] [--keep FILE]``.
+Target: under 4 s.
 
-Measured (2-core box shared with other work, load average ~2.4; Python 3.11, WeasyPrint 70):
-median 11.4 s, min 10.0 s, max 14.6 s over 3 runs — the target is missed. Best run: imports
-0.9 s, plan and scenario evaluation with the charts 2.6 s, metrics and trend 0.9 s, FVA and the
-appendix 0.3 s, WeasyPrint layout and PDF 4.2 s (12 pages, ~3,000 table cells), then about 1 s of
-interpreter exit. Rendering the same HTML alone costs ~3.5–4.5 s of CPU, so WeasyPrint by itself
-is at the budget.
+Options: ``--warm`` renders with the planning views already cached in ``STORE/cache`` (as the
+app's dashboard leaves them: ``sop pack`` from the app is this case); ``--keep FILE`` keeps the
+last PDF. Each run prints the child's wall time and its CPU time (user + system, its threads
+and its forked helper): the box is shared, and the CPU time moves much less with the load.
+
+Before (commit e85eea1; 2-core box shared with other work, load average ~2.4; Python 3.11,
+WeasyPrint 70): median 11.4 s, min 10.0 s, max 14.6 s over 3 runs. Best run: imports 0.9 s,
+plan and scenario evaluation with the charts 2.6 s, metrics and trend 0.9 s, FVA and the
+appendix 0.3 s, WeasyPrint layout and PDF 4.2 s (12 pages, ~3,000 table cells), then about 1 s
+of interpreter exit. Re-measured with HarfBuzz-Subset installed (load ~2): 12.1 s, the same
+picture; a profile of ``write_pdf`` shows it is nearly all drawing (cell borders, text, the
+charts' SVG), not font subsetting.
+
+After (same box, load average 4.7-5.1 from other engineers' jobs, so every wall time is
+inflated; before and after run alternately on fresh copies of the same store, 3 rounds, the
+same analytics code, only ``sop_tui/pack`` and ``templates`` differ):
+
+                      cold views (fresh store)      warm views (cached)
+    before            16.6 s wall, 11.1 s CPU       14.5 s wall, 10.0 s CPU
+    after             10.7 s wall,  8.3 s CPU        8.9 s wall,  6.3 s CPU
+
+(medians; best wall: before 13.8 / 12.8 s, after 10.3 / 8.6 s). The target of 4 s is still
+missed on this box; what went:
+- charts written as small SVGs by hand instead of matplotlib: no matplotlib import (~0.7 s),
+  no seven ``savefig`` (~1.5 s), and simpler SVGs for WeasyPrint to draw;
+- the appendix's units-by-month rows as one run of figures each (800 cells → 80 boxes):
+  ~0.7 s of WeasyPrint CPU, the page looks the same;
+- ``os._exit`` once the log is closed and the output flushed: the ~0.5-1 s teardown;
+- a forked helper computes the metric views while the plan is evaluated (cold store only:
+  ~1-2 s of wall on an idle 2-core box, nothing on a loaded one; it costs CPU, not time).
+What is left (warm, CPU): imports ~1.2 s (pandas, pydantic, WeasyPrint in a thread), SciPy's
+import (~0.7 s, pulled in by unpickling the cached ScenarioResult) and the plan scenario's
+evaluation (~0.8 s, the LP), WeasyPrint layout ~2.3 s and PDF ~1.2 s.
 """
 
 from __future__ import annotations
