@@ -6,6 +6,10 @@ FST-02's averaging caught), the supply review (every capacity gap covered, a res
 one decision), the pre-S&OP (three scenarios, a recommendation with open decisions) to the
 executive approval. After each meeting the events it wrote are asserted; at the end every
 meeting is closed and the log's hash chain holds.
+
+Slow: ~175 s on the shared 2-core box (load 3-5), most of it Textual drawing the meeting
+screen after each of the 40 consensus choices (~3.5 s a family by pilot; see the report of
+the walkthrough commit).
 """
 
 from __future__ import annotations
