@@ -13,7 +13,7 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import Input
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from sop_tui.cycle.errors import CommandError
@@ -62,7 +62,7 @@ class ScenarioDialog(FormDialog[ScenarioOutcome | None]):
             return
         self.clear_problems()
         self.saving = True
-        self.query_one("#pf-problem").update("Evaluating the scenario…")
+        self.query_one("#pf-problem", Static).update("Evaluating the scenario…")
         self._create(self.value("name"), self.value("description").strip(),
                      lines_of(self.value("demand")), lines_of(self.value("capacity")),
                      lines_of(self.value("price")))
@@ -81,7 +81,7 @@ class ScenarioDialog(FormDialog[ScenarioOutcome | None]):
             self.dismiss(event.worker.result)
         elif event.state == WorkerState.ERROR:
             self.saving = False
-            self.query_one("#pf-problem").update("")
+            self.query_one("#pf-problem", Static).update("")
             err = event.worker.error
             if isinstance(err, CommandError):
                 self.show_problems(err.problems)
