@@ -220,14 +220,59 @@ def test_a_trend_with_gaps_still_draws() -> None:
     assert b"2026-01" in svg and b"2026-03" in svg
 
 
+def _series_paths(root: ElementTree.Element) -> list[str]:
+    """The ``d`` of each drawn series line (pygal: ``<path class="line reactive nofill">``)."""
+    return [p.get("d", "") for p in root.iter(f"{SVG}path")
+            if p.get("class", "").startswith("line reactive")]
+
+
 def test_a_gap_breaks_the_trend_line() -> None:
     svg = metric_trend_svg(["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"],
                            [0.80, math.nan, 0.82, 0.83, 0.84]).decode()
     root = ElementTree.fromstring(svg)
-    lines = root.findall(f"{SVG}polyline")
-    assert len(lines) == 1  # 2026-01 stands alone: one run of three points after the gap
-    assert len(lines[0].get("points", "").split()) == 3
-    assert len(root.findall(f"{SVG}circle")) == 4 + 1  # each measured cycle, the last marked
+    (line,) = _series_paths(root)
+    # 2026-01 stands alone: one run of three points after the gap, not a line across it
+    assert line.count("M") == 1 and len(line.replace("M", "").replace("L", "").split()) == 6
+    dots = [float(c.get("r", "0")) for c in root.iter(f"{SVG}circle")]
+    assert len(dots) == 4 and dots.count(2.0) == 1 and dots[-1] == 2.0  # the last marked
+
+
+def test_a_gap_between_runs_leaves_two_lines() -> None:
+    svg = metric_trend_svg([f"2026-0{i}" for i in range(1, 7)],
+                           [0.1, 0.2, math.nan, 0.3, 0.4, 0.5])
+    runs = _series_paths(ElementTree.fromstring(svg))
+    points = [len(d.replace("M", "").replace("L", "").split()) // 2 for d in runs]
+    assert points == [2, 3]
+
+
+def test_charts_carry_no_script_tooltips_or_random_ids() -> None:
+    svg = revenue_vs_target_svg(["2026-12", "2027-01"], [1e6, 2e6], [1.5e6, 1.5e6]).decode()
+    root = ElementTree.fromstring(svg)
+    assert root.get("id") == "chart-sop-revenue"
+    assert not [e for e in root.iter() if e.tag in (f"{SVG}script", f"{SVG}desc",
+                                                    f"{SVG}title")]
+    assert "<!--" not in svg and "pygal.config" not in svg
+
+
+def test_the_revenue_target_is_drawn_as_a_line_in_the_plot() -> None:
+    svg = revenue_vs_target_svg(["2026-12", "2027-01", "2027-02"], [1e6, 2e6, 3e6],
+                                [1.5e6, None, 2.5e6])
+    root = ElementTree.fromstring(svg)
+    (target,) = [g for g in root.iter(f"{SVG}g") if g.get("class") == "target"]
+    paths = target.findall(f"{SVG}path")
+    assert len(paths) == 1 + 2  # the line through the two months with a target, two ticks
+    assert paths[0].get("stroke") == "#b83227"
+    bars = [r for r in root.iter(f"{SVG}rect") if "rect reactive" in r.get("class", "")]
+    assert len(bars) == 3
+    # the level ticks sit at the targets: 1.5 is halfway between the 1M and 2M bar tops
+    tops = [float(b.get("y", "0")) for b in bars]
+    tick_y = float(paths[1].get("d", "").split()[1])
+    assert tick_y == pytest.approx((tops[0] + tops[1]) / 2, abs=0.02)
+
+
+def test_no_target_no_line_and_no_legend_entry() -> None:
+    svg = revenue_vs_target_svg(["2026-12", "2027-01"], [1e6, 2e6], [None, None])
+    assert b'class="target"' not in svg and b"revenue target" not in svg
 
 
 def test_every_chart_is_well_formed_svg_with_its_labels() -> None:

@@ -1,23 +1,30 @@
-"""Charts of the decision pack, written directly as small SVG documents (bytes).
+"""Charts of the decision pack, drawn with pygal as small SVG documents (bytes).
 
 Provides :func:`metric_trend_svg` (one metric over the last cycles), :func:`fva_svg` (the FVA
-stair-step), :func:`revenue_vs_target_svg` (plan revenue against the target by month) and
-:func:`utilisation_svg` (peak capacity utilisation by resource).
+stair-step), :func:`revenue_vs_target_svg` (plan revenue against the target by month),
+:func:`utilisation_svg` (peak capacity utilisation by resource) and :func:`nice_ticks` (round
+y-axis values).
 
-The charts used to be drawn with matplotlib; importing it and saving seven figures cost about
-2 s of a pack's 4 s budget, and its SVGs (every glyph position, clip paths, styles) were slow for
-WeasyPrint to draw. These four chart kinds are simple enough to write by hand: a few rects,
-lines and texts each. Nothing touches the disk. Text stays text (the PDF's text layer carries
-the chart labels), every label is XML-escaped (a family name from an imported file cannot
-inject markup), and coordinates are printed with two decimals, so the same data always draws
-the same bytes. One SVG user unit is one point; fonts are DejaVu Sans, as in the pack's CSS.
+pygal is pure Python and writes SVG natively: importing it costs ~0.1 s and a chart ~0.01 s
+(matplotlib cost ~2 s of the pack's 4 s budget and its SVGs were slow for WeasyPrint to draw).
+Each chart is a pygal chart with the pack's palette and font; a filter then trims what only a
+browser uses (the script with the chart's config, tooltips, comments with today's date, the
+``<title>`` and ``<desc>`` of each point), so the SVG stays small and the same data always draws
+the same bytes (the chart id is fixed, not pygal's random UUID). Text stays text (the PDF's
+text layer carries the chart labels) and pygal XML-escapes every label, so a family name from
+an imported file cannot inject markup. Nothing touches the disk. One SVG user unit is one
+point; fonts are DejaVu Sans, as in the pack's CSS.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from xml.sax.saxutils import escape
+from typing import Any
+from xml.etree import ElementTree
+
+import pygal
+from pygal.style import Style
 
 INK = "#1f2933"
 MUTED = "#7b8794"
@@ -29,67 +36,25 @@ AMBER = "#c77c02"
 
 FONT = "DejaVu Sans"
 FONT_SIZE = 7.5
-#: Average advance of DejaVu Sans glyphs in em (digits are 0.636 em): for margins only.
-CHAR_EM = 0.62
 
-
-def _n(v: float) -> str:
-    """A coordinate: two decimals, no trailing zeros (deterministic and compact)."""
-    s = f"{v:.2f}".rstrip("0").rstrip(".")
-    return "0" if s == "-0" else s
-
-
-class _Svg:
-    """A tiny SVG writer: shapes appended in paint order, serialised once."""
-
-    def __init__(self, width_in: float, height_in: float) -> None:
-        self.w = width_in * 72.0
-        self.h = height_in * 72.0
-        self.parts: list[str] = []
-
-    def rect(self, x: float, y: float, w: float, h: float, fill: str) -> None:
-        if h < 0:
-            y, h = y + h, -h
-        self.parts.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" '
-                          f'fill="{fill}"/>')
-
-    def line(self, x1: float, y1: float, x2: float, y2: float, stroke: str, width: float,
-             dash: str | None = None) -> None:
-        extra = f' stroke-dasharray="{dash}"' if dash else ""
-        self.parts.append(f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" '
-                          f'stroke="{stroke}" stroke-width="{_n(width)}"{extra}/>')
-
-    def polyline(self, points: Sequence[tuple[float, float]], stroke: str, width: float) -> None:
-        pts = " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
-        self.parts.append(f'<polyline points="{pts}" fill="none" stroke="{stroke}" '
-                          f'stroke-width="{_n(width)}" stroke-linejoin="round"/>')
-
-    def circle(self, cx: float, cy: float, r: float, fill: str) -> None:
-        self.parts.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="{fill}"/>')
-
-    def text(self, x: float, y: float, s: str, *, size: float = FONT_SIZE, fill: str = INK,
-             anchor: str = "middle", rotate: bool = False) -> None:
-        """``s`` with its baseline at ``y``; ``rotate`` turns it 90° anticlockwise about (x, y)."""
-        turn = f' transform="rotate(-90 {_n(x)} {_n(y)})"' if rotate else ""
-        self.parts.append(f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}" '
-                          f'fill="{fill}" text-anchor="{anchor}"{turn}>{escape(s)}</text>')
-
-    def bytes(self) -> bytes:
-        head = ('<?xml version="1.0" encoding="utf-8"?>\n'
-                f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(self.w)}pt" '
-                f'height="{_n(self.h)}pt" viewBox="0 0 {_n(self.w)} {_n(self.h)}" '
-                f'font-family="{FONT}">\n')
-        return (head + "\n".join(self.parts) + "\n</svg>\n").encode()
-
-
-def _text_width(s: str, size: float) -> float:
-    return len(s) * CHAR_EM * size
+_SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 def nice_ticks(lo: float, hi: float, most: int = 5, min_step: float = 0.0) -> list[float]:
-    """At most ``most`` round tick values in ``[lo, hi]``: steps of 1, 2, 2.5 or 5 times a
-    power of ten, as a chart axis shows them, and no finer than ``min_step`` (so labels
-    printed with fewer decimals never repeat)."""
+    """At most ``most`` round tick values in ``[lo, hi]``.
+
+    Steps are 1, 2, 2.5 or 5 times a power of ten, as a chart axis shows them, and no finer
+    than ``min_step`` (so labels printed with fewer decimals never repeat).
+
+    Args:
+        lo: the bottom of the axis.
+        hi: the top of the axis.
+        most: the most ticks wanted.
+        min_step: the smallest step allowed.
+
+    Returns:
+        The tick values, ascending (``[lo]`` when the range is empty).
+    """
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         return [lo] if math.isfinite(lo) else []
     raw = max((hi - lo) / max(most - 1, 1), min_step)
@@ -105,39 +70,96 @@ def nice_ticks(lo: float, hi: float, most: int = 5, min_step: float = 0.0) -> li
     return [k * step for k in range(first, last + 1)]
 
 
-class _Axes:
-    """A plot area inside an :class:`_Svg`: y maps ``[lo, hi]`` onto the area, bottom up."""
-
-    def __init__(self, svg: _Svg, left: float, top: float, right: float, bottom: float,
-                 lo: float, hi: float) -> None:
-        self.svg = svg
-        self.x0, self.y0 = left, top
-        self.x1, self.y1 = svg.w - right, svg.h - bottom
-        self.lo, self.hi = lo, hi if hi > lo else lo + 1.0
-
-    def y(self, v: float) -> float:
-        return self.y1 - (v - self.lo) / (self.hi - self.lo) * (self.y1 - self.y0)
-
-    def grid(self, ticks: Sequence[float], label: Callable[[float], str], size: float) -> None:
-        """Horizontal grid lines with their labels left of the area, then the two spines."""
-        for t in ticks:
-            yy = self.y(t)
-            self.svg.line(self.x0, yy, self.x1, yy, GRID, 0.5)
-            self.svg.text(self.x0 - 3.5, yy + size * 0.35, label(t), size=size, fill=MUTED,
-                          anchor="end")
-        self.svg.line(self.x0, self.y0, self.x0, self.y1, GRID, 0.8)
-        self.svg.line(self.x0, self.y1, self.x1, self.y1, GRID, 0.8)
+def _style(*, label_size: float = FONT_SIZE, value_size: float = 7.0,
+           title_size: float = FONT_SIZE) -> Style:
+    """The pack's look as a pygal style: white ground, the palette, DejaVu Sans, opaque
+    marks, no hover transitions."""
+    return Style(
+        background="white", plot_background="white",
+        foreground=MUTED, foreground_strong=INK, foreground_subtle=GRID,
+        font_family=FONT, label_font_size=label_size, major_label_font_size=label_size,
+        value_font_size=value_size, legend_font_size=7.0, title_font_size=title_size,
+        opacity="1", opacity_hover="1", stroke_opacity="1", stroke_opacity_hover="1",
+        stroke_width="1.4", stroke_width_hover="1.4", transition="0s",
+        colors=(ACCENT, BAD, GOOD, AMBER, MUTED),
+    )
 
 
-def _slots(ax: _Axes, n: int) -> tuple[list[float], float]:
-    """The centres of ``n`` categories across the area, and the width of one slot."""
-    slot = (ax.x1 - ax.x0) / max(n, 1)
-    return [ax.x0 + (i + 0.5) * slot for i in range(n)], slot
+def _css(chart_id: str, extra: str, major: str | None = None, major_dash: str = "") -> str:
+    """Inline CSS after pygal's own (its stylesheet hard-codes dashed black guides): solid
+    light grid lines and spines, muted axis labels, the ``major`` guide (a target or the 100 %
+    line) dashed in that colour, or drawn like the others when None; then ``extra`` (this
+    chart's rules; ``#C`` stands for the chart's id selector)."""
+    c = f"#chart-{chart_id}"
+    major_rule = (f"stroke:{major};stroke-dasharray:{major_dash};stroke-width:.8" if major
+                  else f"stroke:{GRID};stroke-dasharray:none;stroke-width:.5")
+    rules = (f"#C .axis .line{{stroke:{GRID};stroke-width:.8}}"
+             f"#C .axis .major.line{{stroke:{GRID}}}"
+             f"#C .axis .guide.line{{stroke:{GRID};stroke-dasharray:none;stroke-width:.5}}"
+             f"#C .axis.y .major.line{{{major_rule}}}"
+             f"#C .axis text,#C .axis text.major{{fill:{MUTED}}}"
+             f"#C .title,#C .legends .legend text{{fill:{INK}}}"
+             f"#C .text-overlay text.value{{fill:{INK}}}"
+             f"#C .reactive{{fill-opacity:1;stroke-opacity:1}}"
+             + extra)
+    return "inline:" + rules.replace("#C", c)
 
 
-def _left_margin(labels: Sequence[str], size: float, ylabel: bool) -> float:
-    widest = max((_text_width(s, size) for s in labels), default=0.0)
-    return widest + 6.0 + (FONT_SIZE + 4.0 if ylabel else 0.0)
+def _trim(root: ElementTree.Element) -> ElementTree.Element:
+    """Drop what only a browser uses, and anything that changes from run to run: comments
+    (one carries today's date), scripts, the chart's and each point's ``<title>``/``<desc>``
+    (tooltips) and the tooltip layer."""
+    for parent in list(root.iter()):
+        for child in list(parent):
+            tag = child.tag if isinstance(child.tag, str) else ""
+            cls = child.get("class", "") if tag else ""
+            if (not tag  # a comment or processing instruction
+                    or tag.endswith(("script", "title", "desc"))
+                    or "tooltip-overlay" in cls.split()):
+                parent.remove(child)
+    return root
+
+
+def _render(chart: Any) -> bytes:
+    """The chart as an SVG document (bytes) with an XML declaration."""
+    chart.add_xml_filter(_trim)
+    text = chart.render(is_unicode=True)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n").encode()
+
+
+def _chart(kind: Callable[..., Any], chart_id: str, width_in: float, height_in: float,
+           style: Style, css: str = "", major: str | None = None, major_dash: str = "",
+           **config: Any) -> Any:
+    """A pygal chart of ``kind`` with the pack's shared settings and a fixed id."""
+    settings: dict[str, Any] = {
+        "show_legend": False, "show_x_guides": False, "show_y_guides": True, "margin": 4,
+        "spacing": 4, "tooltip_fancy_mode": False,
+    }
+    chart = kind(
+        width=round(width_in * 72.0, 2), height=round(height_in * 72.0, 2), style=style,
+        js=[], disable_xml_declaration=True, explicit_size=True, no_prefix=False,
+        css=["file://style.css", "file://graph.css", _css(chart_id, css, major, major_dash)],
+        **(settings | config),
+    )
+    chart.uuid = chart_id  # pygal draws a random UUID; a fixed one keeps the bytes stable
+    return chart
+
+
+def _y_range(ticks: Sequence[float], lo: float, hi: float) -> tuple[float, float]:
+    return (min(lo, *ticks), max(hi, *ticks)) if ticks else (lo, hi)
+
+
+def _group(root: ElementTree.Element, cls: str) -> ElementTree.Element | None:
+    """The first ``<g>`` whose class list starts with ``cls`` (pygal's layers)."""
+    return next((g for g in root.iter("g") if g.get("class", "").startswith(cls)), None)
+
+
+def _lift_values(root: ElementTree.Element, by: float = 2.5) -> ElementTree.Element:
+    """pygal prints a bar's value on its top edge; lift it clear of the bar."""
+    layer = _group(root, "plot text-overlay")
+    for text in layer.iter("text") if layer is not None else ():
+        text.set("y", f"{float(text.get('y', '0')) - by:.2f}")
+    return root
 
 
 def metric_trend_svg(
@@ -152,9 +174,11 @@ def metric_trend_svg(
         percent: label the axis in percent.
         money: label the axis in $M (ignored when ``percent``).
         target: a reference line (e.g. zero bias), or None.
+
+    Returns:
+        The chart as SVG bytes: first and last cycle labelled under the axis, the target (if
+        any) as a dashed line with its own label, the last value marked with a larger dot.
     """
-    size = 6.5
-    svg = _Svg(2.9, 0.95)
     scale = 100.0 if percent else (1e-6 if money else 1.0)
     ys = [v * scale for v in values]
     known = [v for v in ys if v == v]
@@ -170,122 +194,156 @@ def metric_trend_svg(
         return f"${v:.1f}M" if money else f"{v:,.0f}"
 
     ticks = nice_ticks(lo, hi, 4, min_step=1.0 if percent else 0.1 if money else 0.0)
-    ax = _Axes(svg, _left_margin([label(t) for t in ticks], size, False), 4.0, 4.0, 12.0,
-               lo, hi)
-    ax.grid(ticks, label, size)
-    n = len(cycles)
-    margin = 0.05 * max(n - 1, 1)
-    width = ax.x1 - ax.x0
-
-    def x(i: int) -> float:
-        return ax.x0 + (i + margin) / (max(n - 1, 0) + 2 * margin) * width
-
-    if ref is not None:
-        svg.line(ax.x0, ax.y(ref), ax.x1, ax.y(ref), MUTED, 0.7, dash="2.6,1.1")
-    run: list[tuple[float, float]] = []
-    for i, v in enumerate([*ys, math.nan]):  # the NaN sentinel ends the last run
-        if v == v:
-            run.append((x(i), ax.y(v)))
-            continue
-        if len(run) > 1:
-            svg.polyline(run, ACCENT, 1.4)
-        run = []
+    if ref is not None and all(abs(ref - t) > 1e-9 for t in ticks):
+        # the target gets its own guide; drop a tick too close to it for both labels to read
+        near = (hi - lo) * 0.18
+        ticks = sorted([t for t in ticks if abs(t - ref) > near] + [ref])
+    chart = _chart(
+        pygal.Line, "sop-trend", 2.9, 0.95, _style(label_size=6.5),
+        css="#C .series .line{stroke-width:1.4;stroke-linejoin:round}",
+        major=MUTED if ref is not None else None, major_dash="2.6,1.1",
+        allow_interruptions=True, range=_y_range(ticks, lo, hi),
+        y_labels=ticks, y_labels_major=[ref] if ref is not None else None,
+        value_formatter=label, dots_size=1.0, margin_right=14,
+        x_labels=list(cycles), x_labels_major=[cycles[0], cycles[-1]] if cycles else None,
+        show_minor_x_labels=False, truncate_label=-1,
+    )
+    points: list[Any] = []
     for i, v in enumerate(ys):
-        if v == v:
-            svg.circle(x(i), ax.y(v), 1.0, ACCENT)
-    if ys and ys[-1] == ys[-1]:
-        svg.circle(x(n - 1), ax.y(ys[-1]), 2.0, ACCENT)
-    if cycles:
-        base = ax.y1 + size + 2.0
-        svg.text(x(0), base, cycles[0], size=size, fill=MUTED)
-        if n > 1:
-            svg.text(x(n - 1), base, cycles[-1], size=size, fill=MUTED)
-    return svg.bytes()
+        if v != v:
+            points.append(None)
+        elif i == len(ys) - 1:
+            points.append({"value": v, "node": {"r": 2.0}})  # the latest cycle stands out
+        else:
+            points.append(v)
+    chart.add("value", points)
+    return _render(chart)
 
 
-def _bars(svg: _Svg, ax: _Axes, values: Sequence[float], colours: Sequence[str],
-          width: float) -> list[float]:
-    centres, slot = _slots(ax, len(values))
-    for cx, v, colour in zip(centres, values, colours, strict=True):
-        svg.rect(cx - slot * width / 2, ax.y(0.0), slot * width, ax.y(v) - ax.y(0.0), colour)
-    return centres
-
-
-def _ylabel(svg: _Svg, ax: _Axes, text: str) -> None:
-    svg.text(FONT_SIZE + 1.0, (ax.y0 + ax.y1) / 2, text, rotate=True)
+def _percent_bars(chart_id: str, height_in: float, labels: Sequence[str], pct: Sequence[float],
+                  colours: Sequence[str], hi: float, decimals: int, y_title: str,
+                  line_at: float | None = None, value_size: float = 7.0) -> bytes:
+    """Bars in percent, one colour each, the value printed above each bar; ``line_at`` draws
+    a dashed reference guide (the 100 % line)."""
+    ticks = nice_ticks(0.0, hi, 6)
+    if line_at is not None:
+        ticks = sorted({*ticks, line_at})
+    chart = _chart(
+        pygal.Bar, chart_id, 6.6, height_in, _style(value_size=value_size, title_size=6.5),
+        major=INK if line_at is not None else None, major_dash="3,1.5",
+        range=(0.0, hi), y_labels=ticks,
+        y_labels_major=[line_at] if line_at is not None else None,
+        value_formatter=lambda v: f"{v:g}", print_values=True, print_values_position="top",
+        x_labels=list(labels), truncate_label=-1, y_title=y_title, margin_top=6,
+    )
+    chart.add(y_title, [
+        {"value": v, "color": c, "formatter": lambda x, d=decimals: f"{x:.{d}f}%"}
+        for v, c in zip(pct, colours, strict=True)
+    ])
+    chart.add_xml_filter(_lift_values)
+    return _render(chart)
 
 
 def fva_svg(steps: Sequence[str], wmape: Sequence[float]) -> bytes:
-    """The FVA stair-step: WMAPE per process step, each bar coloured by whether it improved
-    on the step before it (green) or made it worse (red); the first step (naive) is grey."""
-    svg = _Svg(6.6, 1.6)
+    """The FVA stair-step: WMAPE per process step.
+
+    Args:
+        steps: the process steps in order (naive first).
+        wmape: WMAPE of each step, as fractions.
+
+    Returns:
+        The chart as SVG bytes: each bar green when it improved on the step before it, red
+        when it made it worse; the first step (naive) grey.
+    """
     colours = [MUTED if i == 0 else (GOOD if w <= wmape[i - 1] else BAD)
                for i, w in enumerate(wmape)]
     pct = [w * 100 for w in wmape]
-    hi = max(pct, default=1) * 1.22
-    ticks = nice_ticks(0.0, hi, 6)
-    ax = _Axes(svg, _left_margin([f"{t:g}" for t in ticks], FONT_SIZE, True), 4.0, 4.0, 14.0,
-               0.0, hi)
-    ax.grid(ticks, lambda t: f"{t:g}", FONT_SIZE)
-    _ylabel(svg, ax, "WMAPE (lower is better)")
-    centres = _bars(svg, ax, pct, colours, 0.62)
-    for cx, v, step in zip(centres, pct, steps, strict=True):
-        svg.text(cx, ax.y(v) - 2.5, f"{v:.1f}%", size=7.0)
-        svg.text(cx, ax.y1 + FONT_SIZE + 3.0, step, fill=MUTED)
-    return svg.bytes()
+    return _percent_bars("sop-fva", 1.6, steps, pct, colours, max(pct, default=1) * 1.22, 1,
+                         "WMAPE % (lower: better)")
+
+
+def utilisation_svg(resources: Sequence[str], peak: Sequence[float]) -> bytes:
+    """Peak monthly utilisation of each resource over the horizon (100 % is full).
+
+    Args:
+        resources: the resource names.
+        peak: each resource's peak load over capacity (1.0 is full).
+
+    Returns:
+        The chart as SVG bytes: bars blue under 90 %, amber to 100 %, red over it, and the
+        100 % line dashed.
+    """
+    pct = [p * 100 for p in peak]
+    colours = [BAD if p > 100.0 + 1e-6 else (ACCENT if p < 90 else AMBER) for p in pct]
+    return _percent_bars("sop-utilisation", 1.7, resources, pct, colours,
+                         max([*pct, 100.0]) * 1.2, 0, "peak load / capacity %", line_at=100.0,
+                         value_size=6.5)
 
 
 def revenue_vs_target_svg(months: Sequence[str], revenue: Sequence[float],
                           target: Sequence[float | None]) -> bytes:
-    """Plan revenue by month (bars, $M) against the revenue target (line)."""
-    size = 6.5
-    svg = _Svg(6.6, 2.0)
+    """Plan revenue by month (bars, $M) against the revenue target (a line).
+
+    Args:
+        months: the horizon's months (``YYYY-MM``).
+        revenue: plan revenue per month, in dollars.
+        target: the revenue target per month, in dollars (None where there is none).
+
+    Returns:
+        The chart as SVG bytes, with a legend under the plot (plan bars, target line).
+    """
     rev = [r / 1e6 for r in revenue]
     tgt = [None if t is None else t / 1e6 for t in target]
     hi = max([*rev, *(t for t in tgt if t is not None), 0.0]) * 1.05 or 1.0
     ticks = nice_ticks(0.0, hi, 5)
-    labels = [m[2:] for m in months]
-    bottom = max((_text_width(s, size) for s in labels), default=0.0) + 6.0
-    ax = _Axes(svg, _left_margin([f"{t:g}" for t in ticks], FONT_SIZE, True), 16.0, 4.0,
-               bottom, 0.0, hi)
-    ax.grid(ticks, lambda t: f"{t:g}", FONT_SIZE)
-    _ylabel(svg, ax, "$M per month")
-    centres = _bars(svg, ax, rev, [ACCENT] * len(rev), 0.7)
-    _, slot = _slots(ax, len(rev))
-    points = [(cx, ax.y(t)) for cx, t in zip(centres, tgt, strict=True) if t is not None]
-    if len(points) > 1:
-        svg.polyline(points, BAD, 1.4)
-    for px, py in points:  # matplotlib's "_" marker: a short level tick at each month
-        svg.line(px - slot * 0.3, py, px + slot * 0.3, py, BAD, 1.0)
-    for cx, text in zip(centres, labels, strict=True):
-        svg.text(cx + size * 0.35, ax.y1 + 3.0, text, size=size, fill=MUTED, anchor="end",
-                 rotate=True)
-    # the legend above the plot, left-aligned: the line first, as matplotlib ordered it
-    ly = ax.y0 - 6.0
-    lx = ax.x0
-    if points:
-        svg.line(lx, ly, lx + 14.0, ly, BAD, 1.4)
-        svg.text(lx + 18.0, ly + 2.5, "revenue target", size=7.0, anchor="start")
-        lx += 18.0 + _text_width("revenue target", 7.0) + 12.0
-    svg.rect(lx, ly - 3.0, 14.0, 6.0, ACCENT)
-    svg.text(lx + 18.0, ly + 2.5, "plan revenue", size=7.0, anchor="start")
-    return svg.bytes()
+    has_target = any(t is not None for t in tgt)
+    chart = _chart(
+        pygal.Bar, "sop-revenue", 6.6, 2.0, _style(label_size=6.5, title_size=6.5),
+        # pygal anchors turned labels through a :not() selector WeasyPrint skips: say it here
+        css="#C .axis.x text{text-anchor:end}",
+        range=(0.0, max(hi, *ticks)), y_labels=ticks, value_formatter=lambda v: f"{v:g}",
+        x_labels=[m[2:] for m in months], x_label_rotation=270, truncate_label=-1,
+        y_title="$M per month", show_legend=True, legend_at_bottom=True,
+        legend_at_bottom_columns=2, legend_box_size=6, margin_top=14, margin_bottom=8,
+    )
+    chart.add("plan revenue", rev)
 
+    def target_line(root: ElementTree.Element) -> ElementTree.Element:
+        """pygal has no bars-with-a-line chart: the target goes into the plot in pygal's own
+        coordinates (``chart.view``), as a line and a short level tick at each month, and
+        into the legend as a second entry with a line swatch."""
+        plot = _group(root, "plot")
+        legends = _group(root, "legends")
+        if not has_target or plot is None:
+            return root
+        n = len(tgt)
+        pts = [chart.view(((i + 0.5) / n, t)) for i, t in enumerate(tgt) if t is not None]
+        half = chart.view.width / n * 0.3
+        group = ElementTree.SubElement(plot, "g", {"class": "target"})
+        line = {"fill": "none", "stroke": BAD, "stroke-linejoin": "round"}
+        if len(pts) > 1:
+            d = "M" + " L".join(f"{x:.2f} {y:.2f}" for x, y in pts)
+            ElementTree.SubElement(group, "path", {"d": d, "stroke-width": "1.4", **line})
+        for x, y in pts:
+            ElementTree.SubElement(group, "path", {
+                "d": f"M{x - half:.2f} {y:.2f} h{2 * half:.2f}", "stroke-width": "1", **line})
+        entry = None if legends is None else legends.find("g")
+        if entry is not None and legends is not None:
+            # pygal puts the legend under the turned month labels, where it runs off the
+            # chart: move it above the plot, at the plot's left edge
+            legends.set("transform", f"translate({chart.margin_box.left:.2f}, 2)")
+            box, text = entry.find("rect"), entry.find("text")
+            # right of the first entry (DejaVu Sans digits and letters average ~0.6 em)
+            x0 = 11.0 + len(text.text or "") * 0.6 * 7.0 + 12.0 if text is not None else 80.0
+            y = float(box.get("y", "0")) + float(box.get("height", "0")) / 2 if box is not None \
+                else 0.0
+            new = ElementTree.SubElement(legends, "g", {"class": "legend"})
+            ElementTree.SubElement(new, "path", {
+                "d": f"M{x0:.2f} {y:.2f} h10", "stroke-width": "1.4", **line})
+            label = ElementTree.SubElement(new, "text", {
+                "x": f"{x0 + 14:.2f}", "y": text.get("y", "0") if text is not None else "0"})
+            label.text = "revenue target"
+        return root
 
-def utilisation_svg(resources: Sequence[str], peak: Sequence[float]) -> bytes:
-    """Peak monthly utilisation of each resource over the horizon (100 % is full)."""
-    svg = _Svg(6.6, 1.7)
-    pct = [p * 100 for p in peak]
-    colours = [BAD if p > 100.0 + 1e-6 else (ACCENT if p < 90 else AMBER) for p in pct]
-    hi = max([*pct, 100.0]) * 1.2
-    ticks = nice_ticks(0.0, hi, 6)
-    ax = _Axes(svg, _left_margin([f"{t:g}" for t in ticks], FONT_SIZE, True), 4.0, 4.0, 14.0,
-               0.0, hi)
-    ax.grid(ticks, lambda t: f"{t:g}", FONT_SIZE)
-    _ylabel(svg, ax, "peak load / capacity")
-    centres = _bars(svg, ax, pct, colours, 0.6)
-    svg.line(ax.x0, ax.y(100.0), ax.x1, ax.y(100.0), INK, 0.8, dash="3,1.5")
-    for cx, v, name in zip(centres, pct, resources, strict=True):
-        svg.text(cx, ax.y(v) - 2.5, f"{v:.0f}%", size=6.5)
-        svg.text(cx, ax.y1 + FONT_SIZE + 3.0, name, fill=MUTED)
-    return svg.bytes()
+    chart.add_xml_filter(target_line)
+    return _render(chart)
