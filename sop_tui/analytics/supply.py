@@ -32,8 +32,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.optimize import linprog
 
 # Values the solver returns within this of zero are zero (HiGHS works to ~1e-7 feasibility).
 _ZERO = 1e-7
@@ -252,6 +250,11 @@ def _solve(
 
     Returns x, I, u (each F × T), overtime o (R × T) and the status text.
     """
+    # SciPy is imported here, not at module top: reading a cached plan (or unpickling a
+    # result) must not pay SciPy's import (~0.7 s); only a solve needs it
+    from scipy import sparse
+    from scipy.optimize import linprog
+
     n_f, n_t = d.shape
     n_r = h.shape[1]
     n = n_f * n_t  # variables per block; index of (f, t) is f * n_t + t
