@@ -59,8 +59,10 @@ def choose_consensus(
     carries that flag, and ``chosen_assumptions`` must say which source's assumptions were
     adopted — or the command is refused.
     """
+    from sop_tui.data.store import load
+
     cycle = cycle or ws.current_cycle()
-    data = ws.data(cycle)
+    data = load(ws.log, cycle, kinds=["demand_inputs"])  # only what the choice needs
     if "demand_inputs" not in data.frames:
         raise MissingData(["demand_inputs"])
     sources = family_sources(data["demand_inputs"], family)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sop_tui.events.envelope import Event
 
 
@@ -9,9 +11,12 @@ def _money(x: float | None) -> str:
     return "" if x is None else f" ${x:,.0f}"
 
 
-def summary(e: Event) -> str:
-    """What an event says, in one line a participant can read."""
-    p = e.payload
+def summary(e: Event, payload: dict[str, Any] | None = None) -> str:
+    """What an event says, in one line a participant can read.
+
+    ``payload`` overrides the event's own (a record's effective payload after amendments).
+    """
+    p = e.payload if payload is None else payload
     t = e.type
     if t == "CycleOpened":
         return f"cycle {p['cycle']} opened"

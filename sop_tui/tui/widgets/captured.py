@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
+from sop_tui.cycle.describe import summary
 from sop_tui.cycle.state import Record
 
 #: One letter per record type, as the capture keys name them.
@@ -23,27 +24,8 @@ TAGS = {
 
 
 def describe(rec: Record) -> str:
-    """One line saying what a record holds."""
-    p = rec.payload
-    t = rec.event.type
-    if t == "AssumptionRecorded":
-        fam = f" [{p['family']}]" if p.get("family") else ""
-        return f"{p['text']}{fam} — {p['owner']}"
-    if t == "DecisionRecorded":
-        return f"{p['question']} → {p['chosen']}"
-    if t == "ActionRecorded":
-        return f"{p['text']} — {p['owner']}, due {p['due']}"
-    if t == "ConsensusSelected":
-        return f"{p['family']}: {p['source']}"
-    if t == "ScenarioCreated":
-        return str(p["name"])
-    if t == "RecommendationRecorded":
-        return f"{p['scenario']}: {p['text']}"
-    if t == "PlanApproved":
-        return f"{p['scenario']} by {p['approved_by']}"
-    if t == "PlanOverridden":
-        return f"{p['scenario']} by {p['overridden_by']}: {p['rationale']}"
-    return t
+    """One line saying what a record holds (as amended), in the history's words."""
+    return summary(rec.event, rec.payload)
 
 
 class CapturedList(Static):
