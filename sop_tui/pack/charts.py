@@ -259,7 +259,7 @@ def fva_svg(steps: Sequence[str], wmape: Sequence[float]) -> bytes:
                for i, w in enumerate(wmape)]
     pct = [w * 100 for w in wmape]
     return _percent_bars("sop-fva", 1.6, steps, pct, colours, max(pct, default=1) * 1.22, 1,
-                         "WMAPE % (lower: better)")
+                         "WMAPE % (lower wins)")
 
 
 def utilisation_svg(resources: Sequence[str], peak: Sequence[float]) -> bytes:
