@@ -42,6 +42,21 @@ missed on this box; what went:
 What is left (warm, CPU): imports ~1.2 s (pandas, pydantic, WeasyPrint in a thread), SciPy's
 import (~0.7 s, pulled in by unpickling the cached ScenarioResult) and the plan scenario's
 evaluation (~0.8 s, the LP), WeasyPrint layout ~2.3 s and PDF ~1.2 s.
+
+Charts from pygal (commit 40f104b; issue 5 wants charts from a charting library, and the
+hand-written SVGs above broke that): before = 469ad6c's hand-written SVG, after = pygal plus
+``analytics/supply.py`` importing SciPy only inside the solve. Same box, load average 3.8-4.9,
+3 runs each, run one after the other on fresh copies of the same store:
+
+                      cold views (fresh store)      warm views (cached)
+    hand-written      8.2 s wall, 7.8 s CPU         9.8 s wall, 7.0 s CPU
+    pygal             7.7 s wall, 7.4 s CPU         7.3 s wall, 6.8 s CPU
+
+(medians). The difference is within this box's noise: in isolation pygal costs ~0.06 s more
+import and ~0.13 s for the seven charts (vs ~0 by hand), and its SVGs are ~9-17 KB instead of
+2-7 KB (most of it pygal's stylesheet, once per chart), which WeasyPrint draws in no visible
+extra time. The layout phase (``laying out the pages`` to ``recording``) was 6.2 s before and
+4.1 s after on the warm runs, which is load, not charts.
 """
 
 from __future__ import annotations
