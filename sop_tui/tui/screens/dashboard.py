@@ -190,6 +190,10 @@ class DashboardScreen(Screen[None]):
             table.add_row(str(d.order), d.title, d.owner, ms.status,
                           _day(ms.started), _day(ms.closed),
                           f"{d.planned_minutes} / {d.limit_minutes} min", key=mid)
+        # Stay where the facilitator was, unless that meeting has just closed: then the next
+        # meeting to run is the natural Enter.
+        if keep is not None and cs.meetings[list(app.meetings)[keep]].status == MEETING_STATUS[2]:
+            keep = None
         table.move_cursor(row=keep if keep is not None else (next_row or 0))
 
         today = app.workspace.today()
