@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sop_tui.events.envelope import MEETINGS, Event
+from sop_tui.gcpause import paused_gc
 
 MEETING_STATUS = ("not started", "in progress", "closed")
 
@@ -22,7 +23,8 @@ class Record:
 
     event: Event
     payload: dict[str, Any]
-    amendments: list[Event] = field(default_factory=list)
+    # A tuple until amended: no list per record (folding 100,000 events must be cheap).
+    amendments: tuple[Event, ...] = ()
     retraction: Event | None = None
     completed: Event | None = None  # actions only
 
@@ -169,27 +171,35 @@ RECORD_TYPES = frozenset(
 
 def fold(events: Iterable[Event], state: LogState | None = None) -> LogState:
     """Fold ``events`` (in seq order) into ``state`` (a new one if None) and return it."""
-    st = state if state is not None else LogState()
-    cycle_of = st.cycle
+    with paused_gc():
+        return _fold(events, state if state is not None else LogState())
+
+
+def _fold(events: Iterable[Event], st: LogState) -> LogState:
+    cycles = st.cycles
+    by_seq = st.by_seq
+    n = 0
+    e = None
     for e in events:
-        st.count += 1
-        st.last_seq = e.seq
+        n += 1
         t = e.type
         if t in RECORD_TYPES:
-            rec = Record(e, e.payload)  # copied only when amended
-            cycle_of(e.cycle).records[e.seq] = rec
-            st.by_seq[e.seq] = rec
+            rec = Record(e, e.payload)  # the payload is copied only when amended
+            cs = cycles.get(e.cycle)
+            if cs is None:
+                cs = st.cycle(e.cycle)
+            cs.records[e.seq] = by_seq[e.seq] = rec
         elif t == "EventRetracted":
-            target = st.by_seq.get(e.payload["target"])
+            target = by_seq.get(e.payload["target"])
             if target is not None:
                 target.retraction = e
         elif t == "EventAmended":
-            target = st.by_seq.get(e.payload["target"])
+            target = by_seq.get(e.payload["target"])
             if target is not None:
-                target.amendments.append(e)
+                target.amendments = (*target.amendments, e)
                 target.payload = {**target.payload, **e.payload["changes"]}
         elif t == "ActionCompleted":
-            target = st.by_seq.get(e.payload["action"])
+            target = by_seq.get(e.payload["action"])
             if target is not None:
                 target.completed = e
         elif t == "CycleOpened":
@@ -215,6 +225,9 @@ def fold(events: Iterable[Event], state: LogState | None = None) -> LogState:
             st.cycle(e.cycle).packs.append(e)
         elif t == "PackSent":
             st.cycle(e.cycle).sent.append(e)
+    if e is not None:
+        st.count += n
+        st.last_seq = e.seq
     return st
 
 

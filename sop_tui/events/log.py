@@ -30,6 +30,7 @@ import orjson
 
 from sop_tui.events.canonical import GENESIS_HASH, canonical_json, chain_hash
 from sop_tui.events.envelope import Event
+from sop_tui.gcpause import paused_gc
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -347,10 +348,11 @@ class EventLog:
         )
         loads = orjson.loads  # decoding only: the canonical encoding stays the stdlib's
         con = self._con()
-        with self._lock():
+        with paused_gc(), self._lock():
             rows = con.execute(sql, tuple(args)).fetchall()
-        for r in rows:
-            yield Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], loads(r[7]), r[8], r[9])
+            events = [Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], loads(r[7]), r[8], r[9])
+                      for r in rows]
+        return iter(events)
 
     def get(self, seq: int) -> Event | None:
         found = self.events(since=seq - 1, until=seq)
