@@ -108,21 +108,16 @@ class SopApp(App[None]):
         if self.read_only:
             self.sub_title = "read-only"
         self.push_screen(DashboardScreen())
-        # After the first paint: the import it needs (the demand panel's module) is not free.
+        # After the first paint; see sop_tui.tui.procs for why the forecast's pool needs it.
         self.call_after_refresh(self._start_resource_tracker)
 
-    # A failure here must not take the app down: only the forecast's process pool needs it.
-    @work(thread=True, group="startup", name="resource-tracker", exit_on_error=False)
     def _start_resource_tracker(self) -> None:
-        """Import the demand panel's module off the UI thread, then start the tracker on it.
+        from sop_tui.tui.procs import start_resource_tracker
 
-        multiprocessing's resource tracker must start with the real stderr, before any process
-        pool does it from a thread where ``sys.stderr`` is Textual's capture (fileno -1). The
-        swap of ``sys.stderr`` it needs is safe only on the UI thread, hence the hop back.
-        """
-        from sop_tui.tui.panels.demand import start_resource_tracker
-
-        self.call_from_thread(start_resource_tracker)
+        try:
+            start_resource_tracker()
+        except OSError as exc:  # only the statistical forecast's process pool needs it
+            self.log.warning(f"resource tracker not started: {exc}")
 
     def open_meeting(self, meeting: str) -> None:
         """Show the meeting screen of ``meeting`` (from the dashboard or the palette)."""

@@ -312,10 +312,10 @@ async def test_help_lists_the_panel_and_pack_keys(demo_ws: Workspace, make) -> N
 
 async def test_the_resource_tracker_is_started_at_start_up(demo_ws: Workspace, make,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    import sop_tui.tui.panels.demand as demand
+    import sop_tui.tui.procs as procs
 
     calls: list[str] = []
-    monkeypatch.setattr(demand, "start_resource_tracker", lambda: calls.append("started"))
+    monkeypatch.setattr(procs, "start_resource_tracker", lambda: calls.append("started"))
     app = make(demo_ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -13,7 +13,6 @@ Choosing the consensus is choosing a source: ``1`` sales, ``2`` marketing, ``3``
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 from weakref import WeakKeyDictionary
@@ -31,7 +30,7 @@ from textual.worker import Worker, WorkerState
 from sop_tui.cycle.consensus import INPUT_SOURCES
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.data.store import MissingData, require
-from sop_tui.events.types import Event
+from sop_tui.events.envelope import Event
 from sop_tui.tui.panels.common import (
     DataPanel,
     pct,
@@ -40,6 +39,7 @@ from sop_tui.tui.panels.common import (
     signed_pct,
     units,
 )
+from sop_tui.tui.procs import start_resource_tracker
 from sop_tui.tui.widgets.chart import Chart, ChartSpec, Line, month_ticks
 
 if TYPE_CHECKING:
@@ -55,26 +55,6 @@ HISTORY_MONTHS = 24
 # The statistical forecast of a planning, kept as long as the planning lives (the app keeps one
 # per cycle): the first run takes seconds, every later look is free.
 _STATISTICAL: WeakKeyDictionary[CyclePlanning, ForecastResult] = WeakKeyDictionary()
-
-
-def start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with the real stderr (UI thread, once).
-
-    The tracker hands ``sys.stderr.fileno()`` to its process; inside a Textual app ``sys.stderr``
-    is a capture whose ``fileno()`` is -1, and the forecast's process pool then fails with
-    "bad value(s) in fds_to_keep". Started once beforehand, it is reused by the pool.
-    """
-    from multiprocessing import resource_tracker
-
-    real = sys.__stderr__
-    if real is None:
-        return
-    saved = sys.stderr
-    try:
-        sys.stderr = real
-        resource_tracker.ensure_running()
-    finally:
-        sys.stderr = saved
 
 
 def fill_in_place(dt: DataTable[str | Text], columns: list[str],
@@ -244,7 +224,7 @@ class DemandPanel(DataPanel):
             return
         self._stat_state = "running"
         self._show_stat_state("starting…")
-        start_resource_tracker()
+        start_resource_tracker()  # once is enough; harmless if the app already did it
         self._forecast()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="statistical")
