@@ -39,9 +39,8 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     Autoescape is on for every template, whatever its file name (``select_autoescape`` would
     leave ``*.html.j2`` unescaped); undefined variables raise instead of printing nothing.
     """
-    env = jinja2.Environment(
+    env = jinja2.Environment(autoescape=True,
         loader=jinja2.FileSystemLoader(str(templates_dir)),
-        autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -8,6 +8,7 @@ and leaves the form open with its text. Escape cancels, asking first when text w
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
@@ -25,6 +26,7 @@ from sop_tui.cycle.meetings import MeetingDef
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.log import LogError
 from sop_tui.events.types import Event
+from sop_tui.tui.abstract import AbstractScreenMeta
 from sop_tui.tui.dialogs.confirm import ConfirmDialog
 
 FORM_ERROR = ""  # the problems key of an error that names no field
@@ -51,7 +53,7 @@ class FieldSpec:
     choices: tuple[tuple[str, str], ...] | None = None
 
 
-class CaptureForm(ModalScreen[Event | None]):
+class CaptureForm(ModalScreen[Event | None], metaclass=AbstractScreenMeta):
     """Base of the capture forms: fields, validation messages, save and cancel."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -70,21 +72,21 @@ class CaptureForm(ModalScreen[Event | None]):
 
     # -- what subclasses provide -----------------------------------------------------------
 
+    @abstractmethod
     def field_specs(self) -> list[FieldSpec]:
         """The form's fields, pre-filled."""
-        raise NotImplementedError
 
     def context_line(self) -> str:
         """One line saying where the capture lands (cycle, meeting)."""
         return f"cycle {self.cycle}"
 
+    @abstractmethod
     def submit(self, values: Mapping[str, str]) -> Event:
         """Call the Workspace command with the form's values (runs in a thread worker).
 
         Raises:
             CommandError: naming the field that does not hold; nothing was written.
         """
-        raise NotImplementedError
 
     # -- layout ----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import types
 import typing
+from abc import abstractmethod
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -26,6 +27,7 @@ from sop_tui.cycle.describe import summary
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.types import PAYLOADS, Event, MonthRange
+from sop_tui.tui.abstract import AbstractScreenMeta
 
 # -- typing a value --------------------------------------------------------------------------
 
@@ -113,7 +115,7 @@ def edit_text(kind: str, value: Any) -> str:
 # -- the forms -------------------------------------------------------------------------------
 
 
-class _CorrectionForm(ModalScreen[Event | None]):
+class _CorrectionForm(ModalScreen[Event | None], metaclass=AbstractScreenMeta):
     """What both forms share: save on Ctrl+S in a worker, errors per field, Escape cancels."""
 
     CSS_PATH = "../history.tcss"
@@ -190,8 +192,9 @@ class _CorrectionForm(ModalScreen[Event | None]):
     def _cancel_pressed(self) -> None:
         self.action_cancel()
 
+    @abstractmethod
     def action_save(self) -> None:
-        raise NotImplementedError
+        """Check the form and write the correction (each form its own)."""
 
     @work(thread=True, exclusive=True, group="correction")
     def write(self, kind: str, args: dict[str, Any]) -> None:

@@ -63,15 +63,19 @@ class ScenarioDialog(FormDialog[ScenarioOutcome | None]):
         self.clear_problems()
         self.saving = True
         self.query_one("#pf-problem", Static).update("Evaluating the scenario…")
-        self._create(self.value("name"), self.value("description").strip(),
-                     lines_of(self.value("demand")), lines_of(self.value("capacity")),
-                     lines_of(self.value("price")))
+        self._create()
+
+    def submit(self) -> ScenarioOutcome:
+        """Evaluate and record the scenario (a supply plan: run from the worker below)."""
+        return create_scenario(self.planning(), self.value("name"),
+                               description=self.value("description").strip(),
+                               demand=lines_of(self.value("demand")),
+                               capacity=lines_of(self.value("capacity")),
+                               price=lines_of(self.value("price")))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scenario-create")
-    def _create(self, name: str, description: str, demand: list[str], capacity: list[str],
-                price: list[str]) -> ScenarioOutcome:
-        return create_scenario(self.planning(), name, description=description, demand=demand,
-                               capacity=capacity, price=price)
+    def _create(self) -> ScenarioOutcome:
+        return self.submit()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "scenario-create":

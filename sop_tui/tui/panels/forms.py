@@ -11,6 +11,7 @@ portfolio review, the resource and months of a capacity gap).
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar, TypeVar
 
@@ -24,6 +25,7 @@ from textual.widgets import Input, Label, Static, TextArea
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.types import Event
+from sop_tui.tui.abstract import AbstractScreenMeta
 
 T = TypeVar("T")
 
@@ -35,7 +37,7 @@ def lines_of(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class FormDialog(ModalScreen[T]):
+class FormDialog(ModalScreen[T], metaclass=AbstractScreenMeta):
     """A modal form: fields, Ctrl+S to save (one event), Escape to cancel."""
 
     BINDINGS: ClassVar = [
@@ -103,9 +105,9 @@ class FormDialog(ModalScreen[T]):
 
     # -- saving ------------------------------------------------------------------------------
 
+    @abstractmethod
     def submit(self) -> T:
         """Write the event (raise :class:`CommandError` naming bad fields) and return it."""
-        raise NotImplementedError
 
     def action_save(self) -> None:
         self.clear_problems()
