@@ -26,12 +26,9 @@ computed, so a relaunch served from the cache does not even import pandas.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
-import pickle
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -41,6 +38,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sop_tui.cycle.criteria import CriteriaFacts
 from sop_tui.cycle.state import CycleState
+from sop_tui.cycle.viewcache import ViewCache
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.envelope import Event
 from sop_tui.events.log import EventLog
@@ -107,55 +105,6 @@ def require(data: PlanningData, *kinds: str) -> None:
     from sop_tui.data.store import require as check
 
     check(data, *kinds)
-
-
-class ViewCache:
-    """Computed views of a cycle kept on disk, one pickle per view and cycle.
-
-    An entry holds its full key beside the value; a read whose key differs, or that cannot be
-    read or unpickled at all (a torn copy, another version of pandas), is a miss and the view
-    is recomputed — never an error. Writes go to a temporary file renamed into place, so a
-    reader never sees half an entry; a cache that cannot be written is only slower.
-
-    Args:
-        root: the folder of the entries (made on first write).
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def _path(self, cycle: str, view: str) -> Path:
-        return self.root / f"{cycle}-{view}.pkl"
-
-    def get(self, cycle: str, view: str, key: str) -> tuple[bool, Any]:
-        """``(True, value)`` when the entry of ``view`` holds ``key``, else ``(False, None)``."""
-        path = self._path(cycle, view)
-        try:
-            with path.open("rb") as fh:
-                stored_key, value = pickle.load(fh)
-        except FileNotFoundError:
-            return False, None
-        except Exception as exc:  # noqa: BLE001 - unpickling can raise anything; it is a miss
-            _log.warning("planning cache %s unreadable, recomputing: %s", path, exc)
-            return False, None
-        if stored_key != key:
-            return False, None
-        return True, value
-
-    def put(self, cycle: str, view: str, key: str, value: object) -> None:
-        """Keep ``value`` under ``key`` (replacing the view's older entry)."""
-        path = self._path(cycle, view)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.part")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tmp.open("wb") as fh:
-                pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
-            # e.g. `sop review` on a store it may not write to
-            _log.warning("planning cache %s not written: %s", path, exc)
-            with contextlib.suppress(OSError):  # the folder itself may be what failed
-                tmp.unlink(missing_ok=True)
 
 
 class _LazyFrames(Mapping[str, "pd.DataFrame"]):
