@@ -180,3 +180,13 @@ def test_filters(log: EventLog) -> None:
 
 def test_append_only_message_is_the_documented_one() -> None:
     assert "append-only" in APPEND_ONLY
+
+
+def test_format_at_is_utc_with_microseconds() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from sop_tui.events.log import format_at
+
+    moment = datetime(2026, 12, 1, 10, 0, 0, 5, tzinfo=timezone(timedelta(hours=1)))
+    assert format_at(moment) == "2026-12-01T09:00:00.000005Z"
+    assert format_at(datetime(2026, 12, 1, 9, 0, tzinfo=UTC)) == "2026-12-01T09:00:00.000000Z"

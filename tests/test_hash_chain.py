@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sop_tui.events.canonical import canonical_json, chain_hash
+from sop_tui.events.canonical import canonical_json, chain_hash, envelope_hash
 from sop_tui.events.log import EventLog
 
 json_scalars = st.one_of(
@@ -49,6 +49,17 @@ def test_chain_hash_depends_on_prev_and_content(a: str, b: str) -> None:
     if unicodedata.normalize("NFC", a) != unicodedata.normalize("NFC", b):
         assert h != chain_hash("0" * 64, {"seq": 1, "payload": {"text": b}})
 
+
+
+@given(st.dictionaries(st.text(max_size=8), json_values, max_size=6),
+       st.dictionaries(st.text(max_size=10), json_scalars, max_size=8))
+def test_envelope_hash_is_chain_hash(payload: dict, fields: dict) -> None:
+    """The append's shortcut (the payload encoded once and spliced) gives the very hash that
+    verify recomputes from the whole envelope, whatever the other fields' names sort to."""
+    fields.pop("payload", None)
+    envelope = {**fields, "payload": payload}
+    assert envelope_hash("a" * 64, fields, canonical_json(payload)) == chain_hash("a" * 64,
+                                                                                 envelope)
 
 printable = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zs", "Zl", "Zp")),
                    min_size=1, max_size=40)

@@ -58,3 +58,22 @@ def chain_hash(prev_hash: str, envelope: Mapping[str, Any]) -> str:
     """
     text = prev_hash + canonical_json(envelope)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def envelope_hash(prev_hash: str, envelope: Mapping[str, Any], payload_json: str) -> str:
+    """:func:`chain_hash` of ``envelope`` with ``payload_json`` (the payload's canonical JSON)
+    as its ``"payload"`` field — the same hex, without normalising and encoding the payload a
+    second time (an append encodes it once for storage and reuses the text here).
+    """
+    before = {k: v for k, v in envelope.items() if k < "payload"}
+    after = {k: v for k, v in envelope.items() if k > "payload"}
+    # sorted keys put "payload" between the two halves; splice the texts around it
+    parts = [canonical_json(before)[:-1]] if before else ["{"]
+    parts.append(("," if before else "") + '"payload":' + payload_json)
+    if after:
+        parts.append("," + canonical_json(after)[1:])
+    else:
+        parts.append("}")
+    text = prev_hash + "".join(parts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+

@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import orjson
 
-from sop_tui.events.canonical import GENESIS_HASH, canonical_json, chain_hash
+from sop_tui.events.canonical import GENESIS_HASH, canonical_json, chain_hash, envelope_hash
 from sop_tui.events.envelope import Event
 from sop_tui.gcpause import paused_gc
 
@@ -43,7 +43,8 @@ def utc_now() -> datetime:
 
 def format_at(moment: datetime) -> str:
     """UTC timestamp with microseconds, ``2026-12-01T09:00:00.000000Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat is several times quicker than strftime, and this runs once per append
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,20 +289,13 @@ class EventLog:
         seq: int, d: NewEvent, payload: dict[str, Any], at: str, prev: str
     ) -> tuple[Event, str]:
         """The event with its hash, and its payload's canonical JSON (what is stored)."""
-        draft = Event(
-            seq=seq,
-            event_id=str(uuid.uuid4()),
-            cycle=d.cycle,
-            meeting=d.meeting,
-            type=d.type,
-            actor=d.actor,
-            at=at,
-            payload=payload,
-            prev_hash=prev,
-            hash="",
-        )
-        sealed = draft._replace(hash=chain_hash(prev, draft.envelope()))
-        return sealed, canonical_json(payload)
+        event_id = str(uuid.uuid4())
+        payload_json = canonical_json(payload)
+        envelope = {"seq": seq, "event_id": event_id, "cycle": d.cycle, "meeting": d.meeting,
+                    "type": d.type, "actor": d.actor, "at": at, "prev_hash": prev}
+        sealed = Event(seq, event_id, d.cycle, d.meeting, d.type, d.actor, at, payload, prev,
+                       envelope_hash(prev, envelope, payload_json))
+        return sealed, payload_json
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -347,10 +341,14 @@ class EventLog:
             f" FROM events WHERE {' AND '.join(where)} ORDER BY seq"
         )
         loads = orjson.loads  # decoding only: the canonical encoding stays the stdlib's
+        new = tuple.__new__
         con = self._con()
         with paused_gc(), self._lock():
             rows = con.execute(sql, tuple(args)).fetchall()
-            events = [Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], loads(r[7]), r[8], r[9])
+            # tuple.__new__ builds the named tuple in C; Event(...) would run its Python
+            # __new__ once per row (a tenth of the read at 100,000 events)
+            events = [new(Event, (r[0], r[1], r[2], r[3], r[4], r[5], r[6], loads(r[7]), r[8],
+                                  r[9]))
                       for r in rows]
         return iter(events)
 
