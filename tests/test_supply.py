@@ -281,3 +281,54 @@ def test_enough_capacity_means_no_unmet_demand(instance: tuple) -> None:
     ample = need.rename(columns={"load": "hours"})[["resource", "month", "hours"]]
     plan = constrained_plan(demand, routings, ample, opening_inventory=opening)
     assert plan.totals.unmet == pytest.approx(0.0, abs=1e-6)
+
+
+def _seasonal_instance(seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Eight families on three resources over a year, capacity binding at the peak."""
+    rng = np.random.default_rng(seed)
+    months = pd.period_range("2027-01", periods=12, freq="M")
+    season = 1 + 0.3 * np.sin(np.arange(12) / 12 * 2 * np.pi)
+    demand = pd.DataFrame(
+        [(f"F{f}", m, float(rng.uniform(50, 150) * s)) for f in range(8)
+         for m, s in zip(months, season, strict=True)], columns=["family", "month", "units"])
+    demand["month"] = pd.PeriodIndex(demand["month"], freq="M")
+    routings = pd.DataFrame([(f"F{f}", f"R{f % 3}", float(rng.uniform(0.5, 2.0)))
+                             for f in range(8)], columns=["family", "resource", "hours_per_unit"])
+    capacity = pd.DataFrame([(f"R{r}", m, 250.0) for r in range(3) for m in months],
+                            columns=["resource", "month", "hours"])
+    capacity["month"] = pd.PeriodIndex(capacity["month"], freq="M")
+    return demand, routings, capacity
+
+
+def test_highspy_and_scipy_agree_on_the_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The LP goes to highspy; the SciPy route (used if highspy lacks its bare solver class)
+    must find a plan of the same cost: lost units and held stock the same."""
+    import sop_tui.analytics.lp as lp
+
+    demand, routings, capacity = _seasonal_instance()
+    costs = SupplyCosts(overtime_fraction=0.1, overtime_cost_per_hour=5.0)
+    fast = constrained_plan(demand, routings, capacity, costs=costs)
+    calls: list[int] = []
+    real = lp._solve_scipy
+
+    def via_scipy(*args):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(lp, "solve_lp", lambda *args: via_scipy(*args))
+    slow = constrained_plan(demand, routings, capacity, costs=costs)
+    assert calls, "the SciPy route was not taken"
+    assert fast.totals.unmet > 1.0  # the instance binds: there is something to agree on
+    for name in ("demand", "production", "unmet", "overtime_hours"):
+        assert getattr(fast.totals, name) == pytest.approx(getattr(slow.totals, name), rel=1e-6)
+
+
+def test_solving_writes_nothing_to_the_terminal(capfd: pytest.CaptureFixture[str]) -> None:
+    """The app draws on file descriptor 1: the solver must not print there (highspy's public
+    ``Highs()`` writes a banner from C++ when constructed, which is why lp.py avoids it)."""
+    demand, routings, capacity = _seasonal_instance()
+    capfd.readouterr()
+    plan = constrained_plan(demand, routings, capacity)
+    out, err = capfd.readouterr()
+    assert plan.status == "optimal"
+    assert out == "" and err == ""

@@ -3,7 +3,7 @@
 Provides:
 - :class:`SupplyCosts` — the cost weights the plan trades off (holding, shortage, overtime);
 - :func:`constrained_plan` — production, inventory and unmet demand per family and month that
-  respects work-centre capacity, solved with scipy's HiGHS (``linprog(method="highs")``);
+  respects work-centre capacity, solved with HiGHS (:mod:`sop_tui.analytics.lp`);
 - :func:`unconstrained_load` — the hours the demand would need if every family simply produced
   what it sells, against the hours available (the supply review's first picture);
 - :class:`SupplyPlan` / :class:`SupplyTotals` — the result.
@@ -250,10 +250,7 @@ def _solve(
 
     Returns x, I, u (each F × T), overtime o (R × T) and the status text.
     """
-    # SciPy is imported here, not at module top: reading a cached plan (or unpickling a
-    # result) must not pay SciPy's import (~0.7 s); only a solve needs it
-    from scipy import sparse
-    from scipy.optimize import linprog
+    from sop_tui.analytics.lp import LpFailed, Triplets, solve_lp
 
     n_f, n_t = d.shape
     n_r = h.shape[1]
@@ -277,7 +274,7 @@ def _solve(
     rows = np.concatenate([ft, ft[has_prev], ft, ft])
     cols = np.concatenate([n + ft, n + ft[has_prev] - 1, ft, 2 * n + ft])
     vals = np.concatenate([np.ones(n), -np.ones(int(has_prev.sum())), -np.ones(n), -np.ones(n)])
-    a_eq = sparse.csr_array((vals, (rows, cols)), shape=(n, 3 * n + n_o))
+    eq_rows, eq_cols, eq_vals = rows, cols, vals
     b_eq = -d.ravel()
     b_eq[t_of == 0] += opening
 
@@ -292,7 +289,10 @@ def _solve(
         rows = np.concatenate([rows, rt])
         cols = np.concatenate([cols, 3 * n + rt])
         vals = np.concatenate([vals, -np.ones(n_r * n_t)])
-    a_ub = sparse.csr_array((vals, (rows, cols)), shape=(n_r * n_t, 3 * n + n_o))
+    # one matrix: the balance rows (equalities) first, then the capacity rows (≤ cap)
+    a = Triplets(np.concatenate([eq_rows, rows + n]).astype(np.int64),
+                 np.concatenate([eq_cols, cols]).astype(np.int64),
+                 np.concatenate([eq_vals, vals]), (n + n_r * n_t, 3 * n + n_o))
     b_ub = cap.ravel()
 
     upper = np.concatenate(
@@ -302,12 +302,13 @@ def _solve(
             costs.overtime_fraction * cap.ravel() if overtime else np.empty(0),
         ]
     )
-    bounds = np.column_stack([np.zeros(3 * n + n_o), upper])
-    result = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-    if result.status != 0:
+    try:
+        solution = solve_lp(c, a, np.concatenate([b_eq, np.full(n_r * n_t, -np.inf)]),
+                            np.concatenate([b_eq, b_ub]), np.zeros(3 * n + n_o), upper)
+    except LpFailed as exc:
         # The program is always feasible (lose every sale); anything else is a solver failure.
-        raise RuntimeError(f"supply plan: the solver did not finish: {result.message}")
-    sol = np.where(np.abs(result.x) < _ZERO, 0.0, result.x)
+        raise RuntimeError(f"supply plan: the solver did not finish: {exc}") from exc
+    sol = np.where(np.abs(solution) < _ZERO, 0.0, solution)
     sol = np.maximum(sol, 0.0)
     x = sol[:n].reshape(n_f, n_t)
     inv = sol[n : 2 * n].reshape(n_f, n_t)
