@@ -93,6 +93,29 @@ def test_a_second_planning_reads_the_views_without_decoding_data(
     pd.testing.assert_frame_equal(second.fva, fva)
 
 
+
+def test_decoded_frames_are_kept_and_read_back_equal(
+        demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A frame is decoded once per store: the next planning unpickles it, equal to the
+    decoded one (codes still strings, months still periods); new data of the kind misses."""
+    first = CyclePlanning(demo_ws, cache_dir=tmp_path)
+    items, actuals = first.data["items"], first.data["actuals"]
+    _forbid(monkeypatch, (planning_mod, "load_kind"))
+    second = CyclePlanning(demo_ws, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(second.data["items"], items)
+    pd.testing.assert_frame_equal(second.data["actuals"], actuals)
+    assert str(second.data["actuals"]["month"].dtype) == "period[M]"
+    monkeypatch.undo()
+    changed = items.copy()
+    changed.loc[0, "description"] = "a new description"
+    path = tmp_path / "items.csv"
+    changed.to_csv(path, index=False)
+    import_files(demo_ws.log, [(path, "items")], cycle="2026-12", actor="tester")
+    calls = _count(monkeypatch, planning_mod, "load_kind")
+    third = CyclePlanning(demo_ws, cache_dir=tmp_path)
+    assert third.data["items"].loc[0, "description"] == "a new description"
+    assert len(calls) == 1
+
 def test_without_a_cache_dir_each_planning_computes(demo_ws: Workspace,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _count(monkeypatch, segments_mod, "segment_items")
