@@ -25,6 +25,12 @@ def test_demo_builds_the_store_and_is_idempotent(tmp_path: Path) -> None:
     types = [e.type for e in log.events()]
     assert types[0] == "CycleOpened" and types.count("DatasetImported") == len(KINDS)
     assert log.verify().ok
+    # the dashboard's views are computed with the data, so the first `sop` opens full
+    from sop_tui.cycle.planning import CyclePlanning
+    from sop_tui.cycle.warm import missing_views
+    from sop_tui.cycle.workspace import Workspace
+
+    assert missing_views(CyclePlanning(Workspace(log), cache_dir=store / "cache")) == []
     # A second run recognises every file: nothing is doubled.
     r = CliRunner().invoke(cli, ["--store", str(store), "demo", "--no-tui"])
     assert r.exit_code == 0 and r.stdout.count("already imported") == len(KINDS)

@@ -147,3 +147,20 @@ def test_import_is_recorded_with_its_hash(store: Path) -> None:
     assert ev.payload["kind"] == "items" and ev.payload["rows"] == 2
     assert len(ev.payload["sha256"]) == 64
     assert log.verify().ok
+
+
+def test_views_that_fail_after_an_import_do_not_fail_the_import(
+        store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import lands whatever happens to the dashboard's views computed after it."""
+    import sop_tui.cycle.warm as warm
+
+    def broken(*args: object, **kwargs: object) -> list[str]:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(warm, "warm_here", broken)
+    p = _write(tmp_path, "actuals.csv", "sku,month,units\n00123,2026-01,5\n")
+    before = count(store)
+    code, out = run(store, "import", str(p))
+    assert code == 0 and "1 actuals rows imported" in out
+    assert "views were not computed now: disk full" in out
+    assert count(store) == before + 1

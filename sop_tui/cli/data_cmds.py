@@ -51,6 +51,21 @@ def import_(ctx: Context, path: Path, kind: str | None, cycle: str | None) -> No
             click.echo(f"  note: {note}")
     for w in outcome.warnings:
         click.echo(f"warning: {w}", err=True)
+    if any(not f.skipped for f in outcome.files):
+        _warm_views(ctx)
+
+
+def _warm_views(ctx: Context) -> None:
+    """Compute the dashboard's views for the new data now, so the next `sop` opens full."""
+    from sop_tui.cycle.warm import warm_here
+
+    if not ctx.settings.url.startswith("sqlite:///"):
+        return
+    click.echo("computing the dashboard's views…", err=True)
+    try:
+        warm_here(ctx.workspace, ctx.settings.cache_dir)
+    except Exception as exc:  # noqa: BLE001 - the import has landed; the app computes later
+        click.echo(f"warning: the dashboard's views were not computed now: {exc}", err=True)
 
 
 @click.group()
@@ -111,6 +126,7 @@ def demo(ctx: Context, seed: int, no_tui: bool) -> None:
 
     summary = build_demo_store(ctx.workspace, ctx.settings.store / "demo", seed=seed,
                                progress=lambda msg: click.echo(msg, err=True))
+    _warm_views(ctx)
     for line in summary:
         click.echo(line)
     if not no_tui:

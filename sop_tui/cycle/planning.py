@@ -152,6 +152,10 @@ class _LazyFrames(Mapping[str, "pd.DataFrame"]):
         return len(self._imports)
 
 
+#: The views kept on disk: name -> (the kinds they read, whether the consensus keys them).
+PERSISTENT: dict[str, tuple[tuple[str, ...], bool]] = {}
+
+
 def _persistent(*kinds: str, consensus: bool = False
                 ) -> Callable[[Callable[[CyclePlanning], T]], cached_property[T]]:
     """A cached view that is also kept in the planning's :class:`ViewCache`.
@@ -162,6 +166,8 @@ def _persistent(*kinds: str, consensus: bool = False
     """
 
     def wrap(fn: Callable[[CyclePlanning], T]) -> cached_property[T]:
+        PERSISTENT[fn.__name__] = (kinds, consensus)
+
         def view(self: CyclePlanning) -> T:
             return self._cached(fn.__name__, kinds, consensus, lambda: fn(self))
 
@@ -249,6 +255,16 @@ class CyclePlanning:
         if consensus:
             parts["consensus"] = self._consensus_key()
         return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+    def is_cached(self, view: str) -> bool:
+        """Whether ``view`` would be read back, not computed (on this instance or on disk)."""
+        if view in self.__dict__:
+            return True
+        if self.views is None:
+            return False
+        kinds, consensus = PERSISTENT[view]
+        hit, _ = self.views.get(self.cycle, view, self.view_key(view, kinds, consensus))
+        return hit
 
     def _cached(self, view: str, kinds: tuple[str, ...], consensus: bool,
                 compute: Callable[[], T]) -> T:

@@ -27,6 +27,7 @@ from sop_tui.tui.commands import SopCommands
 
 if TYPE_CHECKING:
     from sop_tui.cycle.planning import CyclePlanning
+    from sop_tui.cycle.warm import Warmer
     from sop_tui.tui.dialogs.send_pack import SendPackDialog
 
 HERE = Path(__file__).resolve().parent
@@ -59,8 +60,9 @@ class SopApp(App[None]):
     CURSOR_BLINK: ClassVar[bool] = True
 
     def __init__(self, workspace: Workspace, settings: Settings, *, read_only: bool = False,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, warmer: Warmer | None = None) -> None:
         super().__init__()
+        self.warmer = warmer
         self.workspace = workspace
         self.settings = settings
         self.read_only = read_only
@@ -82,8 +84,13 @@ class SopApp(App[None]):
         """The shared planning of the current cycle, up to date with the log.
 
         Call it from a thread worker: building it imports pandas-heavy modules, and its views
-        compute on first use.
+        compute on first use. While the launch's warmer still runs, this waits for it: its
+        views then come from the cache instead of being computed twice at once.
         """
+        warmer = self.warmer
+        if warmer is not None:
+            warmer.wait()
+            self.warmer = None  # done (or failed: the views are then computed here)
         from sop_tui.cycle.planning import CyclePlanning
 
         with self._planning_lock:
@@ -297,7 +304,7 @@ class SopApp(App[None]):
 
 
 def make_app(workspace: Workspace, settings: Settings, *, read_only: bool = False,
-             clock: Clock | None = None) -> SopApp:
+             clock: Clock | None = None, warmer: Warmer | None = None) -> SopApp:
     """Build the facilitator app on ``workspace``.
 
     Args:
@@ -305,8 +312,10 @@ def make_app(workspace: Workspace, settings: Settings, *, read_only: bool = Fals
         settings: paths (meetings, cache) and the actor.
         read_only: no capture keys; the screens show and never write.
         clock: what the meeting timers read (default: the workspace's clock).
+        warmer: a child computing the dashboard's views, started before the app (the
+            dashboard waits for it rather than computing the same views alongside it).
 
     Raises:
         MeetingFileError: a meeting file does not hold (the message names the file and key).
     """
-    return SopApp(workspace, settings, read_only=read_only, clock=clock)
+    return SopApp(workspace, settings, read_only=read_only, clock=clock, warmer=warmer)

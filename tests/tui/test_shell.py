@@ -378,3 +378,55 @@ async def test_a_relaunch_after_a_capture_shows_the_numbers_from_the_planning_ca
         assert _text(eo.query_one(".metric-value", Static)) == "$4.10M"
         gap = _text(second.screen.query_one("#gap-card", Static))
         assert "below target" in gap and "not yet agreed: 40 of 40 families" in gap
+
+
+@pytest.mark.slow
+async def test_launch_fills_the_dashboard_from_the_warmer_child(
+        demo_ws: Workspace, settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As `sop` launches: a child computes the dashboard's views while the app starts; the
+    app waits for it and computes none of them itself."""
+    from sop_tui.cli.tui_cmds import launch
+
+    assert settings.url == f"sqlite:///{demo_ws.log.path}"
+    app, warmer = launch(demo_ws, settings)
+    assert warmer is not None and "metric_values" in warmer.views
+
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the warmer should have computed this")
+
+    import sop_tui.analytics.metrics as metrics
+    import sop_tui.analytics.scenarios as scenarios
+
+    # patched in this process only: the child computes for real
+    monkeypatch.setattr(metrics, "summary", no_work)
+    monkeypatch.setattr(metrics, "metric_trend", no_work)
+    monkeypatch.setattr(scenarios, "evaluate", no_work)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            eo = app.screen.query_one("#card-eo_value", MetricCard)
+            assert _text(eo.query_one(".metric-value", Static)) == "$4.10M"
+            gap = _text(app.screen.query_one("#gap-card", Static))
+            assert "below target" in gap
+    finally:
+        warmer.stop()
+
+
+async def test_a_failed_warmer_leaves_the_dashboard_to_compute(demo_ws: Workspace, settings,
+                                                               set_clock) -> None:
+    import subprocess
+    import sys
+
+    from sop_tui.cycle.warm import Warmer
+    from sop_tui.tui.app import make_app
+
+    failed = Warmer(subprocess.Popen([sys.executable, "-c", "raise SystemExit(1)"]),
+                    ["metric_values"])
+    app = make_app(demo_ws, settings, clock=set_clock, warmer=failed)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bias = app.screen.query_one("#card-bias", MetricCard)
+        assert _text(bias.query_one(".metric-value", Static)) == "+9.0%"
+        assert app.warmer is None
