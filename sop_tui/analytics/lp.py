@@ -99,8 +99,9 @@ def _solve_scipy(c: np.ndarray, a: Triplets, row_lower: np.ndarray, row_upper: n
         raise ValueError("rows bounded on both sides (other than equalities) are not supported")
     a_ub = sparse.vstack([matrix[upper_only], -matrix[lower_only]])
     b_ub = np.concatenate([row_upper[upper_only], -row_lower[lower_only]])
-    result = linprog(c, A_ub=a_ub if a_ub.shape[0] else None, b_ub=b_ub if len(b_ub) else None,
-                     A_eq=matrix[eq] if eq.any() else None, b_eq=row_lower[eq] if eq.any() else None,
+    has_ub, has_eq = a_ub.shape[0] > 0, bool(eq.any())
+    result = linprog(c, A_ub=a_ub if has_ub else None, b_ub=b_ub if has_ub else None,
+                     A_eq=matrix[eq] if has_eq else None, b_eq=row_lower[eq] if has_eq else None,
                      bounds=np.column_stack([col_lower, col_upper]), method="highs")
     if result.status != 0:
         raise LpFailed(result.message)
