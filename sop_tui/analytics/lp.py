@@ -68,7 +68,7 @@ def solve_lp(c: np.ndarray, a: Triplets, row_lower: np.ndarray, row_upper: np.nd
     lp.a_matrix_.start_ = starts
     lp.a_matrix_.index_ = a.cols[order].astype(np.int32)
     lp.a_matrix_.value_ = a.vals[order].astype(np.float64)
-    status = None
+    status = HighsModelStatus.kNotset
     # HiGHS works to a feasibility tolerance of 1e-7; a program whose numbers are themselves
     # that small (a demand of 1e-7 units) can be judged infeasible at it. Such a verdict is
     # retried once at 1e-9 rather than reported.
