@@ -190,3 +190,19 @@ def test_format_at_is_utc_with_microseconds() -> None:
     moment = datetime(2026, 12, 1, 10, 0, 0, 5, tzinfo=timezone(timedelta(hours=1)))
     assert format_at(moment) == "2026-12-01T09:00:00.000005Z"
     assert format_at(datetime(2026, 12, 1, 9, 0, tzinfo=UTC)) == "2026-12-01T09:00:00.000000Z"
+
+
+def test_events_read_for_folding_leave_the_chain_out(log: EventLog) -> None:
+    from sop_tui.cycle.workspace import Workspace
+
+    for i in range(3):
+        log.append("AssumptionRecorded", {"text": f"a{i}", "owner": "o"}, cycle="2026-12",
+                   meeting="demand")
+    full = log.events()
+    bare = list(log.iter_events(hashes=False))
+    assert [e._replace(prev_hash="", hash="") for e in full] == bare
+    assert all(len(e.hash) == 64 for e in full)
+    # the workspace's state is folded from the bare events; the log still has the chain
+    rec = Workspace(log).state().by_seq[2]
+    assert rec.event.hash == "" and rec.event.event_id == full[1].event_id
+    assert log.get(2) == full[1]

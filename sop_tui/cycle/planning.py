@@ -239,8 +239,9 @@ class CyclePlanning:
                             self.imports)
 
     def _consensus_key(self) -> list[tuple[str, str]]:
-        # the live consensus record of each family, by the hash of its event
-        return sorted((fam, rec.event.hash) for fam, rec in self.state.consensus.items())
+        # the live consensus record of each family, by its event's id (unique, and new with
+        # every choice; the state's events carry no hashes)
+        return sorted((fam, rec.event.event_id) for fam, rec in self.state.consensus.items())
 
     def view_key(self, view: str, kinds: tuple[str, ...], consensus: bool) -> str:
         """The cache key of ``view``: what it is computed from, hashed."""

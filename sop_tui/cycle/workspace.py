@@ -50,7 +50,8 @@ class Workspace:
     def state(self) -> LogState:
         """The state folded from every event so far (new events folded incrementally)."""
         with self._lock:
-            fold(self.log.iter_events(since=self._state.last_seq), self._state)
+            # the state needs no chain: its events carry no hashes (see iter_events)
+            fold(self.log.iter_events(since=self._state.last_seq, hashes=False), self._state)
             return self._state
 
     def current_cycle(self) -> str:

