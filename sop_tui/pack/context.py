@@ -17,13 +17,15 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from sop_tui.cycle.planning import CyclePlanning
-from sop_tui.cycle.state import Record
 from sop_tui.pack.formats import fmt_money
+
+# pandas is imported where a view is read: the renderer process unpickles a PackContext (plain
+# data) and should not pay pandas' import for it
+if TYPE_CHECKING:
+    from sop_tui.cycle.planning import CyclePlanning
+    from sop_tui.cycle.state import Record
 
 Progress = Callable[[str], None]
 
@@ -48,6 +50,12 @@ STEP_LABELS = {
 
 BUCKET = 3  # months per column of the plan-by-family table
 APPENDIX_COLUMN_DIGITS = 12  # width of a month column of the appendix's units tables
+#: Widths, in digits, of the figure columns of the revenue-by-family table (a quarter, units,
+#: revenue, share) and of the appendix's family table (items, accuracy, bias, FVA, units,
+#: revenue): each row's figures are one run of text (see ``formats.figure_run``).
+PLAN_BUCKET_DIGITS = 8.5
+PLAN_TAIL_DIGITS = (12.0, 8.5, 6.5)
+APPENDIX_FIGURE_DIGITS = (6.0, 9.5, 8.0, 9.0, 11.0, 8.5)
 
 
 @dataclass(frozen=True)
@@ -264,6 +272,7 @@ def _plan(planning: CyclePlanning, result: Any, charts: dict[str, bytes]) -> dic
         "bucket_labels": bucket_labels,
         "families": fam_rows,
         "bucket_totals": totals_buckets,
+        "run_digits": [PLAN_BUCKET_DIGITS] * len(buckets) + list(PLAN_TAIL_DIGITS),
         "by_month": month_rows,
         "resources": resources,
         "placeholder": sorted(placeholder),
@@ -274,6 +283,8 @@ def _plan(planning: CyclePlanning, result: Any, charts: dict[str, bytes]) -> dic
 
 
 def _bucket_label(months: list[str]) -> str:
+    import pandas as pd
+
     first, last = pd.Period(months[0], freq="M"), pd.Period(months[-1], freq="M")
     if first == last:
         return first.strftime("%b %y")
@@ -623,7 +634,31 @@ def _appendix(planning: CyclePlanning, result: Any, fva: dict[str, Any]) -> dict
             "revenue": float(d.loc[d["family"] == fam, "revenue"].sum()),
             "monthly": [float(v) for v in units.loc[fam]],
         })
+    notes = shared_assumptions(rows)
+    for row in rows:
+        row["note"] = notes.get(row["assumption"], "")
     half = (len(months) + 1) // 2
     # 12 digits a month column: the 10 % of the A4 text width the cells used to have
     return {"families": rows, "months": months, "halves": [(0, half), (half, len(months))],
-            "column_digits": APPENDIX_COLUMN_DIGITS}
+            "column_digits": APPENDIX_COLUMN_DIGITS, "figure_digits": APPENDIX_FIGURE_DIGITS,
+            "notes": [{"label": label, "text": text} for text, label in notes.items()]}
+
+
+def shared_assumptions(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """The consensus assumptions several families share, each with a note label (A, B, ...).
+
+    Most families often carry the same planner's text ("Statistical baseline ..."); the
+    appendix prints such a text once, as a note above its table, and each family's row
+    points at it, instead of repeating three wrapped lines per family.
+
+    Returns:
+        ``{assumption text: label}`` in order of first appearance, for texts of two or more
+        families.
+    """
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row["assumption"]:
+            counts[row["assumption"]] += 1
+    shared = [text for text, n in counts.items() if n >= 2]
+    labels = [chr(ord("A") + i) if i < 26 else f"A{i - 25}" for i in range(len(shared))]
+    return dict(zip(shared, labels, strict=True))

@@ -8,6 +8,7 @@ signs are the typographic ``−`` so columns of figures line up.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 DASH = "–"
@@ -77,9 +78,11 @@ def fmt_metric(x: Any, kind: str) -> str:
 
 FIGURE_SPACE = "\u2007"  # as wide as a digit
 PUNCT_SPACE = "\u2008"  # as wide as a comma or full stop
-#: Advance widths in DejaVu Sans (units of 1/2048 em) of what a formatted figure contains.
+#: Advance widths in DejaVu Sans (units of 1/2048 em; the oblique face has the same) of what
+#: a formatted figure contains: digits, signs, and the letters of ``$1.2M``, ``$845k``, ``pp``.
 _WIDTH = {",": 651, ".": 651, " ": 651, PUNCT_SPACE: 651, FIGURE_SPACE: 1303,
-          DASH: 1024, "−": 1716, "-": 739, "%": 1948, "$": 1303}
+          DASH: 1024, "−": 1716, "+": 1716, "-": 739, "%": 1946, "$": 1303,
+          "M": 1767, "k": 1186, "p": 1300}
 DIGIT = 1303
 EM = 2048
 
@@ -94,7 +97,7 @@ def column_em(digits: float) -> float:
     return round(digits * DIGIT / EM, 4)
 
 
-def figure_run(values: list[str], digits: float) -> str:
+def figure_run(values: list[str], digits: float | Sequence[float]) -> str:
     """Right-align each (formatted) figure in a column ``digits`` digits wide, as one string.
 
     A table of thousands of figure cells is what costs WeasyPrint most of a pack's layout
@@ -105,11 +108,15 @@ def figure_run(values: list[str], digits: float) -> str:
     with an en dash or a minus may sit up to a third of a digit off. The first figure is not
     padded: the run is meant to be right-aligned, where its padding would only widen the run
     past the cell.
+
+    Args:
+        values: the formatted figures, left to right.
+        digits: the width of every column, or of each column (one per figure), in digits.
     """
-    target = round(digits * DIGIT)
+    widths = [digits] * len(values) if isinstance(digits, int | float) else list(digits)
     out = []
     for i, text in enumerate(values):
-        pad = max(target - text_width(text), 0) if i else 0
+        pad = max(round(widths[i] * DIGIT) - text_width(text), 0) if i else 0
         halves = round(pad / (DIGIT / 2))  # a comma is 651 units, half a digit 651.5
         out.append(FIGURE_SPACE * (halves // 2) + PUNCT_SPACE * (halves % 2) + text)
     return "".join(out)
