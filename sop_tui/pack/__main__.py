@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 from sop_tui.cycle.errors import CommandError
-from sop_tui.data.store import MissingData
 from sop_tui.events.log import EventLog, LogError
 from sop_tui.pack.runner import PROGRESS_PREFIX, render_pack, result_line
 from sop_tui.settings import Settings
@@ -48,7 +47,16 @@ def main(argv: list[str] | None = None) -> int:
         for field, problem in exc.problems.items():
             print(f"error: {field}: {problem}", file=sys.stderr)
         return 2
-    except (MissingData, LogError) as exc:
+    except LogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        # sop_tui.data.store imports pandas: imported here, not at the top, so the renderer
+        # process is forked before pandas is loaded (it does not need it)
+        from sop_tui.data.store import MissingData
+
+        if not isinstance(exc, MissingData):
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:

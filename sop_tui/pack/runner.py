@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from sop_tui.settings import Settings
 
@@ -66,20 +67,36 @@ def render_pack(ws: object, cycle: str | None, out: Path | None, *, settings: Se
     """
     from sop_tui.cycle.planning import CyclePlanning
     from sop_tui.cycle.workspace import Workspace
-    from sop_tui.pack.context import build_context
-    from sop_tui.pack.render import render_pdf
 
     assert isinstance(ws, Workspace)
     say = progress or (lambda _msg: None)
     cycle = cycle or ws.current_cycle()
-    metrics_ready = _prefetch_metrics(ws, cycle, settings)  # before any thread is started
-    warm = _warm_up()
+    # both forks before any thread is started
+    metrics_ready = _prefetch_metrics(ws, cycle, settings)
+    renderer = Renderer.start(settings.templates_dir)
+    warm = _warm_up() if renderer is None else None
+    # pandas comes with these: imported after the forks, which do not need it
+    from sop_tui.pack.context import build_context
+    from sop_tui.pack.render import render_pdf
+
     planning = CyclePlanning(ws, cycle, cache_dir=settings.cache_dir)
     say(f"reading cycle {cycle}")
-    ctx = build_context(planning, progress=say, before_metrics=metrics_ready)
+    try:
+        ctx = build_context(planning, progress=say, before_metrics=metrics_ready)
+    except BaseException:
+        if renderer is not None:
+            renderer.abandon()
+        raise
     say("laying out the pages")
-    warm.join()
-    rendered = render_pdf(ctx, settings.templates_dir)
+    rendered = None
+    if renderer is not None:
+        sending = renderer.send(ctx)
+        _import_event_types()  # needed to record the pack: loaded while the renderer works
+        rendered = renderer.result(sending)
+    if rendered is None:  # no renderer process, or it failed: render here
+        if warm is not None:
+            warm.join()
+        rendered = render_pdf(ctx, settings.templates_dir)
     path = out or default_pack_path(settings, cycle)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
@@ -123,6 +140,11 @@ def _prefetch_metrics(ws: object, cycle: str, settings: Settings) -> Callable[[]
     assert isinstance(ws, Workspace)
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return lambda: None
+    views = settings.cache_dir / "planning"
+    if all((views / f"{cycle}-{view}.pkl").exists() for view in PREFETCHED_VIEWS):
+        # cached (as the app's dashboard leaves them): reading them takes no time worth a
+        # process; an entry that turns out stale is computed by the parent
+        return lambda: None
     url, actor = ws.log.url, ws.actor
     sys.stdout.flush()  # nothing buffered is written twice
     sys.stderr.flush()
@@ -146,6 +168,112 @@ def _prefetch_metrics(ws: object, cycle: str, settings: Settings) -> Callable[[]
         os.waitpid(pid, 0)
 
     return wait
+
+
+class Renderer:
+    """A forked process that lays out and draws the pack while this one builds its context.
+
+    The two halves of a pack barely depend on each other until the very end: WeasyPrint's
+    import (~1.2 s of CPU, with Jinja2 and the template) needs nothing from the log, and the
+    context (the log, pandas, the plan's LP, the metric views) needs nothing from WeasyPrint.
+    In one process they ran one after the other (a thread importing WeasyPrint only fought the
+    analytics for the GIL); on two cores they overlap. The renderer imports what rendering
+    needs, then waits for the context on a pipe, renders the PDF and sends back the
+    :class:`~sop_tui.pack.render.RenderedPack`; meanwhile this process loads what recording
+    the pack needs. Whatever goes wrong in the renderer (it dies, it raises), this process
+    renders the pack itself, as it did before, so an error is met and reported here.
+
+    Forked only when it is safe (a POSIX system and no other thread in this process, as for
+    :func:`_prefetch_metrics`); it never touches the log, and leaves with ``os._exit``.
+    """
+
+    def __init__(self, pid: int, to_child: int, from_child: int) -> None:
+        self.pid = pid
+        self._to_child = to_child
+        self._from_child = from_child
+
+    @classmethod
+    def start(cls, templates_dir: Path) -> Renderer | None:
+        """Fork the renderer; None when forking is not safe here."""
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            return None
+        ctx_read, ctx_write = os.pipe()
+        res_read, res_write = os.pipe()
+        sys.stdout.flush()  # nothing buffered is written twice
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the renderer: whatever happens, leave without the parent's cleanup
+            code = 1
+            try:
+                os.close(ctx_write)
+                os.close(res_read)
+                code = _render_child(templates_dir, ctx_read, res_write)
+            finally:
+                os._exit(code)
+        os.close(ctx_read)
+        os.close(res_write)
+        return cls(pid, ctx_write, res_read)
+
+    def send(self, ctx: object) -> threading.Thread:
+        """Send the context (from a thread: the pipe fills while the renderer still imports)."""
+        import pickle
+
+        data = pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL)
+
+        def write() -> None:
+            try:
+                with os.fdopen(self._to_child, "wb") as fh:
+                    fh.write(data)
+            except OSError:  # the renderer is gone: result() finds no answer
+                pass
+
+        thread = threading.Thread(target=write, name="pack-send", daemon=True)
+        thread.start()
+        return thread
+
+    def abandon(self) -> None:
+        """No context is coming (building it failed): let the renderer go, and reap it."""
+        for fd in (self._to_child, self._from_child):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        os.waitpid(self.pid, 0)
+
+    def result(self, sending: threading.Thread) -> Any:
+        """The renderer's :class:`RenderedPack`, or None if it failed (it is reaped either
+        way)."""
+        import pickle
+
+        with os.fdopen(self._from_child, "rb") as fh:
+            data = fh.read()
+        sending.join()
+        _, status = os.waitpid(self.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0 or not data:
+            return None
+        return pickle.loads(data)
+
+
+def _render_child(templates_dir: Path, ctx_read: int, res_write: int) -> int:
+    """The renderer's work: imports first, then the context from the pipe, the PDF back."""
+    import pickle
+
+    from sop_tui.pack.render import environment, render_pdf
+
+    environment(templates_dir).get_template("pack.html.j2")  # compiled while we wait
+    with os.fdopen(ctx_read, "rb") as fh:
+        data = fh.read()
+    if not data:  # the parent gave up (an error while building the context)
+        return 1
+    rendered = render_pdf(pickle.loads(data), templates_dir)
+    with os.fdopen(res_write, "wb") as fh:
+        fh.write(pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL))
+    return 0
+
+
+def _import_event_types() -> None:
+    """Recording an event loads the event models (pydantic: ~0.5 s); load them now."""
+    import sop_tui.events.types  # noqa: F401
 
 
 def _warm_up() -> threading.Thread:
