@@ -6,7 +6,7 @@ copy of that store ``--repeat`` times and reports the wall time of each child pr
 exit: interpreter, imports, analytics, charts, layout, PDF) and where the time goes (the child's
 progress lines, timestamped as they arrive).
 
-Run: ``.venv/bin/python benchmarks/bench_pack.py [--repeat 3] [--warm] [--keep FILE]``.
+Run: ``.venv/bin/python benchmarks/bench_pack.py [--repeat 3] [--warm] [--keep FILE] [--base DIR]``.
 Target: under 4 s.
 
 Options: ``--warm`` renders with the planning views already cached in ``STORE/cache`` (as the
@@ -133,9 +133,19 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the last pack's PDF here")
     parser.add_argument("--warm", action="store_true",
                         help="with the planning views cached, as the app leaves them")
+    parser.add_argument("--base", type=Path,
+                        help="reuse the demo store built in this folder (built there if "
+                             "missing): saves the ~30 s build when comparing runs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        base = build_store(Path(tmp) / "base")
+        if args.base is not None:
+            if not (args.base / "sop.db").exists():
+                build_store(args.base)
+            base = Path(tmp) / "base"
+            shutil.copytree(args.base, base, ignore=shutil.ignore_patterns("demo", "packs",
+                                                                           "cache"))
+        else:
+            base = build_store(Path(tmp) / "base")
         if args.warm:
             warm_views(base)
         times, cpus = [], []
