@@ -12,11 +12,14 @@ more (or less) of the log than the pack saw.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sop_tui.pack.formats import fmt_money
@@ -159,8 +162,7 @@ def build_context(planning: CyclePlanning, *, progress: Progress | None = None,
                   head_event.hash if head_event else ws.log.head().hash)
     st = planning.state
     moment = now or ws.clock()
-    period = planning.period
-    notes: list[str] = []
+    parts = PartCache(planning)
 
     say("reading the plan and the scenarios")
     outcome = st.outcome
@@ -168,40 +170,161 @@ def build_context(planning: CyclePlanning, *, progress: Progress | None = None,
     scen_records = st.scenarios
     plan_name = (outcome.payload["scenario"] if outcome
                  else rec.payload["scenario"] if rec else "consensus")
-    base = planning.baseline_result
-    if plan_name != "consensus" and plan_name in scen_records:
-        from sop_tui.analytics.scenarios import Scenario
-
-        plan_result = planning.evaluate(
-            Scenario.from_dict(scen_records[plan_name].payload["scenario"]))
-    else:
-        plan_result = base
-
-    charts: dict[str, bytes] = {}
-    plan = _plan(planning, plan_result, charts)
-    scenarios = _scenarios(base.totals, scen_records, rec, plan_name)
+    scenario = (scen_records[plan_name].payload["scenario"]
+                if plan_name != "consensus" and plan_name in scen_records else None)
+    plan_part = parts.get("plan", scenario, lambda: _plan_part(planning, scenario))
+    base_totals = planning.baseline_totals if scenario is not None else plan_part["totals"]
+    charts: dict[str, bytes] = dict(plan_part["charts"])
+    plan = plan_part["plan"]
+    # the adjustments in words (analytics.scenarios checks them, and imports pandas)
+    texts = parts.get("scenarios", {n: r.payload["scenario"] for n, r in scen_records.items()},
+                      lambda: _adjustment_texts(scen_records))
+    scenarios = _scenarios(base_totals, scen_records, rec, plan_name, texts)
     decisions = _decisions(st)
-    summary = _summary(planning, base.totals, plan_result.totals, plan_name, outcome, rec,
-                       decisions)
+    summary = _summary(plan_part, base_totals, plan_name, outcome, rec, decisions)
 
     say("measuring forecast accuracy, bias, attainment and E&O")
-    if before_metrics is not None:
-        before_metrics()
-    metrics = _metrics(planning, charts, notes)
+
+    def metric_part() -> dict[str, Any]:
+        if before_metrics is not None:
+            before_metrics()
+        return _metric_part(planning)
+
+    metric = parts.get("metrics", None, metric_part)
+    charts.update(metric["charts"])
+    metrics, fva, notes = metric["metrics"], metric["fva"], list(metric["notes"])
     say("forecast value added")
-    fva = _fva(planning, charts)
     assumptions = _assumptions(st)
     changes = _changes(planning, log_state, metrics)
     say("per-family detail")
-    appendix = _appendix(planning, plan_result, fva)
+    appendix = _appendix(planning, plan_part, metric)
+    year, month = (int(x) for x in planning.cycle.split("-"))
     return PackContext(
         stamp=stamp,
         rendered_at=moment.strftime("%Y-%m-%d %H:%M UTC"),
-        cycle_label=period.strftime("%B %Y"),
+        cycle_label=datetime(year, month, 1).strftime("%B %Y"),
         summary=summary, metrics=metrics, fva=fva, plan=plan, scenarios=scenarios,
         decisions=decisions, assumptions=assumptions, changes=changes, appendix=appendix,
         notes=notes, charts=charts,
     )
+
+
+# -- what the pack keeps in the store's cache ----------------------------------------------------
+
+#: Bump when a cached part changes meaning; the source of the pack's own modules keys it too.
+PART_CACHE_VERSION = 1
+_pack_digest: str | None = None
+
+
+def pack_digest() -> str:
+    """A hash of the source of the modules that compute the cached parts."""
+    global _pack_digest
+    if _pack_digest is None:
+        here = Path(__file__).resolve().parent
+        h = hashlib.sha256()
+        for name in ("context.py", "charts.py", "formats.py"):
+            h.update(name.encode())
+            try:
+                h.update((here / name).read_bytes())
+            except OSError:
+                h.update(b"?")
+        _pack_digest = h.hexdigest()
+    return _pack_digest
+
+
+class PartCache:
+    """The two costly parts of a pack's context, kept in ``STORE/cache/pack`` as plain data.
+
+    - ``plan``: the plan of record evaluated (supply plan, dollars: SciPy's import and the LP)
+      and what the pack shows of it: the plan section, its two charts, its totals, the
+      per-family figures of the appendix;
+    - ``metrics``: the four metrics with their trend charts, the FVA and the per-family
+      accuracy (the planning's views, read through pandas).
+
+    Each is keyed like the planning's own views (:meth:`CyclePlanning.view_key`): the cycle,
+    the analytics' source digest, the content hash of every import of the cycle and the live
+    consensus records, plus the plan's scenario as recorded and the source of this package's
+    modules. Anything else the pack shows (the stamp, decisions, actions, assumptions,
+    approvals) is read from the log on every render. So a pack rendered again (after an
+    approval, an action, a retraction) reads both parts back (~10 ms, no pandas, no SciPy)
+    instead of evaluating the plan again. Entries are pickles of dicts, lists, strings and
+    floats; an unreadable one is a miss (see :class:`~sop_tui.cycle.viewcache.ViewCache`).
+    Without a cache folder nothing is kept.
+    """
+
+    def __init__(self, planning: CyclePlanning) -> None:
+        from sop_tui.cycle.viewcache import ViewCache
+
+        self.planning = planning
+        cache_dir = planning.cache_dir
+        self.store = ViewCache(cache_dir / "pack") if cache_dir is not None else None
+
+    def key(self, part: str, extra: Any) -> str:
+        from sop_tui.cycle.planning import code_digest
+
+        p = self.planning
+        parts = {
+            "version": PART_CACHE_VERSION, "code": code_digest(), "pack": pack_digest(),
+            "cycle": p.cycle, "part": part, "extra": extra,
+            "data": {k: e.payload.get("content_sha256") for k, e in sorted(p.imports.items())},
+            "consensus": sorted((fam, rec.event.hash)
+                                for fam, rec in p.state.consensus.items()),
+        }
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()
+                              ).hexdigest()
+
+    def get(self, part: str, extra: Any, compute: Callable[[], Any]) -> Any:
+        """The part from the cache, or computed (and kept)."""
+        if self.store is None:
+            return compute()
+        key = self.key(part, extra)
+        hit, value = self.store.get(self.planning.cycle, part, key)
+        if hit:
+            return value
+        value = compute()
+        self.store.put(self.planning.cycle, part, key, value)
+        return value
+
+
+def _plan_part(planning: CyclePlanning, scenario: dict[str, Any] | None) -> dict[str, Any]:
+    """The plan of record (the scenario as recorded, or the consensus when None), evaluated,
+    as the plain data the pack shows."""
+    if scenario is None:
+        result = planning.baseline_result
+    else:
+        from sop_tui.analytics.scenarios import Scenario
+
+        result = planning.evaluate(Scenario.from_dict(scenario))
+    charts: dict[str, bytes] = {}
+    plan = _plan(planning, result, charts)
+    d = result.dollars.assign(family=result.dollars["family"].astype(str),
+                              month=result.dollars["month"].astype(str))
+    months = [str(m) for m in planning.horizon]
+    units = d.pivot_table(index="family", columns="month", values="units", aggfunc="sum")
+    units = units.reindex(columns=months, fill_value=0.0)
+    revenue = d.groupby("family")["revenue"].sum()
+    items = planning.data["items"]
+    n_items = items.groupby(items["family"].astype(str)).size()
+    families = [{"family": str(fam), "items": int(n_items.get(fam, 0)),
+                 "units": float(units.loc[fam].sum()), "revenue": float(revenue.get(fam, 0.0)),
+                 "monthly": [float(v) for v in units.loc[fam]]} for fam in units.index]
+    return {"plan": plan, "charts": charts, "months": months, "families": families,
+            "totals": {str(k): float(v) for k, v in result.totals.items()},
+            "placeholder": list(planning.demand_plan.placeholder),
+            "n_families": len(planning.families)}
+
+
+def _metric_part(planning: CyclePlanning) -> dict[str, Any]:
+    """The four metrics, the FVA and the per-family accuracy, with their charts."""
+    charts: dict[str, bytes] = {}
+    notes: list[str] = []
+    metrics = _metrics(planning, charts, notes)
+    fva = _fva(planning, charts)
+    acc = planning.family_accuracy
+    accuracy = {str(fam): {"accuracy": _f(a), "bias": _f(b)}
+                for fam, a, b in zip(acc["family"], acc["accuracy"], acc["bias"], strict=True)}
+    return {"metrics": metrics, "fva": fva, "charts": charts, "notes": notes,
+            "accuracy": accuracy}
 
 
 # -- the plan ------------------------------------------------------------------------------------
@@ -306,25 +429,31 @@ SCENARIO_MEASURES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _scenarios(base: dict[str, float], records: dict[str, Record], rec: Record | None,
-               plan_name: str) -> dict[str, Any]:
-    """The recorded scenarios side by side, with the totals recorded when each was created
-    (the numbers the pre-S&OP meeting saw), the consensus baseline first."""
+def _adjustment_texts(records: dict[str, Record]) -> dict[str, list[str]]:
+    """Each recorded scenario's adjustments in the CLI's words (``demand F:+10%:A..B``)."""
     from sop_tui.analytics.scenarios import Adjustment
 
+    out: dict[str, list[str]] = {}
+    for name, r in records.items():
+        sc = r.payload["scenario"]
+        out[name] = [f"{kind} {Adjustment.from_dict({'kind': kind, **a}).text()}"
+                     for kind in ("demand", "capacity", "price") for a in sc.get(kind, [])]
+    return out
+
+
+def _scenarios(base: dict[str, float], records: dict[str, Record], rec: Record | None,
+               plan_name: str, adjustments: dict[str, list[str]]) -> dict[str, Any]:
+    """The recorded scenarios side by side, with the totals recorded when each was created
+    (the numbers the pre-S&OP meeting saw), the consensus baseline first."""
     cols: list[dict[str, Any]] = [{
         "name": "consensus", "description": "The consensus plan, no adjustments",
         "adjustments": [], "totals": base, "seq": None,
     }]
     for name, r in records.items():
         sc = r.payload["scenario"]
-        adjustments = []
-        for kind in ("demand", "capacity", "price"):
-            for a in sc.get(kind, []):
-                adjustments.append(f"{kind} {Adjustment.from_dict({'kind': kind, **a}).text()}")
         cols.append({"name": name, "description": sc.get("description", ""),
-                     "adjustments": adjustments, "totals": r.payload.get("results", {}),
-                     "seq": r.seq})
+                     "adjustments": list(adjustments.get(name, ())),
+                     "totals": r.payload.get("results", {}), "seq": r.seq})
     rows = []
     for key, label, kind in SCENARIO_MEASURES:
         rows.append({"label": label, "kind": kind,
@@ -398,9 +527,10 @@ def group_decisions(decisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _summary(planning: CyclePlanning, base: dict[str, float], plan: dict[str, float],
-             plan_name: str, outcome: Record | None, rec: Record | None,
+def _summary(plan_part: dict[str, Any], base: dict[str, float], plan_name: str,
+             outcome: Record | None, rec: Record | None,
              decisions: dict[str, Any]) -> dict[str, Any]:
+    plan = plan_part["totals"]
     if outcome is None:
         status = "pending"
         headline = (f"No plan approved yet: the pre-S&OP recommends {plan_name!s}."
@@ -436,7 +566,7 @@ def _summary(planning: CyclePlanning, base: dict[str, float], plan: dict[str, fl
     elif remaining is not None and remaining > 0.5:
         asks.append(f"Name the actions that close the remaining revenue gap "
                     f"({fmt_money(remaining)} over the horizon).")
-    placeholder = list(planning.demand_plan.placeholder)
+    placeholder = list(plan_part["placeholder"])
     return {
         "status": status,
         "headline": headline,
@@ -458,7 +588,7 @@ def _summary(planning: CyclePlanning, base: dict[str, float], plan: dict[str, fl
         "more_decisions": max(0, len(decisions["decisions"]) - 5),
         "asks": asks,
         "placeholder": placeholder,
-        "n_families": len(planning.families),
+        "n_families": plan_part["n_families"],
     }
 
 
@@ -563,7 +693,8 @@ def _assumptions(st: Any) -> list[dict[str, Any]]:
 
 def _changes(planning: CyclePlanning, log_state: Any,
              metrics: list[dict[str, Any]]) -> dict[str, Any]:
-    prev = str(planning.period - 1)
+    year, month = (int(x) for x in planning.cycle.split("-"))
+    prev = f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
     prev_state = log_state.cycles.get(prev)
     packs = prev_state.packs if prev_state is not None else []
     pack = None
@@ -607,32 +738,24 @@ def _changes(planning: CyclePlanning, log_state: Any,
 # -- appendix ------------------------------------------------------------------------------------
 
 
-def _appendix(planning: CyclePlanning, result: Any, fva: dict[str, Any]) -> dict[str, Any]:
-    acc = planning.family_accuracy.set_index("family")
+def _appendix(planning: CyclePlanning, plan_part: dict[str, Any],
+              metric: dict[str, Any]) -> dict[str, Any]:
     consensus = planning.state.consensus
-    d = result.dollars.assign(family=result.dollars["family"].astype(str),
-                              month=result.dollars["month"].astype(str))
-    months = [str(m) for m in planning.horizon]
-    units = d.pivot_table(index="family", columns="month", values="units", aggfunc="sum")
-    units = units.reindex(columns=months, fill_value=0.0)
-    items = planning.data["items"]
-    n_items = items.groupby(items["family"].astype(str)).size()
+    months = plan_part["months"]
+    by_family = metric["fva"]["by_family"]
     rows = []
-    for fam in units.index:
+    for f in plan_part["families"]:
+        fam = f["family"]
         rec = consensus.get(fam)
-        a = acc.loc[fam] if fam in acc.index else None
+        a = metric["accuracy"].get(fam, {})
         rows.append({
-            "family": fam,
-            "items": int(n_items.get(fam, 0)),
+            **f,
             "source": rec.payload["source"] if rec else "not agreed",
             "assumption": rec.payload["assumption"] if rec else "",
             "averaging_of": list(rec.payload.get("averaging_of", ())) if rec else [],
-            "accuracy": _f(a["accuracy"]) if a is not None else None,
-            "bias": _f(a["bias"]) if a is not None else None,
-            "fva_consensus": fva["by_family"].get(fam, {}).get("consensus"),
-            "units": float(units.loc[fam].sum()),
-            "revenue": float(d.loc[d["family"] == fam, "revenue"].sum()),
-            "monthly": [float(v) for v in units.loc[fam]],
+            "accuracy": a.get("accuracy"),
+            "bias": a.get("bias"),
+            "fva_consensus": by_family.get(fam, {}).get("consensus"),
         })
     notes = shared_assumptions(rows)
     for row in rows:
