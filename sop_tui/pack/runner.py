@@ -71,9 +71,9 @@ def render_pack(ws: object, cycle: str | None, out: Path | None, *, settings: Se
     assert isinstance(ws, Workspace)
     say = progress or (lambda _msg: None)
     cycle = cycle or ws.current_cycle()
-    # both forks before any thread is started
-    metrics_ready = _prefetch_metrics(ws, cycle, settings)
+    # both forks before any thread is started; the renderer first, before pandas is loaded
     renderer = Renderer.start(settings.templates_dir)
+    metrics_ready = _prefetch_metrics(ws, cycle, settings)
     warm = _warm_up() if renderer is None else None
     # pandas comes with these: imported after the forks, which do not need it
     from sop_tui.pack.context import build_context
@@ -146,6 +146,7 @@ def _prefetch_metrics(ws: object, cycle: str, settings: Settings) -> Callable[[]
         # process; an entry that turns out stale is computed by the parent
         return lambda: None
     url, actor = ws.log.url, ws.actor
+    import sop_tui.data.store  # noqa: F401 - pandas, loaded once for both processes
     sys.stdout.flush()  # nothing buffered is written twice
     sys.stderr.flush()
     pid = os.fork()
