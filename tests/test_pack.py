@@ -336,3 +336,43 @@ def test_the_helper_process_leaves_the_metric_views_in_the_cache(demo_ws: Worksp
 
 def test_no_helper_is_forked_beside_another_thread(demo_ws: Workspace) -> None:
     assert _run_prefetch(demo_ws.log.path.parent, "thread") == "[]"
+
+
+# -- the parts a pack keeps in the store's cache -------------------------------------------------
+
+
+def test_a_pack_built_again_reads_its_plan_and_metrics_back(
+        demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The evaluated plan and the metrics are kept in ``CACHE/pack``; building the context
+    again computes neither, and shows the same."""
+    from sop_tui.cycle.planning import CyclePlanning
+    from sop_tui.pack import context
+
+    first = context.build_context(CyclePlanning(demo_ws, cache_dir=tmp_path))
+    kept = sorted(p.name for p in (tmp_path / "pack").glob("*.pkl"))
+    assert kept == ["2026-12-metrics.pkl", "2026-12-plan.pkl", "2026-12-scenarios.pkl"]
+
+    def computed(*_args: object) -> None:
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(context, "_plan_part", computed)
+    monkeypatch.setattr(context, "_metric_part", computed)
+    again = context.build_context(CyclePlanning(demo_ws, cache_dir=tmp_path))
+    assert again.plan == first.plan and again.metrics == first.metrics
+    assert again.fva == first.fva and again.appendix == first.appendix
+    assert again.summary == first.summary and again.charts == first.charts
+
+
+def test_a_new_consensus_is_a_miss(demo_ws: Workspace, tmp_path: Path) -> None:
+    from sop_tui.cycle.planning import CyclePlanning
+    from sop_tui.pack.context import PartCache
+
+    planning = CyclePlanning(demo_ws, cache_dir=tmp_path)
+    before = PartCache(planning).key("plan", None)
+    assert PartCache(CyclePlanning(demo_ws, cache_dir=tmp_path)).key("plan", None) == before
+    family = planning.families[0]
+    demo_ws.start_meeting("demand")
+    demo_ws.select_consensus(family=family, source="manual", units={"2026-12": 100.0},
+                             assumption="a test", rationale="a test")
+    after = PartCache(CyclePlanning(demo_ws, cache_dir=tmp_path)).key("plan", None)
+    assert before != after
