@@ -58,6 +58,49 @@ import and ~0.13 s for the seven charts (vs ~0 by hand), and its SVGs are ~9-17 
 2-7 KB (most of it pygal's stylesheet, once per chart), which WeasyPrint draws in no visible
 extra time. The layout phase (``laying out the pages`` to ``recording``) was 6.2 s before and
 4.1 s after on the warm runs, which is load, not charts.
+
+Issue 5 pass 3 (commits 8abed17..the pack-cache commits): before = b0d47d9's ``sop_tui/pack``
+and ``templates``, after = this code, both with the same analytics (snapshots of the tree run
+through ``PYTHONPATH``, because other engineers' analytics edits change the views' cache key
+mid-run), run alternately on copies of one store (``--base``), 3 runs each, load 1.2-1.5:
+
+                      cold views              warm views              again (pack cache)
+    before (b0d47d9)  7.04 s wall, 8.35 CPU   5.18 s wall, 5.59 CPU   (as warm) 5.09 s, 5.46
+    after             7.59 s wall, 8.80 CPU   4.75 s wall, 5.11 CPU   4.21 s wall, 4.45 CPU
+
+(medians; best: before 6.29 / 4.12 / 4.73 s, after 6.53 / 4.12 / 3.97 s). At load 2.4-3.9
+the same pairs gave warm 6.7-9.6 s before against 5.0-8.0 s after, again 5.8-7.8 s against
+4.2-6.3 s (best 3.59 s). The 4 s is met only by a pack rendered again, on a quiet box; warm
+and cold still miss it. What changed:
+- WeasyPrint's work (in-process, same context, CPU): 4.8-5.3 s -> 3.5-3.6 s. The revenue by
+  family and the appendix's family table print each row's figures as one run of text
+  (``formats.figure_run``, now with a width per column and the widths of ``M``, ``k``, ``p``,
+  ``+``); consensus assumptions shared by several families are printed once as notes [A], [B]
+  under the appendix table instead of three wrapped lines a row; rows are banded (one
+  background a row) instead of a border under every cell (~0.35 s); the charts carry their
+  look as presentation attributes instead of pygal's ~100-rule stylesheet, without the white
+  backgrounds and hidden guides (0.53 -> 0.28 s for the seven). 12 pages -> 11.
+- A forked renderer process imports WeasyPrint and Jinja2 (~1.2 s) while the main process
+  reads the log and builds the context; the context goes over a pipe, the PDF comes back
+  (if the renderer fails, the main process renders as before). The renderer is forked before
+  pandas is loaded; the metrics helper only when the metric views are not cached, after it.
+  The event models (pydantic, ~0.5 s) load while the renderer draws.
+- The plan of record evaluated (SciPy's import ~0.55 s, data decoding, the LP), the metrics
+  with their charts and the scenario texts are kept as plain data in ``STORE/cache/pack``,
+  keyed like the planning's views plus the plan's scenario: a pack rendered again builds its
+  context in ~0.1 s with neither pandas nor SciPy (``--again``).
+- Checked: unpickling the cached views imports no SciPy (4e96f36 already); ``os._exit`` ends
+  the main process and both forks.
+Cold got no better: three processes on two cores, the views and the LP computed, and the
+renderer's import no longer hidden in a thread's GIL waits but still CPU. What is left, warm,
+on the critical path: ~0.35 s to the first progress line, ~0.8-1.3 s for the plan (pandas,
+SciPy, the LP) while the renderer imports, then ~3-3.4 s of WeasyPrint layout and drawing.
+A warm first render would meet 4 s if the plan's evaluation were already cached when the pack
+starts: ``CyclePlanning.evaluate`` (``sop_tui/cycle/planning.py``, not the pack's file) could
+keep each evaluated scenario in the view cache keyed by the scenario's dict with the plan's
+kinds and the consensus, as ``baseline_result`` is; the app's scenarios panel would then
+leave the plan of record warm, and the pack's ``_plan_part`` would read it instead of
+solving.
 """
 
 from __future__ import annotations
