@@ -279,3 +279,26 @@ def test_a_relaunch_reads_the_dashboard_views_without_importing_pandas(
         assert got["totals"][k] == v or (math.isnan(v) and math.isnan(got["totals"][k]))
     assert got["trend"].keys() == expected["trend"].keys()
     assert len(got["trend"]["family_accuracy"]) == 12
+
+
+def test_an_evaluated_scenario_is_read_back_until_the_consensus_changes(
+        demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan of record the executive meeting evaluates is what the pack reads back."""
+    import sop_tui.analytics.scenarios as scenarios_mod
+    from sop_tui.analytics.scenarios import Scenario
+
+    upside = Scenario("upside", demand=("BRG-01:+10%",))
+    first = CyclePlanning(demo_ws, cache_dir=tmp_path).evaluate(upside)
+    _forbid(monkeypatch, (scenarios_mod, "evaluate"))
+    again = CyclePlanning(demo_ws, cache_dir=tmp_path).evaluate(upside)
+    assert again.totals == first.totals
+    monkeypatch.undo()
+    # another scenario is its own entry
+    calls = _count(monkeypatch, scenarios_mod, "evaluate")
+    other = CyclePlanning(demo_ws, cache_dir=tmp_path).evaluate(
+        Scenario("downside", demand=("BRG-01:-10%",)))
+    assert len(calls) == 1 and other.totals["revenue"] < first.totals["revenue"]
+    # a new consensus: solved again
+    choose_consensus(demo_ws, family="BRG-02", source="sales")
+    CyclePlanning(demo_ws, cache_dir=tmp_path).evaluate(upside)
+    assert len(calls) == 2

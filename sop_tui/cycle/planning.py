@@ -537,14 +537,25 @@ class CyclePlanning:
         return self.evaluate(None).supply
 
     def evaluate(self, scenario: Scenario | None) -> ScenarioResult:
-        """One scenario (default: the consensus baseline), supply plan and dollars."""
+        """One scenario (default: the consensus baseline), supply plan and dollars.
+
+        Kept in the view cache like the baseline, keyed by the scenario as well: the plan of
+        record the executive meeting shows is then read back by the pack, not solved again.
+        """
+        if scenario is None:
+            return self.baseline_result
+        spec = json.dumps(scenario.to_dict(), sort_keys=True)
+        view = f"scenario-{hashlib.sha256(spec.encode()).hexdigest()[:20]}"
+        return self._cached(view, PLAN_KINDS, True, lambda: self._evaluate(scenario))
+
+    def _evaluate(self, scenario: Scenario | None) -> ScenarioResult:
         from sop_tui.analytics.scenarios import baseline, evaluate
 
         return evaluate(scenario or baseline(), self.scenario_inputs)
 
     @_persistent(*PLAN_KINDS, consensus=True)
     def baseline_result(self) -> ScenarioResult:
-        return self.evaluate(None)
+        return self._evaluate(None)
 
     @_persistent(*PLAN_KINDS, consensus=True)
     def baseline_totals(self) -> dict[str, float]:
