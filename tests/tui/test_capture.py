@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Select, Static
+from textual.widgets import Label, Select, Static
 
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.tui.dialogs.capture import ActionForm, AssumptionForm, DecisionForm
@@ -184,3 +184,142 @@ async def test_escape_with_text_asks_before_discarding(demo_ws: Workspace, make)
         await pilot.pause()
         assert app.screen is screen
         assert _captured(demo_ws) == []
+
+
+# -- re-used forms: each open starts afresh --------------------------------------------------
+# The meeting forms are built once per app and re-used (opening one took 110-250 ms to build);
+# these pin that nothing of one capture reaches the next.
+
+
+async def test_the_forms_are_built_before_the_first_key(demo_ws: Workspace, make) -> None:
+    app = make(demo_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await _in_meeting(app, pilot)
+        await pilot.pause()
+        await pilot.pause()
+        for cls in (AssumptionForm, DecisionForm, ActionForm):
+            name = f"sop-capture-{cls.__name__}"
+            assert app.is_screen_installed(name)
+            assert app.get_screen(name).is_running, cls.__name__
+
+
+async def test_a_second_open_is_empty_after_a_refused_save_and_a_discard(
+        demo_ws: Workspace, make) -> None:
+    app = make(demo_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _in_meeting(app, pilot)
+        await pilot.press("a", *"Price")
+        form = app.screen
+        assert isinstance(form, AssumptionForm)
+        form.query_one("#field-units").value = "twelve"  # type: ignore[attr-defined]
+        form.query_one("#field-owner").value = "Finance"  # type: ignore[attr-defined]
+        await _save(app, pilot)
+        assert form.query_one("#error-units").has_class("-shown")
+        await pilot.press("escape", "y")  # discard
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen is form  # the same form, re-used
+        assert form.values() == {"text": "", "owner": "Demand planning", "family": "",
+                                 "months": "", "units": "", "dollars": "", "source": ""}
+        assert not form.query(".field-error.-shown")
+        assert not form.query(".field.-invalid")
+        assert not form.saving
+        assert form.focused is form.query_one("#field-text")
+        assert not form.has_text()
+        await pilot.press(*"Steel holds")
+        await _save(app, pilot)
+        events = _captured(demo_ws)
+        assert [e.payload for e in events] == [{"text": "Steel holds", "owner": "Demand planning"}]
+
+
+async def test_each_open_prefills_the_family_on_screen_and_the_meeting(
+        demo_ws: Workspace, make) -> None:
+    app = make(demo_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _in_meeting(app, pilot)
+        screen.post_message(Panel.FamilyFocused(FAMILY))
+        await pilot.pause()
+        await pilot.press("a", *"one")
+        await _save(app, pilot)
+        screen.post_message(Panel.FamilyFocused("VLV-02"))
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, AssumptionForm)
+        assert form.values()["text"] == "" and form.values()["family"] == "VLV-02"
+        await pilot.press("escape")
+        await pilot.pause()
+        # another meeting: its owner role, its title, and the events land in it
+        app.pop_screen()
+        await pilot.pause()
+        supply = await _in_meeting(app, pilot, "supply")
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen is form
+        assert form.values()["owner"] == "Supply / operations"
+        assert form.values()["family"] == ""  # the supply meeting has shown no family
+        context = str(form.query_one("#form-context", Label).render())
+        assert "Supply review" in context
+        await pilot.press(*"two")
+        await _save(app, pilot)
+        assert app.screen is supply
+        events = _captured(demo_ws)
+        assert [(e.meeting, e.payload.get("family"), e.payload["owner"]) for e in events] == [
+            ("demand", FAMILY, "Demand planning"), ("supply", None, "Supply / operations")]
+
+
+async def test_a_reopened_decision_form_has_no_options_left(demo_ws: Workspace, make) -> None:
+    app = make(demo_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await _in_meeting(app, pilot, "portfolio")
+        await pilot.press("d", "tab", *"keep", "enter", *"out")
+        form = app.screen
+        assert isinstance(form, DecisionForm)
+        assert form.values()["options"] == "keep\nout"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.screen is form
+        assert form.values()["options"] == ""
+        assert form.values()["decided_by"] == "Product management"
+        assert form.focused is form.query_one("#field-question")
+
+
+async def test_a_reopened_action_form_lists_a_decision_recorded_meanwhile(
+        demo_ws: Workspace, make) -> None:
+    app = make(demo_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await _in_meeting(app, pilot, "supply")
+        await pilot.press("x")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        select = form.query_one("#field-decision", Select)
+        select.value = Select.NULL
+        await pilot.press("escape")
+        await pilot.pause()
+        decision = demo_ws.record_decision(question="Add a shift?", chosen="yes",
+                                           rationale="gap in March", decided_by="Ops",
+                                           meeting="supply")
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.screen is form
+        assert select.value is Select.NULL  # nothing chosen
+        select.value = str(decision.seq)  # refused unless it is one of the options
+        assert form.values()["decision"] == str(decision.seq)
+
+
+async def test_quit_does_not_ask_about_a_closed_form(demo_ws: Workspace, make) -> None:
+    app = make(demo_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await _in_meeting(app, pilot)
+        await pilot.press("a", *"half", "escape", "y")  # discarded; the form is kept, hidden
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert app.return_code == 0 or app._exit

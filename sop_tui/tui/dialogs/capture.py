@@ -4,6 +4,12 @@ Each form is a :class:`ModalScreen` that dismisses with the recorded :class:`Eve
 cancelled). Ctrl+S calls the Workspace command in a thread worker; the event is written before
 the form closes. A :class:`CommandError` marks the field it names, shows its message under it,
 and leaves the form open with its text. Escape cancels, asking first when text was typed.
+
+The meeting forms are built once per app and re-used (:func:`meeting_form`): building one
+(compose, mount, styling some thirty widgets) cost 110-250 ms, over the 50 ms a key press may
+take to show its frame. Each open points the form at the meeting and family on screen and
+:meth:`CaptureForm.reset` puts every field back to its default, so nothing of one capture
+reaches the next. :func:`prebuild_meeting_form` builds them while the meeting screen is idle.
 """
 
 from __future__ import annotations
@@ -11,14 +17,14 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widget import Widget
+from textual.events import ScreenResume
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from sop_tui.cycle.errors import CommandError
@@ -27,6 +33,7 @@ from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.log import LogError
 from sop_tui.events.types import Event
 from sop_tui.tui.abstract import AbstractScreenMeta
+from sop_tui.tui.dialogs.backdrop import DimmedModal
 from sop_tui.tui.dialogs.confirm import ConfirmDialog
 
 FORM_ERROR = ""  # the problems key of an error that names no field
@@ -53,7 +60,7 @@ class FieldSpec:
     choices: tuple[tuple[str, str], ...] | None = None
 
 
-class CaptureForm(ModalScreen[Event | None], metaclass=AbstractScreenMeta):
+class CaptureForm(DimmedModal[Event | None], metaclass=AbstractScreenMeta):
     """Base of the capture forms: fields, validation messages, save and cancel."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -69,6 +76,10 @@ class CaptureForm(ModalScreen[Event | None], metaclass=AbstractScreenMeta):
         self.specs = self.field_specs()
         self._initial = {f.name: f.value for f in self.specs}
         self.saving = False
+        self._choices: dict[str, tuple[tuple[str, str], ...] | None] = {
+            f.name: f.choices for f in self.specs if f.choices is not None}
+        self.mount_started = False  # set by prebuild_meeting_form
+        self._styled_as: tuple[object, ...] | None = None
 
     # -- what subclasses provide -----------------------------------------------------------
 
@@ -93,7 +104,8 @@ class CaptureForm(ModalScreen[Event | None], metaclass=AbstractScreenMeta):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box form-box"):
             yield Label(self.FORM_TITLE, classes="dialog-title")
-            yield Label(self.context_line(), classes="form-context", markup=False)
+            yield Label(self.context_line(), id="form-context", classes="form-context",
+                        markup=False)
             # A field's error line is mounted under it only when there is one: fewer widgets,
             # a form on screen sooner.
             with VerticalScroll(classes="form-fields"):
@@ -123,6 +135,54 @@ class CaptureForm(ModalScreen[Event | None], metaclass=AbstractScreenMeta):
             t.cursor_blink = blink
         first = self.query(".field").first()
         first.focus()
+
+    # -- re-use ----------------------------------------------------------------------------
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        # Textual re-applies the whole stylesheet to a screen it pushes (~20-40 ms for a form),
+        # in case the CSS or the theme changed while it was off the stack. A re-used form
+        # skips that when neither did since it was last styled; class and focus changes
+        # restyle their own nodes as they happen.
+        styled = (self.app._css_update_count, self.app.theme)
+        if self._styled_as == styled:
+            event.refresh_styles = False
+        self._styled_as = styled
+
+    def reset(self) -> None:
+        """A fresh form: every field back to its default, no error shown, the first focused.
+
+        The defaults are :meth:`field_specs` read again (the meeting, its owner role, the
+        family on screen, the cycle's decisions). Before the form is mounted this only reads
+        them: compose uses them.
+        """
+        specs = self.field_specs()
+        assert [s.name for s in specs] == [s.name for s in self.specs], "fields are fixed"
+        self.specs = specs
+        self._initial = {f.name: f.value for f in specs}
+        self.saving = False
+        self.remove_class("-saving")
+        if not self.is_mounted:
+            self._choices = {f.name: f.choices for f in specs if f.choices is not None}
+            return
+        self.clear_problems()
+        self.query_one("#form-context", Label).update(self.context_line())
+        for spec in specs:
+            w = self.query_one(f"#field-{spec.name}")
+            if isinstance(w, Select):
+                if spec.choices != self._choices.get(spec.name):
+                    w.set_options(spec.choices or ())
+                    self._choices[spec.name] = spec.choices
+                w.value = spec.value or Select.NULL
+            elif isinstance(w, TextArea):
+                if w.text != spec.value:
+                    w.load_text(spec.value)
+                w.move_cursor((0, 0))
+            else:
+                assert isinstance(w, Input)
+                w.value = spec.value
+                w.cursor_position = len(spec.value)
+        self.query_one(".form-fields", VerticalScroll).scroll_home(animate=False)
+        self.query(".field").first().focus()
 
     # -- values ----------------------------------------------------------------------------
 
@@ -249,6 +309,13 @@ class MeetingForm(CaptureForm):
     def context_line(self) -> str:
         return f"cycle {self.cycle} · {self.meeting.title} (owner: {self.meeting.owner})"
 
+    def open_for(self, *, cycle: str, meeting: MeetingDef, family: str | None) -> None:
+        """Point the form at a new capture in ``meeting`` and reset its fields."""
+        self.cycle = cycle
+        self.meeting = meeting
+        self.family = family
+        self.reset()
+
 
 class AssumptionForm(MeetingForm):
     """Record an assumption: a sentence, its owner, optionally family, months and numbers."""
@@ -370,3 +437,52 @@ class OpenCycleForm(CaptureForm):
     def submit(self, values: Mapping[str, str]) -> Event:
         return self.workspace.open_cycle(values["cycle"].strip(),
                                          note=_blank_none(values["note"]))
+
+
+# -- one built form of each kind per app ---------------------------------------------------
+
+M = TypeVar("M", bound=MeetingForm)
+
+
+def _installed_name(cls: type[MeetingForm]) -> str:
+    return f"sop-capture-{cls.__name__}"
+
+
+def meeting_form(app: App[object], cls: type[M], workspace: Workspace, *, cycle: str,
+                 meeting: MeetingDef, family: str | None) -> M:
+    """The app's form of kind ``cls``, reset for a capture in ``meeting``; built on first use.
+
+    The form is installed in the app, so Textual keeps it (widgets and styles) when it is
+    dismissed; the next push re-uses it.
+    """
+    name = _installed_name(cls)
+    if app.is_screen_installed(name):
+        form = app.get_screen(name)
+        assert isinstance(form, cls)
+        form.workspace = workspace
+        form.open_for(cycle=cycle, meeting=meeting, family=family)
+        return form
+    form = cls(workspace, cycle=cycle, meeting=meeting, family=family)
+    app.install_screen(form, name)
+    return form
+
+
+def prebuild_meeting_form(app: App[object], cls: type[MeetingForm], workspace: Workspace, *,
+                          cycle: str, meeting: MeetingDef) -> AwaitMount | None:
+    """Build and mount the app's form of kind ``cls`` off screen; None when it already was.
+
+    Call it when the app is idle: the first open of the form then costs a reset, not a build.
+    Returns what to await for the form's widgets to be mounted.
+    """
+    name = _installed_name(cls)
+    if app.is_screen_installed(name):
+        installed = app.get_screen(name)
+        if installed.is_running or getattr(installed, "mount_started", False):
+            return None
+    form = meeting_form(app, cls, workspace, cycle=cycle, meeting=meeting, family=None)
+    form.mount_started = True
+    # Textual mounts a screen the first time it is pushed (``App._get_screen``, what
+    # ``push_screen`` calls; it registers a screen once). Doing that now moves compose, mount
+    # and styling out of the key press; pushed later, the running screen is only resumed.
+    _, mounted = app._get_screen(form)
+    return mounted

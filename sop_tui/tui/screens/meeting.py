@@ -31,7 +31,7 @@ from sop_tui.tui.widgets.clock import MeetingClock
 if TYPE_CHECKING:
     from sop_tui.events.types import Event
     from sop_tui.tui.app import SopApp
-    from sop_tui.tui.dialogs.capture import CaptureForm
+    from sop_tui.tui.dialogs.capture import MeetingForm
 
 #: Keys that write: hidden and refused in read-only mode.
 WRITING_ACTIONS = frozenset({"assumption", "decision", "action", "next_item", "previous_item",
@@ -57,6 +57,33 @@ def item_segments(events: list[Event]) -> list[tuple[int, datetime, datetime | N
         elif e.type == "AgendaItemStarted":
             segs.append((int(e.payload["item"]), _at(e), None))
     return segs
+
+
+class SteadyFooter(Footer):
+    """A footer that recomposes only when the keys it shows change.
+
+    Textual's footer rebuilds its keys (some twenty widgets, styled and laid out: ~30-40 ms)
+    whenever its screen's bindings are refreshed, which happens each time a capture form
+    opens and closes over the meeting, though the meeting's keys stay the same.
+    """
+
+    _shown: tuple[object, ...] | None = None
+
+    def _keys(self, screen: Screen[object]) -> tuple[object, ...]:
+        return tuple((key, b.binding.key, b.binding.description, b.binding.show, b.enabled,
+                      b.tooltip) for key, b in screen.active_bindings.items())
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached and screen is self.screen and self._bindings_ready:
+            keys = self._keys(screen)
+            if keys == self._shown:
+                return
+        super().bindings_changed(screen)
+
+    def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._shown = self._keys(self.screen)
+        yield from super().compose()
 
 
 class MeetingScreen(Screen[None]):
@@ -117,7 +144,7 @@ class MeetingScreen(Screen[None]):
                 with VerticalScroll(id="captured-scroll"):
                     yield CapturedList(id="captured")
         # Ctrl+P is in the help: at 80 columns the footer keeps its room for the keys
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         app = self.sop
@@ -135,11 +162,16 @@ class MeetingScreen(Screen[None]):
         self.refresh_captured()
         self.tick()
         self.set_interval(1.0, self.tick)
+        if not app.read_only:
+            # the capture forms, built once the meeting is on screen (see _prebuild_forms)
+            self.call_after_refresh(self._prebuild_forms)
 
     def on_screen_resume(self) -> None:
         # back from a dialog or the history (where a record may have been retracted)
         self.read_clock_events()
         self.refresh_captured()
+        if not self.sop.read_only:
+            self.call_after_refresh(self._prebuild_forms)
 
     # -- the clock -------------------------------------------------------------------------
 
@@ -249,7 +281,34 @@ class MeetingScreen(Screen[None]):
 
     # -- capture ---------------------------------------------------------------------------
 
-    def _capture(self, form: CaptureForm) -> None:
+    def _form_classes(self) -> list[type[MeetingForm]]:
+        from sop_tui.tui.dialogs.capture import ActionForm, AssumptionForm, DecisionForm
+
+        return [AssumptionForm, DecisionForm, ActionForm]
+
+    async def _prebuild_forms(self) -> None:
+        """Build the next capture form not built yet, then come back for the one after.
+
+        One form a turn (~0.1-0.2 s each), after a refresh, so a key pressed meanwhile waits
+        for one form at most; a key opening a form not built yet builds it there and then.
+        """
+        from sop_tui.tui.dialogs.capture import prebuild_meeting_form
+
+        if not self.is_current:
+            return  # on_screen_resume comes back
+        for cls in self._form_classes():
+            mounted = prebuild_meeting_form(self.app, cls, self.sop.workspace,
+                                            cycle=self.cycle, meeting=self.meeting)
+            if mounted is not None:
+                await mounted
+                self.call_after_refresh(self._prebuild_forms)
+                return
+
+    def _capture(self, cls: type[MeetingForm]) -> None:
+        from sop_tui.tui.dialogs.capture import meeting_form
+
+        form = meeting_form(self.app, cls, self.sop.workspace, cycle=self.cycle,
+                            meeting=self.meeting, family=self.family)
         self.app.push_screen(form, callback=self._captured)
 
     def _captured(self, event: Event | None) -> None:
@@ -262,20 +321,17 @@ class MeetingScreen(Screen[None]):
     def action_assumption(self) -> None:
         from sop_tui.tui.dialogs.capture import AssumptionForm
 
-        self._capture(AssumptionForm(self.sop.workspace, cycle=self.cycle,
-                                     meeting=self.meeting, family=self.family))
+        self._capture(AssumptionForm)
 
     def action_decision(self) -> None:
         from sop_tui.tui.dialogs.capture import DecisionForm
 
-        self._capture(DecisionForm(self.sop.workspace, cycle=self.cycle,
-                                   meeting=self.meeting, family=self.family))
+        self._capture(DecisionForm)
 
     def action_action(self) -> None:
         from sop_tui.tui.dialogs.capture import ActionForm
 
-        self._capture(ActionForm(self.sop.workspace, cycle=self.cycle,
-                                 meeting=self.meeting, family=self.family))
+        self._capture(ActionForm)
 
     # -- closing ---------------------------------------------------------------------------
 
