@@ -7,8 +7,9 @@ headless at 120×40; it reports the moment after the dashboard's first refresh (
 the moment after the metrics and the revenue gap are on screen (fully populated).
 
 Key presses are timed headless: ``n`` / ``p`` in the demand meeting (each writes an
-AgendaItemStarted and mounts the next item's panel) and ``a`` / Escape (open and close the
-assumption form); each measurement runs from posting the key to the first frame that shows it.
+AgendaItemStarted and mounts the next item's panel) and ``a``, ``d``, ``x`` each followed by
+Escape (open and close the assumption, decision and action forms); each measurement runs from
+posting the key to the first frame that shows it. ``--keys-only`` skips the launches.
 
 Launches are timed in four states of the store's cache (``STORE/cache/planning``, where
 ``CyclePlanning`` keeps its views keyed by the data and the live consensus): cold (no cache:
@@ -36,6 +37,32 @@ Before the planning cache the dashboard kept its own cache keyed by the log's he
 (3.3 s idle). Now a launch after a capture reads the views like a warm one: no pandas, no
 scipy, no data decoded (``tests/test_planning_cache.py`` pins that). A new consensus still
 pays for pandas, the data it needs (not the 275k-row forecast history) and the supply LP.
+
+Key presses, measured 2026-11-26 on the same box (load average 0.1-2.3), before (1f473f8~1)
+and after (1f473f8) run alternately, two rounds of 7 presses each, placeholder panels;
+milliseconds from posting the key to the first frame that shows it, the two rounds' medians:
+
+    key                          before      after
+    n / p (agenda item)          30, 30      30, 32
+    a (open assumption form)    175, 190     38, 38
+    d (open decision form)      269, 297     50, 44
+    x (open action form)        166, 187     38, 39
+    Esc (close the form)         20-22       18-24
+
+With the real panels: a 201, 203 -> 43, 39; d 270, 284 -> 48, 47; x 146, 178 -> 47, 44; Esc
+22-25 -> 21-24. The first open of a form just after the meeting shows, and now and then a
+press that meets a garbage collection, the meeting clock's tick or another job on the box,
+still takes 90-260 ms (the max column). Where an open went (profiled): building the form,
+compose, mount and styling some thirty widgets (~100-200 ms: forms are now built once per app
+while the meeting is idle and re-used, reset to the meeting's defaults on each open); the dimmed
+background, the meeting screen re-rendered through Rich and tinted segment by segment on each
+repaint of the modal (30-100 ms: now tinted once per open from the meeting's own strips,
+``sop_tui/tui/dialogs/backdrop.py``); the whole stylesheet re-applied to a pushed screen
+(20-40 ms: skipped for a re-used form when neither CSS nor theme changed); and the meeting's
+footer rebuilding its keys on every open and close (30-40 ms after the frame, delaying the next
+key: now only when its keys change). Before 2026-11-26 the script stopped the clock at the first
+frame after a polling task saw the effect, which on a busy loop was a later frame: it reported
+the same code at 113-250 ms to open and 70-90 ms to close.
 """
 
 from __future__ import annotations
@@ -49,6 +76,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 CHILD = r"""
@@ -111,10 +139,13 @@ async def key_presses(store: Path, repeat: int, *, stub_panels: bool) -> dict[st
     """Seconds from each key press to the first frame that shows its effect (demand meeting).
 
     The key is posted to the app as a terminal would send it; the clock stops at the first
-    frame the app hands to its driver after the effect is visible (the agenda item moved, the
-    form is on screen, the form is gone). ``stub_panels`` puts a placeholder in the panel area
-    to time the shell alone; otherwise the real panel mounts (its analytics run in a worker
-    thread after the frame).
+    frame the app hands to its driver that shows the effect (the agenda item moved, the form
+    is on screen, the form is gone): the effect is checked as each frame is handed over.
+    (Until 2026-11-26 the clock stopped at the first frame after a polling task saw the
+    effect; when the app was busy the poller ran only after that frame and whatever work
+    followed it, so a later frame was timed: 20-60 ms more on opening a form.)
+    ``stub_panels`` puts a placeholder in the panel area to time the shell alone; otherwise
+    the real panel mounts (its analytics run in a worker thread after the frame).
     """
     from textual import events
 
@@ -122,7 +153,7 @@ async def key_presses(store: Path, repeat: int, *, stub_panels: bool) -> dict[st
     from sop_tui.events.log import EventLog
     from sop_tui.settings import Settings
     from sop_tui.tui.app import SopApp, make_app
-    from sop_tui.tui.dialogs.capture import AssumptionForm
+    from sop_tui.tui.dialogs.capture import ActionForm, AssumptionForm, DecisionForm
     from sop_tui.tui.screens.dashboard import DashboardScreen
     from sop_tui.tui.screens.meeting import MeetingScreen
 
@@ -135,28 +166,33 @@ async def key_presses(store: Path, repeat: int, *, stub_panels: bool) -> dict[st
     settings = Settings.from_env(store=str(store), actor="bench")
     ws = Workspace(EventLog(settings.url), actor="bench")
     app = make_app(ws, settings)
-    frames: list[float] = []
+    frames: list[float] = []  # when each frame showing the awaited effect was handed over
+    awaited: list[Callable[[], bool]] = []
     display = SopApp._display
 
     def counting_display(self, screen, renderable):  # type: ignore[no-untyped-def]
-        frames.append(time.perf_counter())
+        if renderable is not None and not self._batch_count and awaited and awaited[0]():
+            frames.append(time.perf_counter())
         return display(self, screen, renderable)
 
     SopApp._display = counting_display  # type: ignore[method-assign]
 
-    async def time_key(key: str, char: str | None, shown) -> float:  # type: ignore[no-untyped-def]
-        """Post ``key``; the time to the first frame drawn once ``shown()`` holds."""
+    async def time_key(key: str, char: str | None, shown: Callable[[], bool]) -> float:
+        """Post ``key``; the time to the first frame drawn while ``shown()`` holds."""
+        frames.clear()
+        awaited[:] = [shown]
         t = time.perf_counter()
         app.post_message(events.Key(key, char))
-        while not shown():
+        while not frames:
             await asyncio.sleep(0.001)
-        held = time.perf_counter()
-        while not frames or frames[-1] < held:
-            await asyncio.sleep(0.001)
-        return frames[-1] - t
+        awaited.clear()
+        return frames[0] - t
 
-    times: dict[str, list[float]] = {"n/p (agenda item)": [], "a (open form)": [],
-                                     "Esc (close form)": []}
+    forms = (("a", AssumptionForm), ("d", DecisionForm), ("x", ActionForm))
+    times: dict[str, list[float]] = {"n/p (agenda item)": []}
+    for key, _ in forms:
+        times[f"{key} (open form)"] = []
+        times[f"Esc (close {key})"] = []
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_meeting("demand")
         await pilot.pause()
@@ -171,12 +207,13 @@ async def key_presses(store: Path, repeat: int, *, stub_panels: bool) -> dict[st
             await app.workers.wait_for_complete()
             await pilot.pause()
         for _ in range(repeat):
-            times["a (open form)"].append(await time_key(
-                "a", "a", lambda: isinstance(app.screen, AssumptionForm)))
-            await pilot.pause()
-            times["Esc (close form)"].append(await time_key(
-                "escape", None, lambda: app.screen is screen))
-            await pilot.pause()
+            for key, form in forms:
+                times[f"{key} (open form)"].append(await time_key(
+                    key, key, lambda form=form: isinstance(app.screen, form)))
+                await pilot.pause()
+                times[f"Esc (close {key})"].append(await time_key(
+                    "escape", None, lambda: app.screen is screen))
+                await pilot.pause()
     SopApp._display = display  # type: ignore[method-assign]
     return times
 
@@ -208,17 +245,32 @@ def summarise(title: str, runs: list[dict[str, float]]) -> None:
                   f"{max(vals):6.3f}")
 
 
+def print_key_presses(store: Path, repeat: int) -> None:
+    """Key press to frame, placeholder panels then real ones."""
+    for stub in (True, False):
+        presses = asyncio.run(key_presses(store, repeat, stub_panels=stub))
+        what = "placeholder panels" if stub else "real panels, their workers included"
+        print(f"key press to the frame that shows it, {what} (median / max, ms):")
+        for key, vals in presses.items():
+            print(f"  {key:<20} {statistics.median(vals) * 1000:6.1f} / "
+                  f"{max(vals) * 1000:6.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", required=True, type=Path,
                         help="a folder holding a demo store (sop.db); it is copied")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-keys", action="store_true", help="launch timings only")
+    parser.add_argument("--keys-only", action="store_true", help="key-press timings only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store"
         store.mkdir()
         shutil.copyfile(args.store / "sop.db", store / "sop.db")
+        if args.keys_only:
+            print_key_presses(store, args.repeat)
+            return
         # cold: no cache at all, every view computed (each run on a fresh copy)
         cold = []
         for _ in range(args.repeat):
@@ -240,15 +292,6 @@ def main() -> None:
                             ("after a new event (assumption)", after_event),
                             ("after a new consensus", after_consensus)):
             summarise(title, runs)
-        if args.no_keys:
-            return
-        for stub in (True, False):
-            presses = asyncio.run(key_presses(store, args.repeat, stub_panels=stub))
-            what = "placeholder panels" if stub else "real panels, their workers included"
-            print(f"key press to the frame that shows it, {what} (median / max, ms):")
-            for key, vals in presses.items():
-                print(f"  {key:<20} {statistics.median(vals) * 1000:6.1f} / "
-                      f"{max(vals) * 1000:6.1f}")
 
 
 if __name__ == "__main__":
