@@ -323,3 +323,30 @@ async def test_quit_does_not_ask_about_a_closed_form(demo_ws: Workspace, make) -
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmDialog)
         assert app.return_code == 0 or app._exit
+
+
+@pytest.mark.parametrize("key", ["a", "d", "x"])
+async def test_a_reopened_form_looks_as_the_first_open_did(demo_ws: Workspace, make,
+                                                           key: str) -> None:
+    app = make(demo_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await _in_meeting(app, pilot, "supply")
+        await pilot.press(key)
+        await pilot.pause()
+        first = app.export_screenshot()
+        form = app.screen
+        # type in two fields, fail a save (error lines shown), then discard
+        await pilot.press(*"some text", "tab", "ctrl+a", *"someone else", "tab", *"x")
+        await _save(app, pilot)
+        assert app.screen is form
+        await pilot.press("escape")
+        await pilot.pause()
+        if isinstance(app.screen, ConfirmDialog):
+            await pilot.press("y")
+            await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.screen is form
+        assert app.export_screenshot() == first
+        assert _captured(demo_ws) == []
