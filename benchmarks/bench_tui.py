@@ -89,7 +89,8 @@ from sop_tui.events.log import EventLog
 marks["workspace_imported"] = time.time() - T0
 settings = Settings.from_env(store=sys.argv[2], actor="bench")
 ws = Workspace(EventLog(settings.url), actor=settings.actor)
-from sop_tui.tui.app import make_app
+from sop_tui.cli.tui_cmds import launch
+app, warmer = launch(ws, settings)  # as `sop` does: the view warmer starts before Textual
 from sop_tui.tui.screens.dashboard import DashboardScreen
 marks["app_imported"] = time.time() - T0
 
@@ -122,7 +123,11 @@ def on_gap(self, message):
 DashboardScreen.on_mount = on_mount
 DashboardScreen.on_dashboard_screen_metrics_loaded = on_metrics
 DashboardScreen.on_dashboard_screen_gap_loaded = on_gap
-make_app(ws, settings).run(headless=True, size=(120, 40))
+try:
+    app.run(headless=True, size=(120, 40))
+finally:
+    if warmer is not None:
+        warmer.stop()
 print(json.dumps(marks))
 """
 
