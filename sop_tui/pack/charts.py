@@ -12,8 +12,9 @@ browser uses (the script with the chart's config, tooltips, comments with today'
 ``<title>`` and ``<desc>`` of each point), so the SVG stays small and the same data always draws
 the same bytes (the chart id is fixed, not pygal's random UUID), and a second one writes the
 look pygal's stylesheet would give each element on the element itself and drops the
-stylesheet (see :class:`_Look`: WeasyPrint matched its ~100 rules against every element). Text stays text (the PDF's
-text layer carries the chart labels) and pygal XML-escapes every label, so a family name from
+stylesheet (see :class:`_Look`: WeasyPrint matched its ~100 rules against every element).
+Text stays text (the PDF's text layer carries the chart labels) and pygal XML-escapes every
+label, so a family name from
 an imported file cannot inject markup. Nothing touches the disk. One SVG user unit is one
 point; fonts are DejaVu Sans, as in the pack's CSS.
 """

@@ -8,9 +8,18 @@ when the facilitator presses Ctrl+S.
 from __future__ import annotations
 
 from abc import ABCMeta
+from typing import Protocol, runtime_checkable
 
 from textual.screen import ModalScreen
 
 
 class AbstractScreenMeta(type(ModalScreen), ABCMeta):  # type: ignore[misc]
     """Textual's screen metaclass with abstract-method checking."""
+
+
+@runtime_checkable
+class HoldsText(Protocol):
+    """A screen that may hold typed text not saved yet: quitting asks before losing it."""
+
+    @property
+    def holds_text(self) -> bool: ...

@@ -281,11 +281,12 @@ class SopApp(App[None]):
             self.push_screen(HelpScreen(read_only=self.read_only))
 
     async def action_quit(self) -> None:
-        """Quit, asking first when a capture form holds text that would be lost."""
-        from sop_tui.tui.dialogs.capture import CaptureForm
+        """Quit, asking first when a form holds text that would be lost (a capture form, a
+        panel's dialog or a correction: every screen that says whether it :class:`HoldsText`)."""
+        from sop_tui.tui.abstract import HoldsText
         from sop_tui.tui.dialogs.confirm import ConfirmDialog
 
-        forms = [s for s in self.screen_stack if isinstance(s, CaptureForm) and s.has_text()]
+        forms = [s for s in self.screen_stack if isinstance(s, HoldsText) and s.holds_text]
         if not forms:
             self.exit()
             return

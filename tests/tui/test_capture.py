@@ -227,7 +227,7 @@ async def test_a_second_open_is_empty_after_a_refused_save_and_a_discard(
         assert not form.query(".field.-invalid")
         assert not form.saving
         assert form.focused is form.query_one("#field-text")
-        assert not form.has_text()
+        assert not form.holds_text
         await pilot.press(*"Steel holds")
         await _save(app, pilot)
         events = _captured(demo_ws)

@@ -200,8 +200,9 @@ class CaptureForm(DimmedModal[Event | None], metaclass=AbstractScreenMeta):
                 out[spec.name] = w.value
         return out
 
-    def has_text(self) -> bool:
-        """True when something was typed that is not saved yet."""
+    @property
+    def holds_text(self) -> bool:
+        """True when something was typed that is not saved yet (quitting asks first)."""
         now = self.values()
         return any(now[k].strip() != (self._initial[k] or "").strip() for k in now)
 
@@ -270,7 +271,7 @@ class CaptureForm(DimmedModal[Event | None], metaclass=AbstractScreenMeta):
             first.focus()
 
     def action_cancel(self) -> None:
-        if not self.has_text():
+        if not self.holds_text:
             self.dismiss(None)
             return
 
@@ -431,7 +432,8 @@ class OpenCycleForm(CaptureForm):
             FieldSpec("note", "Note", placeholder="optional"),
         ]
 
-    def has_text(self) -> bool:
+    @property
+    def holds_text(self) -> bool:
         return bool(self.values()["note"].strip())
 
     def submit(self, values: Mapping[str, str]) -> Event:
