@@ -32,6 +32,18 @@ medians of 3, seconds from process start:
     after an assumption           1.35         1.71           0.37
     after a new consensus         1.86         6.12           4.3
 
+Measured 2026-11-26 (idle box, load ~1; a bare Textual app paints in 0.47-0.55 s here),
+medians of 5, seconds from process start, after three changes: the supply LP through highspy
+(no SciPy import), decoded frames kept on disk, and the view warmer (``sop`` starts a child
+computing the missing dashboard views before Textual is imported; ``sop import`` and ``sop
+demo`` compute them with the data):
+
+    state of the cache        first paint   populated
+    cold (no cache)               0.84         3.05
+    warm                          0.72         0.90
+    after an assumption           0.82         1.04
+    after a new consensus         0.90         1.64   (min 1.52; 2.68 before, same day)
+
 Before the planning cache the dashboard kept its own cache keyed by the log's head: warm was
 0.6 s on an idle box, but any event (every capture in a meeting) made the next launch cold
 (3.3 s idle). Now a launch after a capture reads the views like a warm one: no pandas, no
