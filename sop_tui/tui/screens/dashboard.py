@@ -111,6 +111,10 @@ class DashboardScreen(Screen[None]):
             self.view = view
             super().__init__()
 
+    #: The meetings table takes the keys at once. Textual's default ("*") would focus the
+    #: scrolling container first and restyle the whole dashboard when the table took over.
+    AUTO_FOCUS = "#meetings"
+
     def __init__(self) -> None:
         super().__init__()
         self._loaded_seq = -1
