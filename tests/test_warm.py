@@ -89,3 +89,43 @@ def test_the_child_refuses_an_unknown_view(tmp_path: Path) -> None:
         capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert "no_such_view" in result.stderr
+
+
+@pytest.fixture
+def forkable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fork path even where the test runner keeps threads of its own."""
+    import sop_tui.cycle.warm as warm
+
+    monkeypatch.setattr(warm.threading, "active_count", lambda: 1)
+
+
+@pytest.mark.usefixtures("forkable")
+def test_a_forked_child_fills_the_cache(demo_ws: Workspace, tmp_path: Path) -> None:
+    from sop_tui.cycle.warm import _fork, _Forked
+
+    cache = tmp_path / "cache"
+    child = _fork(["--db", _url(demo_ws), "--cache", str(cache), "--cycle", "2026-12",
+                   "baseline_totals", "plan_status"])
+    assert isinstance(child, _Forked)
+    assert Warmer(child, ["baseline_totals"]).wait()
+    planning = CyclePlanning(demo_ws, cache_dir=cache)
+    assert missing_views(planning) == ["metric_values", "trend_series"]
+    assert child.poll() == 0  # reaped once, the code kept
+
+
+@pytest.mark.usefixtures("forkable")
+def test_a_forked_child_reports_its_failure_and_is_stopped_past_its_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import sop_tui.cycle.warm as warm
+
+    refused = warm._fork(["--cycle", "2026-12", "no_such_view"])  # no --db: argparse refuses
+    assert refused is not None and refused.wait(60) == 2
+    monkeypatch.setattr(warm, "main", lambda args: time.sleep(60) or 0)  # in the child
+    stuck = warm._fork([])
+    assert stuck is not None
+    warmer = Warmer(stuck, ["metric_values"])
+    assert warmer.wait(timeout=0.2) is False
+    assert stuck.poll() is not None  # killed and reaped
+    warmer.stop()  # already ended: nothing to do
