@@ -44,6 +44,14 @@ demo`` compute them with the data):
     after an assumption           0.82         1.04
     after a new consensus         0.90         1.64   (min 1.52; 2.68 before, same day)
 
+and with the warmer forked rather than spawned (no interpreter start, no re-import), and the
+dashboard focusing its table directly (01:32 UTC, load ~0.7):
+
+    cold (no cache)               0.91         3.03
+    warm                          0.85         1.06
+    after an assumption           0.85         0.96
+    after a new consensus         0.82         1.28   (1.26-1.44)
+
 Before the planning cache the dashboard kept its own cache keyed by the log's head: warm was
 0.6 s on an idle box, but any event (every capture in a meeting) made the next launch cold
 (3.3 s idle). Now a launch after a capture reads the views like a warm one: no pandas, no
