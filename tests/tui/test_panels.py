@@ -674,3 +674,48 @@ async def test_supply_r_covers_every_open_gap_of_the_resource_in_one_decision(
         # the cursor waits on the first gap still open
         table = app.query_one("#supply-gaps", DataTable)
         assert after[table.cursor_row][5] == "none yet"
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("no_statistical")
+async def test_the_consensus_dialog_is_reused_without_leftovers(demo_ws: Workspace) -> None:
+    """Built once per app: a second open, for another family and source, shows nothing of the
+    first (typed text, errors, the manual fields, the averaging warning)."""
+    app = PanelHost(demo_ws, "demand")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("m")  # manual for BRG-01: the numbers field, a rationale required
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, ConsensusDialog) and first.query_one("#f-units").display
+        await type_text(pilot, "2026-12..2027-12=10000")
+        await pilot.press("tab")
+        await type_text(pilot, "flat")
+        await pilot.press("ctrl+s")  # refused: no rationale
+        await pilot.pause()
+        assert first.query_one("#e-rationale", Static).has_class("-shown")
+        await pilot.press("escape")
+        await pilot.pause()
+        families = app.query_one("#demand-families", OptionList)
+        index = [families.get_option_at_index(i).id
+                 for i in range(families.option_count)].index("FST-02")
+        families.highlighted = index
+        await pilot.pause()
+        await pilot.press("3")  # finance on FST-02: the averaging case
+        await pilot.pause()
+        again = app.screen
+        assert again is first  # the same dialog, re-used
+        assert again.family == "FST-02" and again.source == "finance"
+        assert not again.query_one("#f-units").display  # not manual this time
+        assert again.value("units") == "" and again.value("rationale") == ""
+        assert not again.query(".pf-error.-shown")
+        assert "FST-02 from finance" in plain(again.query_one("#consensus-what", Static).content)
+        assert again.query_one("#averaging-warning").display
+        assert again.query_one("#f-chosen_assumptions").has_focus
+        assert not again.holds_text
+        await type_text(pilot, "finance budget phasing")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [ev] = events(demo_ws, "ConsensusSelected")
+        assert ev.payload["family"] == "FST-02" and ev.payload["source"] == "finance"
+        assert ev.payload["chosen_assumptions"] == "finance budget phasing"
