@@ -183,6 +183,7 @@ async def key_presses(store: Path, repeat: int, *, stub_panels: bool) -> dict[st
     from sop_tui.tui.screens.meeting import MeetingScreen
 
     DashboardScreen.load_numbers = lambda self: None  # type: ignore[method-assign]
+    build_panel = MeetingScreen.build_panel  # restored at the end: the next call may be real
     if stub_panels:
         from textual.widgets import Static
 
@@ -209,6 +210,8 @@ async def key_presses(store: Path, repeat: int, *, stub_panels: bool) -> dict[st
         t = time.perf_counter()
         app.post_message(events.Key(key, char))
         while not frames:
+            if time.perf_counter() - t > 10:
+                raise SystemExit(f"key {key!r}: no frame showed its effect within 10 s")
             await asyncio.sleep(0.001)
         awaited.clear()
         return frames[0] - t
@@ -239,7 +242,32 @@ async def key_presses(store: Path, repeat: int, *, stub_panels: bool) -> dict[st
                 times[f"Esc (close {key})"].append(await time_key(
                     "escape", None, lambda: app.screen is screen))
                 await pilot.pause()
+        if not stub_panels:
+            # the demand panel: 1 opens the consensus dialog (sales)
+            from sop_tui.tui.dialogs.consensus import ConsensusDialog
+
+            for _ in range(len(screen.meeting.agenda)):  # n to the demand panel's item
+                if screen.query("DemandPanel"):
+                    break
+                await pilot.press("n")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            for _ in range(3):  # the panel's load, then what it posts
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            screen.query_one("#demand-families").focus()
+            await pilot.pause()
+            times["1 (consensus dialog)"] = []
+            times["Esc (close 1)"] = []
+            for _ in range(repeat):
+                times["1 (consensus dialog)"].append(await time_key(
+                    "1", "1", lambda: isinstance(app.screen, ConsensusDialog)))
+                await pilot.pause()
+                times["Esc (close 1)"].append(await time_key(
+                    "escape", None, lambda: app.screen is screen))
+                await pilot.pause()
     SopApp._display = display  # type: ignore[method-assign]
+    MeetingScreen.build_panel = build_panel  # type: ignore[method-assign]
     return times
 
 
