@@ -52,6 +52,11 @@ dashboard focusing its table directly (01:32 UTC, load ~0.7):
     after an assumption           0.85         0.96
     after a new consensus         0.82         1.28   (1.26-1.44)
 
+Key presses with the real panels (the placeholder pass now restores ``build_panel``),
+2026-11-26 02:03 UTC, medians of 5, ms: n / p 75 (a real panel mounts and starts its
+loading thread), a 52, d 61, x 51, Esc 22-33, and 1 in the demand panel (the consensus
+dialog, re-used since e962a10) 34.
+
 Before the planning cache the dashboard kept its own cache keyed by the log's head: warm was
 0.6 s on an idle box, but any event (every capture in a meeting) made the next launch cold
 (3.3 s idle). Now a launch after a capture reads the views like a warm one: no pandas, no
@@ -69,8 +74,9 @@ milliseconds from posting the key to the first frame that shows it, the two roun
     x (open action form)        166, 187     38, 39
     Esc (close the form)         20-22       18-24
 
-With the real panels: a 201, 203 -> 43, 39; d 270, 284 -> 48, 47; x 146, 178 -> 47, 44; Esc
-22-25 -> 21-24. The first open of a form just after the meeting shows, and now and then a
+("With the real panels" here said a 43, 39; d 48, 47; x 47, 44 — but that pass still had
+the placeholders patched in; see below for the real panels, measured as such.)
+The first open of a form just after the meeting shows, and now and then a
 press that meets a garbage collection, the meeting clock's tick or another job on the box,
 still takes 90-260 ms (the max column). Where an open went (profiled): building the form,
 compose, mount and styling some thirty widgets (~100-200 ms: forms are now built once per app
