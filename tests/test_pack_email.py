@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import socket
 import ssl
 from collections.abc import Iterator
 from email import message_from_bytes, policy
@@ -21,6 +20,7 @@ from unittest import mock
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfWriter
+from smtp_fixtures import Inbox, free_port, local_smtp
 
 from sop_tui.cli.app import build
 from sop_tui.cycle.workspace import Workspace
@@ -39,33 +39,10 @@ TEMPLATES = RESOURCES / "templates"
 HEAD = "ab" * 32
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
-def smtp_server() -> Iterator[tuple[int, _Inbox]]:
-    from aiosmtpd.controller import Controller
-
-    inbox = _Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, inbox
-    finally:
-        controller.stop()
+def smtp_server() -> Iterator[tuple[int, Inbox]]:
+    with local_smtp() as server:
+        yield server
 
 
 def _stamped_pdf(path: Path, *, cycle: str = "2026-12", count: int = 3) -> Path:
@@ -210,7 +187,7 @@ def _attachment(raw: bytes) -> tuple[EmailMessage, bytes]:
     return msg, parts[0].get_content()
 
 
-def test_send_pack_delivers_the_pdf_and_records_it(smtp_server: tuple[int, _Inbox],
+def test_send_pack_delivers_the_pdf_and_records_it(smtp_server: tuple[int, Inbox],
                                                   ws: Workspace, tmp_path: Path) -> None:
     port, inbox = smtp_server
     pdf = _stamped_pdf(tmp_path / "sop-pack-2026-12.pdf")
@@ -233,7 +210,7 @@ def test_send_pack_delivers_the_pdf_and_records_it(smtp_server: tuple[int, _Inbo
 def test_a_refused_send_records_nothing(ws: Workspace, tmp_path: Path) -> None:
     pdf = _stamped_pdf(tmp_path / "p.pdf")
     before = ws.log.head().count
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     with pytest.raises(OSError):
         send_pack(ws, pdf, ["cfo@example.com"], settings=Settings(), env=_env(port))
     with pytest.raises(EmailError, match="loopback"):
@@ -242,7 +219,7 @@ def test_a_refused_send_records_nothing(ws: Workspace, tmp_path: Path) -> None:
     assert ws.log.head().count == before
 
 
-def test_cli_send_only_mails_a_rendered_pack(smtp_server: tuple[int, _Inbox], tmp_path: Path,
+def test_cli_send_only_mails_a_rendered_pack(smtp_server: tuple[int, Inbox], tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     port, inbox = smtp_server
     for k, v in _env(port).items():
@@ -271,7 +248,7 @@ def test_cli_refuses_clear_text_to_a_remote_host_before_rendering(
 
 
 def test_cli_send_only_refuses_a_pdf_that_is_not_a_pack(
-        smtp_server: tuple[int, _Inbox], tmp_path: Path,
+        smtp_server: tuple[int, Inbox], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     port, inbox = smtp_server
     for k, v in _env(port).items():

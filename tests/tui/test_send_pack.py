@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -18,6 +17,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfWriter
+from smtp_fixtures import Inbox, free_port, local_smtp
 from textual.widgets import Button, Input, Static
 
 from sop_tui.cycle.workspace import Workspace
@@ -32,39 +32,16 @@ CYCLE = "2026-12"
 pytestmark = pytest.mark.usefixtures("stub_panels", "no_numbers")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Inbox]:
+def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     """A local SMTP server, and the SOP_SMTP_* variables that point at it."""
-    from aiosmtpd.controller import Controller
-
-    box = _Inbox()
-    port = _free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    for key, value in {"SOP_SMTP_HOST": "127.0.0.1", "SOP_SMTP_PORT": str(port),
-                       "SOP_SMTP_TLS": "none", "SOP_SMTP_FROM": "sop@example.com"}.items():
-        monkeypatch.setenv(key, value)
-    for key in ("SOP_SMTP_USER", "SOP_SMTP_PASSWORD"):
-        monkeypatch.delenv(key, raising=False)
-    try:
+    with local_smtp() as (port, box):
+        for key, value in {"SOP_SMTP_HOST": "127.0.0.1", "SOP_SMTP_PORT": str(port),
+                           "SOP_SMTP_TLS": "none", "SOP_SMTP_FROM": "sop@example.com"}.items():
+            monkeypatch.setenv(key, value)
+        for key in ("SOP_SMTP_USER", "SOP_SMTP_PASSWORD"):
+            monkeypatch.delenv(key, raising=False)
         yield box
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
@@ -107,6 +84,19 @@ def _attachment(raw: bytes) -> tuple[EmailMessage, bytes]:
 
 def _text(screen: SendPackDialog, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
+
+
+def _recorded_statuses(app: Any) -> list[str]:
+    """Every status line the app shows from now on, in order (still shown as usual)."""
+    statuses: list[str] = []
+    shown = app.set_status
+
+    def status(text: str) -> None:
+        statuses.append(text)
+        shown(text)
+
+    app.set_status = status
+    return statuses
 
 
 async def _type_and_send(app: Any, pilot: Any, address: str) -> SendPackDialog:
@@ -171,17 +161,10 @@ def test_smtp_line_names_the_server_or_the_missing_variable() -> None:
 
 async def test_e_sends_the_newest_pack_and_records_it(demo_ws: Workspace, make,
                                                       settings: Settings,
-                                                      inbox: _Inbox) -> None:
+                                                      inbox: Inbox) -> None:
     path, sha = _hand_made_pack(demo_ws, settings)
     app = make(demo_ws)
-    statuses: list[str] = []
-    shown = app.set_status
-
-    def status(text: str) -> None:
-        statuses.append(text)
-        shown(text)
-
-    app.set_status = status
+    statuses = _recorded_statuses(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("E")
@@ -214,7 +197,7 @@ async def test_e_sends_the_newest_pack_and_records_it(demo_ws: Workspace, make,
 
 async def test_a_bad_address_is_named_and_nothing_is_sent(demo_ws: Workspace, make,
                                                           settings: Settings,
-                                                          inbox: _Inbox) -> None:
+                                                          inbox: Inbox) -> None:
     _hand_made_pack(demo_ws, settings)
     before = demo_ws.log.head().count
     app = make(demo_ws)
@@ -252,7 +235,7 @@ async def test_a_refused_connection_is_an_error_and_the_dialog_keeps_the_text(
         monkeypatch: pytest.MonkeyPatch) -> None:
     _hand_made_pack(demo_ws, settings)
     monkeypatch.setenv("SOP_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SOP_SMTP_PORT", str(_free_port()))  # nothing listens there
+    monkeypatch.setenv("SOP_SMTP_PORT", str(free_port()))  # nothing listens there
     monkeypatch.setenv("SOP_SMTP_TLS", "none")
     monkeypatch.setenv("SOP_SMTP_FROM", "sop@example.com")
     before = demo_ws.log.head().count
@@ -327,16 +310,9 @@ async def test_the_resource_tracker_is_started_at_start_up(demo_ws: Workspace, m
 
 @pytest.mark.slow
 async def test_without_a_pack_ctrl_s_renders_it_first_then_sends_it(
-        demo_ws: Workspace, make, settings: Settings, inbox: _Inbox) -> None:
+        demo_ws: Workspace, make, settings: Settings, inbox: Inbox) -> None:
     app = make(demo_ws)
-    statuses: list[str] = []
-    shown = app.set_status
-
-    def status(text: str) -> None:
-        statuses.append(text)
-        shown(text)
-
-    app.set_status = status
+    statuses = _recorded_statuses(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("E")
