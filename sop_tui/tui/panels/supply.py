@@ -153,12 +153,18 @@ class SupplyPanel(DataPanel):
             return res, month
         return None
 
-    def action_option(self) -> None:
+    def _picked_for_option(self) -> tuple[str, str] | None:
+        """The selected gap to record an option for; None (and why) when there is none."""
         if self.context.read_only:
-            return
+            return None
         picked = self._selected()
         if picked is None:
             self.notify("No capacity gap to record an option for.", severity="warning")
+        return picked
+
+    def action_option(self) -> None:
+        picked = self._picked_for_option()
+        if picked is None:
             return
         res, month = picked
         view: SupplyView = self._view
@@ -180,11 +186,8 @@ class SupplyPanel(DataPanel):
 
     def action_resource_option(self) -> None:
         """One decision covering every open gap of the selected resource (a month range)."""
-        if self.context.read_only:
-            return
-        picked = self._selected()
+        picked = self._picked_for_option()
         if picked is None:
-            self.notify("No capacity gap to record an option for.", severity="warning")
             return
         res = picked[0]
         view: SupplyView = self._view
