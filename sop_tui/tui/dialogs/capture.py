@@ -5,11 +5,10 @@ cancelled). Ctrl+S calls the Workspace command in a thread worker; the event is 
 the form closes. A :class:`CommandError` marks the field it names, shows its message under it,
 and leaves the form open with its text. Escape cancels, asking first when text was typed.
 
-The meeting forms are built once per app and re-used (:func:`meeting_form`): building one
-(compose, mount, styling some thirty widgets) cost 110-250 ms, over the 50 ms a key press may
-take to show its frame. Each open points the form at the meeting and family on screen and
+The meeting forms are built once per app and re-used (see :mod:`sop_tui.tui.dialogs.installed`):
+each open points the form at the meeting and family on screen (:meth:`MeetingForm.open_for`) and
 :meth:`CaptureForm.reset` puts every field back to its default, so nothing of one capture
-reaches the next. :func:`prebuild_meeting_form` builds them while the meeting screen is idle.
+reaches the next.
 """
 
 from __future__ import annotations
@@ -17,14 +16,14 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import ClassVar
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import ScreenResume
-from textual.widget import AwaitMount, Widget
+from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from sop_tui.cycle.errors import CommandError
@@ -78,7 +77,7 @@ class CaptureForm(DimmedModal[Event | None], metaclass=AbstractScreenMeta):
         self.saving = False
         self._choices: dict[str, tuple[tuple[str, str], ...] | None] = {
             f.name: f.choices for f in self.specs if f.choices is not None}
-        self.mount_started = False  # set by prebuild_meeting_form
+        self.mount_started = False  # set by installed.prebuild_meeting_form
         self._styled_as: tuple[object, ...] | None = None
 
     # -- what subclasses provide -----------------------------------------------------------
@@ -439,52 +438,3 @@ class OpenCycleForm(CaptureForm):
     def submit(self, values: Mapping[str, str]) -> Event:
         return self.workspace.open_cycle(values["cycle"].strip(),
                                          note=_blank_none(values["note"]))
-
-
-# -- one built form of each kind per app ---------------------------------------------------
-
-M = TypeVar("M", bound=MeetingForm)
-
-
-def _installed_name(cls: type[MeetingForm]) -> str:
-    return f"sop-capture-{cls.__name__}"
-
-
-def meeting_form(app: App[object], cls: type[M], workspace: Workspace, *, cycle: str,
-                 meeting: MeetingDef, family: str | None) -> M:
-    """The app's form of kind ``cls``, reset for a capture in ``meeting``; built on first use.
-
-    The form is installed in the app, so Textual keeps it (widgets and styles) when it is
-    dismissed; the next push re-uses it.
-    """
-    name = _installed_name(cls)
-    if app.is_screen_installed(name):
-        form = app.get_screen(name)
-        assert isinstance(form, cls)
-        form.workspace = workspace
-        form.open_for(cycle=cycle, meeting=meeting, family=family)
-        return form
-    form = cls(workspace, cycle=cycle, meeting=meeting, family=family)
-    app.install_screen(form, name)
-    return form
-
-
-def prebuild_meeting_form(app: App[object], cls: type[MeetingForm], workspace: Workspace, *,
-                          cycle: str, meeting: MeetingDef) -> AwaitMount | None:
-    """Build and mount the app's form of kind ``cls`` off screen; None when it already was.
-
-    Call it when the app is idle: the first open of the form then costs a reset, not a build.
-    Returns what to await for the form's widgets to be mounted.
-    """
-    name = _installed_name(cls)
-    if app.is_screen_installed(name):
-        installed = app.get_screen(name)
-        if installed.is_running or getattr(installed, "mount_started", False):
-            return None
-    form = meeting_form(app, cls, workspace, cycle=cycle, meeting=meeting, family=None)
-    form.mount_started = True
-    # Textual mounts a screen the first time it is pushed (``App._get_screen``, what
-    # ``push_screen`` calls; it registers a screen once). Doing that now moves compose, mount
-    # and styling out of the key press; pushed later, the running screen is only resumed.
-    _, mounted = app._get_screen(form)
-    return mounted

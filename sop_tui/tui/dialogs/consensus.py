@@ -76,18 +76,18 @@ class ConsensusDialog(FormDialog[Event | None]):
         installed in the app, a later open only resets its fields (a fresh build, compose
         and mount took ~70-80 ms a key press here).
         """
-        name = "sop-consensus"
-        if app.is_screen_installed(name):
-            dialog = app.get_screen(name)
-            assert isinstance(dialog, cls)
+        from sop_tui.tui.dialogs.installed import installed
+
+        def reset(dialog: ConsensusDialog) -> None:
             dialog._set(ws, cycle=cycle, family=family, source=source, sources=sources,
                         assumptions=assumptions, statistical=statistical)
             dialog._reset()
-            return dialog
-        dialog = cls(ws, cycle=cycle, family=family, source=source, sources=sources,
-                     assumptions=assumptions, statistical=statistical)
-        app.install_screen(dialog, name)
-        return dialog
+
+        return installed(app, "sop-consensus", cls,
+                         lambda: cls(ws, cycle=cycle, family=family, source=source,
+                                     sources=sources, assumptions=assumptions,
+                                     statistical=statistical),
+                         reset)
 
     def _numbers(self) -> dict[str, float]:
         if self.source in self.sources:

@@ -292,7 +292,7 @@ class MeetingScreen(Screen[None]):
         One form a turn (~0.1-0.2 s each), after a refresh, so a key pressed meanwhile waits
         for one form at most; a key opening a form not built yet builds it there and then.
         """
-        from sop_tui.tui.dialogs.capture import prebuild_meeting_form
+        from sop_tui.tui.dialogs.installed import prebuild_meeting_form
 
         if not self.is_current:
             return  # on_screen_resume comes back
@@ -305,7 +305,7 @@ class MeetingScreen(Screen[None]):
                 return
 
     def _capture(self, cls: type[MeetingForm]) -> None:
-        from sop_tui.tui.dialogs.capture import meeting_form
+        from sop_tui.tui.dialogs.installed import meeting_form
 
         form = meeting_form(self.app, cls, self.sop.workspace, cycle=self.cycle,
                             meeting=self.meeting, family=self.family)
