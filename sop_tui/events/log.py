@@ -28,8 +28,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import orjson
 
-from sop_tui.events.canonical import GENESIS_HASH, canonical_json, chain_hash, envelope_hash
+from sop_tui.events.canonical import GENESIS_HASH, canonical_json, envelope_hash
 from sop_tui.events.envelope import Event
+from sop_tui.events.verify import VerifyReport, walk_chain
 from sop_tui.gcpause import paused_gc
 
 BUSY_TIMEOUT_MS = 30_000
@@ -63,17 +64,6 @@ class NewEvent:
 class Head:
     count: int
     hash: str
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyReport:
-    """The outcome of walking the chain; ``seq``/``reason`` name the first event that fails."""
-
-    ok: bool
-    count: int
-    head_hash: str
-    seq: int | None = None
-    reason: str | None = None
 
 
 class LogError(RuntimeError):
@@ -384,9 +374,6 @@ class EventLog:
 
     def verify(self) -> VerifyReport:
         """Walk the chain from the first event; name the first one that does not hold."""
-        import json
-
-        expected_seq, prev = 1, GENESIS_HASH
         con = self._con()
         with self._lock():
             digests = {
@@ -397,38 +384,7 @@ class EventLog:
                 "SELECT seq, event_id, cycle, meeting, type, actor, at, payload, prev_hash, hash"
                 " FROM events ORDER BY seq"
             ).fetchall()
-        for r in rows:
-            seq = r[0]
-            if seq != expected_seq:
-                reason = (
-                    f"gap: event {expected_seq} is missing" if seq > expected_seq
-                    else f"order: seq {seq} appears where {expected_seq} was expected"
-                )
-                return VerifyReport(False, expected_seq - 1, prev, seq, reason)
-            if r[8] != prev:
-                return VerifyReport(
-                    False, seq - 1, prev, seq,
-                    "order: its prev_hash is not the hash of the event before it",
-                )
-            try:
-                payload = json.loads(r[7])
-                canonical = canonical_json(payload) == r[7]
-            except ValueError:
-                payload, canonical = {}, False
-            ev = Event(r[0], r[1], r[2], r[3], r[4], r[5], r[6], payload, r[8], r[9])
-            if not canonical or chain_hash(prev, ev.envelope()) != r[9]:
-                return VerifyReport(
-                    False, seq - 1, prev, seq,
-                    "content changed: its hash does not match its contents",
-                )
-            if r[4] == "DatasetImported" and digests.get(seq) != payload.get("content_sha256"):
-                return VerifyReport(
-                    False, seq - 1, prev, seq,
-                    "content changed: its imported data does not match its sha256",
-                )
-            prev = r[9]
-            expected_seq += 1
-        return VerifyReport(True, expected_seq - 1, prev)
+        return walk_chain(rows, digests)
 
     def backup(self, target: Path) -> Path:
         """Copy the database through SQLite's online backup API (safe while others write)."""

@@ -32,7 +32,7 @@ from sop_tui.cycle.history import (
 from sop_tui.cycle.state import LogState, corrections_of
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.envelope import Event
-from sop_tui.events.log import VerifyReport
+from sop_tui.events.verify import VerifyReport
 from sop_tui.tui.widgets.history_table import HistoryTable, layout_columns
 
 __all__ = ["HistoryFilter", "HistoryRow", "HistoryScreen", "HistoryTable", "build_rows",
