@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -141,6 +142,34 @@ def test_verify_catches_reordering(file_log: EventLog) -> None:
         WHERE seq = 2""")
     report = file_log.verify()
     assert not report.ok and report.seq == 2 and "order" in (report.reason or "")
+
+
+def test_verify_names_a_repeated_event_id(file_log: EventLog) -> None:
+    from sop_tui.events.envelope import Event
+    from sop_tui.events.verify import walk_chain
+
+    for i in range(3):
+        _assume(file_log, f"a{i}")
+    con = sqlite3.connect(file_log.path)
+    rows = con.execute("SELECT * FROM events ORDER BY seq").fetchall()
+    con.close()
+    # a forger who re-hashes the chain can give event 3 event 1's id: only the walk sees it
+    r3 = list(rows[2])
+    r3[1] = rows[0][1]
+    ev = Event(*r3[:7], json.loads(r3[7]), r3[8], "")
+    r3[9] = chain_hash(r3[8], ev.envelope())
+    report = walk_chain([rows[0], rows[1], tuple(r3)], {})
+    assert not report.ok and report.seq == 3 and report.count == 2
+    assert report.reason == "duplicate: its event_id is event 1's"
+    assert walk_chain(rows, {}).ok
+
+
+def test_seq_is_the_only_key_of_a_new_store(file_log: EventLog) -> None:
+    # every index is a page each durable append writes and flushes (see EventRow)
+    con = sqlite3.connect(file_log.path)
+    indexes = con.execute("PRAGMA index_list(events)").fetchall()
+    con.close()
+    assert indexes == []
 
 
 def test_verify_empty_log(log: EventLog) -> None:

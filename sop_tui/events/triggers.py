@@ -12,14 +12,16 @@ SQLITE_TRIGGERS: tuple[str, ...] = (
         BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END""",
     f"""CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END""",
-    # Any insert must extend the chain: the next seq, the head's hash as prev_hash, and no
-    # clash with an existing row — so INSERT OR REPLACE can never overwrite history, even from a
-    # shell where recursive_triggers is off and a REPLACE would not fire the delete trigger.
+    # Any insert must extend the chain: the next seq and the head's hash as prev_hash. seq is
+    # the table's only key, so an insert that passes cannot clash with an existing row and
+    # INSERT OR REPLACE can never overwrite history, even from a shell where
+    # recursive_triggers is off and a REPLACE would not fire the delete trigger. (Stores made
+    # before 2026-11-26 also keep unique indexes on event_id and hash, and a trigger that checks
+    # them too; both versions refuse the same rewrites.)
     f"""CREATE TRIGGER IF NOT EXISTS events_append_only BEFORE INSERT ON events
         WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM events)
           OR NEW.prev_hash IS NOT COALESCE(
                (SELECT hash FROM events ORDER BY seq DESC LIMIT 1), '{"0" * 64}')
-          OR EXISTS (SELECT 1 FROM events WHERE event_id = NEW.event_id OR hash = NEW.hash)
         BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY} (an insert must extend the chain)'); END""",
     f"""CREATE TRIGGER IF NOT EXISTS datasets_no_update BEFORE UPDATE ON datasets
         BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END""",

@@ -30,6 +30,8 @@ def walk_chain(rows: Iterable[Sequence[Any]], digests: Mapping[int, str]) -> Ver
     """Check ``rows`` (seq, event_id, cycle, meeting, type, actor, at, payload JSON, prev_hash,
     hash; in seq order) against the chain; ``digests`` are the sha256 of each import's data."""
     expected_seq, prev = 1, GENESIS_HASH
+    # event_id has no unique index (see EventRow): the walk is where a repeat is caught
+    seen: dict[str, int] = {}
     for r in rows:
         seq = r[0]
         if seq != expected_seq:
@@ -58,6 +60,11 @@ def walk_chain(rows: Iterable[Sequence[Any]], digests: Mapping[int, str]) -> Ver
             return VerifyReport(
                 False, seq - 1, prev, seq,
                 "content changed: its imported data does not match its sha256",
+            )
+        first = seen.setdefault(r[1], seq)
+        if first != seq:
+            return VerifyReport(
+                False, seq - 1, prev, seq, f"duplicate: its event_id is event {first}'s",
             )
         prev = r[9]
         expected_seq += 1
