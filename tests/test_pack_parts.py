@@ -371,3 +371,22 @@ def test_capacity_decisions_with_the_same_answer_fold_into_one_row() -> None:
     assert rows[0]["question"] == "q1"
     assert rows[0]["also"] == ["MACH-2 2027-07", "ASSY-B 2027-05"]
     assert rows[2]["also"] == [] and rows[3]["also"] == []  # no resource: never folded
+
+
+def test_the_renderer_loads_weasyprint_before_it_waits_for_the_context() -> None:
+    # the forked renderer overlaps WeasyPrint's import with the context's build only if it
+    # imports it before reading the pipe; render_pdf alone imports it lazily, when called
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from sop_tui.pack.runner import _load_renderer\n"
+        "from sop_tui.settings import RESOURCES\n"
+        "assert 'weasyprint' not in sys.modules\n"
+        "render = _load_renderer(RESOURCES / 'templates')\n"
+        "print('weasyprint' in sys.modules, render.__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["True", "render_pdf"]

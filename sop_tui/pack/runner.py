@@ -259,9 +259,7 @@ def _render_child(templates_dir: Path, ctx_read: int, res_write: int) -> int:
     """The renderer's work: imports first, then the context from the pipe, the PDF back."""
     import pickle
 
-    from sop_tui.pack.render import environment, render_pdf
-
-    environment(templates_dir).get_template("pack.html.j2")  # compiled while we wait
+    render_pdf = _load_renderer(templates_dir)
     with os.fdopen(ctx_read, "rb") as fh:
         data = fh.read()
     if not data:  # the parent gave up (an error while building the context)
@@ -270,6 +268,22 @@ def _render_child(templates_dir: Path, ctx_read: int, res_write: int) -> int:
     with os.fdopen(res_write, "wb") as fh:
         fh.write(pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL))
     return 0
+
+
+def _load_renderer(templates_dir: Path) -> Callable[..., Any]:
+    """Import everything rendering needs and compile the template; return ``render_pdf``.
+
+    The renderer calls this before it waits for the context: that wait is the point of the
+    fork. WeasyPrint must be imported here explicitly, because ``render_pdf`` imports it only
+    when called (so that importing the module costs the app nothing); until 2026-11-26 it was
+    not, and its ~1.2 s import ran after the context arrived, on the pack's critical path.
+    """
+    import weasyprint  # noqa: F401
+
+    from sop_tui.pack.render import environment, render_pdf
+
+    environment(templates_dir).get_template("pack.html.j2")
+    return render_pdf
 
 
 def _import_event_types() -> None:
