@@ -163,7 +163,10 @@ class DashboardScreen(Screen[None]):
             table.add_column(label, key=key)
         self.fill_from_log()
         table.focus()
-        self.load_numbers()
+        # After the first frame: the workers' imports and reads hold the GIL in bursts, and
+        # started here they stretched the first paint by ~0.15 s for nothing (they wait for
+        # the frame's CPU either way).
+        self.call_after_refresh(self.load_numbers)
 
     def on_screen_resume(self) -> None:
         if not self._with_cycle:
