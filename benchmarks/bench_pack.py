@@ -188,6 +188,10 @@ def main() -> None:
                         help="reuse the demo store built in this folder (built there if "
                              "missing): saves the ~30 s build when comparing runs")
     args = parser.parse_args()
+    # timed as installed: sop's modules compiled, as scripts/demo leaves them (with
+    # PYTHONDONTWRITEBYTECODE set, an editable install would recompile them every run)
+    subprocess.run([sys.executable, "-m", "compileall", "-q",
+                    str(Path(__file__).resolve().parents[1] / "sop_tui")], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         if args.base is not None:
             if not (args.base / "sop.db").exists():

@@ -323,6 +323,10 @@ def main() -> None:
     parser.add_argument("--no-keys", action="store_true", help="launch timings only")
     parser.add_argument("--keys-only", action="store_true", help="key-press timings only")
     args = parser.parse_args()
+    # timed as installed: sop's modules compiled, as scripts/demo leaves them (with
+    # PYTHONDONTWRITEBYTECODE set, an editable install would recompile them every run)
+    subprocess.run([sys.executable, "-m", "compileall", "-q",
+                    str(Path(__file__).resolve().parents[1] / "sop_tui")], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store"
         store.mkdir()
