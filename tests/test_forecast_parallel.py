@@ -32,3 +32,19 @@ def test_pool_matches_in_process_and_reports_progress():
     pd.testing.assert_frame_equal(pooled.forecast, local.forecast)
     pd.testing.assert_frame_equal(pooled.models, local.models)
     assert calls[-1] == (6, 6) and len(calls) >= 2
+
+
+def test_an_import_warning_during_a_fit_is_not_the_models() -> None:
+    import warnings
+
+    from sop_tui.analytics.forecast_models import Candidate, _run
+
+    def fit(y, h, want_intervals):  # type: ignore[no-untyped-def]
+        warnings.warn("Finder.find_spec() not found; falling back to find_module()",
+                      ImportWarning, stacklevel=1)
+        warnings.warn("optimizer did not converge", UserWarning, stacklevel=1)
+        return None
+
+    log: list[str] = []
+    assert _run(Candidate("ses", fit, 3), np.ones(24), 6, False, log) is None
+    assert log == ["ses: UserWarning: optimizer did not converge"]

@@ -629,6 +629,10 @@ def _run(cand: Candidate, y: np.ndarray, h: int, want_intervals: bool,
             log.append(f"{cand.name}: failed: {type(exc).__name__}: {exc}")
             out = None
     for w in caught:
+        if issubclass(w.category, ImportWarning):
+            # about the interpreter's import hooks (pygal installs one without find_spec),
+            # raised here only if the fit's first use of a module imported it: not the model's
+            continue
         msg = f"{cand.name}: {w.category.__name__}: {str(w.message).strip()}"
         if msg not in log:
             log.append(msg)
