@@ -238,6 +238,7 @@ async def key_presses(store: Path, repeat: int, *, stub_panels: bool) -> dict[st
             times["n/p (agenda item)"].append(await time_key(
                 "n" if target else "p", "n" if target else "p",
                 lambda target=target: screen.item == target))
+            await pilot.pause()  # panels start loading after the frame that shows them
             await app.workers.wait_for_complete()
             await pilot.pause()
         for _ in range(repeat):

@@ -67,6 +67,28 @@ async def test_dashboard_shows_meetings_and_metrics_and_enter_opens_the_next_mee
 
 
 @pytest.mark.usefixtures("no_numbers")
+async def test_the_dashboard_loads_its_numbers_once_and_after_its_first_frame(
+        demo_ws: Workspace, make, monkeypatch: pytest.MonkeyPatch) -> None:
+    # started in on_mount the workers slowed the first paint; started twice (mount, then the
+    # screen's first resume) the first pair was cancelled
+    frames: list[int] = []
+    calls: list[int] = []
+    monkeypatch.setattr(DashboardScreen, "load_numbers", lambda self: calls.append(len(frames)))
+    app = make(demo_ws)
+    display = type(app)._display
+
+    def counting(self, screen, renderable):  # type: ignore[no-untyped-def]
+        if renderable is not None:
+            frames.append(1)
+        return display(self, screen, renderable)
+
+    monkeypatch.setattr(type(app), "_display", counting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert len(calls) == 1 and calls[0] >= 1  # once, with a frame already drawn
+
+
 async def test_dashboard_selects_the_first_meeting_not_closed(demo_ws: Workspace, make) -> None:
     demo_ws.start_meeting("portfolio")
     demo_ws.close_meeting("portfolio", missing=[])

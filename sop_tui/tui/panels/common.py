@@ -120,7 +120,12 @@ class DataPanel(Panel):
         yield from ()
 
     def on_mount(self) -> None:
-        self.reload()
+        # Loading starts after the frame that shows the panel: a worker started at mount took
+        # the GIL in bursts (imports, pandas) while that frame was laid out and drawn, so the
+        # key that brought the panel waited for it.
+        self.set_status(self.LOADING)
+        self.add_class("-loading")
+        self.call_after_refresh(self.reload)
 
     def reload(self) -> None:
         """Load the panel's numbers again (after the log changed)."""

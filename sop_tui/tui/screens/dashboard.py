@@ -165,7 +165,9 @@ class DashboardScreen(Screen[None]):
         table.focus()
         # After the first frame: the workers' imports and reads hold the GIL in bursts, and
         # started here they stretched the first paint by ~0.15 s for nothing (they wait for
-        # the frame's CPU either way).
+        # the frame's CPU either way). Marked as loaded now, so that the screen's first
+        # resume, which comes before that frame, does not start them twice.
+        self._loaded_seq = self.sop.workspace.state().last_seq
         self.call_after_refresh(self.load_numbers)
 
     def on_screen_resume(self) -> None:
