@@ -11,30 +11,84 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sop_tui.events.envelope import MEETINGS, Event
+import orjson
+
+from sop_tui.events.envelope import MEETINGS, Event, event_from_row
 from sop_tui.gcpause import paused_gc
 
 MEETING_STATUS = ("not started", "in progress", "closed")
 
 
-@dataclass(slots=True)
 class Record:
-    """A captured fact (assumption, decision, ...) with the corrections that apply to it."""
+    """A captured fact (assumption, decision, ...) with the corrections that apply to it.
 
-    event: Event
-    payload: dict[str, Any]
-    # A tuple until amended: no list per record (folding 100,000 events must be cheap).
-    amendments: tuple[Event, ...] = ()
-    retraction: Event | None = None
-    completed: Event | None = None  # actions only
+    ``seq``, ``type``, ``cycle`` and ``meeting`` are plain fields. A record folded from a row
+    of the log (:meth:`from_row`) keeps the row and builds its :attr:`event` and decodes its
+    :attr:`payload` on first use: folding a long log then decodes only the corrections, and a
+    record is decoded when something shows it.
+    """
+
+    __slots__ = ("seq", "type", "cycle", "meeting", "_event", "_row", "_merged",
+                 "amendments", "retraction", "completed")
+
+    def __init__(self, event: Event) -> None:
+        self.seq, self.type, self.cycle, self.meeting = (event.seq, event.type, event.cycle,
+                                                         event.meeting)
+        self._event: Event | None = event
+        self._row: tuple[Any, ...] | None = None
+        # (the amendments it was merged from, the effective payload): see payload
+        self._merged: tuple[tuple[Event, ...], dict[str, Any]] | None = None
+        # A tuple until amended: no list per record (folding 100,000 events must be cheap).
+        self.amendments: tuple[Event, ...] = ()
+        self.retraction: Event | None = None
+        self.completed: Event | None = None  # actions only
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> Record:
+        """A record of a row read for folding (``EventLog.fold_rows``), decoded on first use."""
+        rec = cls.__new__(cls)
+        rec.seq, rec.cycle, rec.meeting, rec.type = row[0], row[2], row[3], row[4]
+        rec._event = rec._merged = None
+        rec._row = row
+        rec.amendments, rec.retraction, rec.completed = (), None, None
+        return rec
 
     @property
-    def seq(self) -> int:
-        return self.event.seq
+    def event(self) -> Event:
+        ev = self._event
+        if ev is None:
+            # Built from the row, which is kept: two threads may both build it (the same
+            # event), but neither can find the row gone.
+            ev = self._event = event_from_row(self._row)  # type: ignore[arg-type]
+        return ev
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The effective payload: the event's, with every amendment's changes applied in
+        order — merged on first use, and again once a new amendment is folded in."""
+        amendments = self.amendments
+        merged = self._merged
+        if merged is not None and merged[0] is amendments:
+            return merged[1]
+        p = self.event.payload  # shared, never changed: a merge makes a new dict
+        for a in amendments:
+            p = {**p, **a.payload["changes"]}
+        # one assignment, tagged with what it was merged from: a reader on another thread
+        # racing a new amendment cannot leave a stale merge that looks current
+        self._merged = (amendments, p)
+        return p
+
+    def amend(self, amendment: Event) -> None:
+        """Fold in ``amendment`` (an ``EventAmended``): its changes show in :attr:`payload`."""
+        self.amendments = (*self.amendments, amendment)
 
     @property
     def live(self) -> bool:
         return self.retraction is None
+
+    def __repr__(self) -> str:
+        return (f"Record(seq={self.seq}, type={self.type!r}, live={self.live}, "
+                f"amendments={len(self.amendments)})")
 
 
 @dataclass
@@ -66,8 +120,8 @@ class CycleState:
         return [
             r
             for r in self.records.values()
-            if r.event.type == type_
-            and (meeting is None or r.event.meeting == meeting)
+            if r.type == type_
+            and (meeting is None or r.meeting == meeting)
             and (r.live or not live)
         ]
 
@@ -108,7 +162,7 @@ class CycleState:
         """The executive outcome: the newest live approval or override."""
         recs = [
             r for r in self.records.values()
-            if r.event.type in ("PlanApproved", "PlanOverridden") and r.live
+            if r.type in ("PlanApproved", "PlanOverridden") and r.live
         ]
         return recs[-1] if recs else None
 
@@ -141,7 +195,7 @@ class LogState:
     def open_actions(self) -> list[Record]:
         return [
             r for r in self.by_seq.values()
-            if r.event.type == "ActionRecorded" and r.live and r.completed is None
+            if r.type == "ActionRecorded" and r.live and r.completed is None
         ]
 
     def overdue_actions(self, today: str) -> list[Record]:
@@ -151,7 +205,7 @@ class LogState:
     def overrides_in_year(self, year: str) -> list[Record]:
         return [
             r for r in self.by_seq.values()
-            if r.event.type == "PlanOverridden" and r.live and r.event.cycle.startswith(year)
+            if r.type == "PlanOverridden" and r.live and r.cycle.startswith(year)
         ]
 
 
@@ -169,35 +223,46 @@ RECORD_TYPES = frozenset(
 )
 
 
-def fold(events: Iterable[Event], state: LogState | None = None) -> LogState:
-    """Fold ``events`` (in seq order) into ``state`` (a new one if None) and return it."""
+def fold(events: Iterable[Event | tuple[Any, ...]], state: LogState | None = None) -> LogState:
+    """Fold ``events`` (in seq order) into ``state`` (a new one if None) and return it.
+
+    ``events`` are :class:`Event` objects or rows read for folding (``EventLog.fold_rows``:
+    the same fields, the payload as JSON text); a row's payload is decoded only where needed.
+    """
     with paused_gc():
         return _fold(events, state if state is not None else LogState())
 
 
-def _fold(events: Iterable[Event], st: LogState) -> LogState:
+def _fold(events: Iterable[Event | tuple[Any, ...]], st: LogState) -> LogState:
     cycles = st.cycles
     by_seq = st.by_seq
+    from_row = Record.from_row
+    new = tuple.__new__
+    loads = orjson.loads
     n = 0
-    e = None
-    for e in events:
+    e: Any = None
+    for r in events:
         n += 1
-        t = e.type
+        t = r[4]
         if t in RECORD_TYPES:
-            rec = Record(e, e.payload)  # the payload is copied only when amended
-            cs = cycles.get(e.cycle)
+            rec = from_row(r) if type(r) is not Event else Record(r)
+            cs = cycles.get(r[2])
             if cs is None:
-                cs = st.cycle(e.cycle)
-            cs.records[e.seq] = by_seq[e.seq] = rec
-        elif t == "EventRetracted":
+                cs = st.cycle(r[2])
+            cs.records[r[0]] = by_seq[r[0]] = rec
+            e = r
+            continue
+        # everything else is folded from its payload (event_from_row, inlined: once per row)
+        e = r if type(r) is Event else new(Event, (r[0], r[1], r[2], r[3], t, r[5], r[6],
+                                                   loads(r[7]), r[8], r[9]))
+        if t == "EventRetracted":
             target = by_seq.get(e.payload["target"])
             if target is not None:
                 target.retraction = e
         elif t == "EventAmended":
             target = by_seq.get(e.payload["target"])
             if target is not None:
-                target.amendments = (*target.amendments, e)
-                target.payload = {**target.payload, **e.payload["changes"]}
+                target.amend(e)  # merged into its payload when the record is shown
         elif t == "ActionCompleted":
             target = by_seq.get(e.payload["action"])
             if target is not None:
@@ -227,7 +292,7 @@ def _fold(events: Iterable[Event], st: LogState) -> LogState:
             st.cycle(e.cycle).sent.append(e)
     if e is not None:
         st.count += n
-        st.last_seq = e.seq
+        st.last_seq = e[0]
     return st
 
 

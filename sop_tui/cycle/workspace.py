@@ -57,8 +57,8 @@ class Workspace:
         """The state folded from every event so far (new events folded incrementally)."""
         with self._lock, paused_gc():  # one pause over reading and folding (see gcpause)
             before = self._state.count
-            # the state needs no chain: its events carry no hashes (see iter_events)
-            fold(self.log.iter_events(since=self._state.last_seq, hashes=False), self._state)
+            # rows, not events: the state needs no chain, and decodes a record when shown
+            fold(self.log.fold_rows(since=self._state.last_seq), self._state)
             if self._state.count - before >= FREEZE_AFTER:
                 # A long log's state lives as long as the workspace. Left to the collector, its
                 # objects are traversed again by the next passes — ~0.3 s at 100,000 events,

@@ -61,3 +61,16 @@ class Event(NamedTuple):
             "payload": self.payload,
             "prev_hash": self.prev_hash,
         }
+
+
+def event_from_row(row: tuple[Any, ...]) -> Event:
+    """The :class:`Event` of a row read for folding (``EventLog.fold_rows``): the payload
+    decoded from its JSON text. An Event (its payload already decoded) is returned as is."""
+    if type(row) is Event:
+        return row
+    import orjson  # a C extension: cheap, and loaded already wherever the log is read
+
+    # tuple.__new__ builds the named tuple in C (Event(...) runs a Python __new__)
+    return tuple.__new__(Event, (row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                                 orjson.loads(row[7]), row[8], row[9]))
+
