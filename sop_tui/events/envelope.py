@@ -33,7 +33,7 @@ class Event(NamedTuple):
     """One recorded event: the envelope of DESIGN.md with its payload decoded.
 
     Immutable (a named tuple: reading 100,000 of them must be cheap). ``prev_hash`` and
-    ``hash`` are empty on the events of folded state (``EventLog.iter_events(hashes=False)``):
+    ``hash`` are empty on the events of folded state (``EventLog.fold_rows``):
     read an event from the log (``EventLog.get``) for its place in the chain.
     """
 
