@@ -390,3 +390,27 @@ def test_the_renderer_loads_weasyprint_before_it_waits_for_the_context() -> None
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.split() == ["True", "render_pdf"]
+
+
+def test_the_packs_user_agent_stylesheet_covers_every_element_of_the_template() -> None:
+    # The pack replaces WeasyPrint's user-agent stylesheet with its own (render.PACK_UA): an
+    # element the template starts using must get its HTML defaults there too.
+    import re
+
+    templates = RESOURCES / "templates"
+    used = set(re.findall(r"<([a-z][a-z0-9]*)\b", (templates / "pack.html.j2").read_text()))
+    ua = re.sub(r"/\*.*?\*/", "", (templates / "pack-ua.css").read_text(), flags=re.S)
+    selectors = " ".join(re.findall(r"([^{}]*)\{", ua))
+    styled = set(re.findall(r"(?<![-\w.#:@\[])([a-z][a-z0-9]*)\b(?![-\w(])", selectors))
+    inline_without_defaults = {"span"}
+    assert used - styled - inline_without_defaults == set()
+
+
+def test_the_pack_renders_with_its_user_agent_stylesheet() -> None:
+    from sop_tui.pack.render import pack_html_class
+
+    html_class = pack_html_class(RESOURCES / "templates")
+    doc = html_class(string="<h2>Plan</h2><table><tr><th>a</th><td>1</td></tr></table>").render()
+    assert [b[:2] for b in doc.pages[0].bookmarks] == [(2, "Plan")]  # h2's bookmark default
+    sheets = html_class(string="<p>x</p>")._ua_stylesheets()
+    assert len(sheets) == 1 and sheets[0] is html_class(string="")._ua_stylesheets()[0]

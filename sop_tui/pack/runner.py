@@ -280,9 +280,10 @@ def _load_renderer(templates_dir: Path) -> Callable[..., Any]:
     """
     import weasyprint  # noqa: F401
 
-    from sop_tui.pack.render import environment, render_pdf
+    from sop_tui.pack.render import environment, pack_html_class, render_pdf
 
     environment(templates_dir).get_template("pack.html.j2")
+    pack_html_class(templates_dir)  # its stylesheet parsed while we wait, too
     return render_pdf
 
 
