@@ -46,14 +46,14 @@ async def test_dashboard_shows_meetings_and_metrics_and_enter_opens_the_next_mee
         assert table.cursor_row == 0  # nothing run yet: the first meeting is next
         # the demo company is calibrated to the reference: accuracy 83.3%, bias +9.0%, 72%
         acc = screen.query_one("#card-family_accuracy", MetricCard)
-        assert "83.3% family" in _text(acc.query_one(".metric-value", Static))
+        assert "83.3% family" in acc.value
         bias = screen.query_one("#card-bias", MetricCard)
-        assert _text(bias.query_one(".metric-value", Static)) == "+9.0%"
+        assert bias.value == "+9.0%"
         assert bias.has_class("-alert")  # |bias| over 5% is flagged
         att = screen.query_one("#card-plan_attainment", MetricCard)
-        assert _text(att.query_one(".metric-value", Static)) == "72.0%"
+        assert att.value == "72.0%"
         eo = screen.query_one("#card-eo_value", MetricCard)
-        assert _text(eo.query_one(".metric-value", Static)) == "$4.10M"
+        assert eo.value == "$4.10M"
         gap = _text(screen.query_one("#gap-card", Static))
         assert "below target" in gap and "not yet agreed: 40 of 40 families" in gap
         assert "Overrides in 2026: 0" in _text(screen.query_one("#overrides-card", Static))
@@ -395,9 +395,9 @@ async def test_a_relaunch_after_a_capture_shows_the_numbers_from_the_planning_ca
         await second.workers.wait_for_complete()
         await pilot.pause()
         bias = second.screen.query_one("#card-bias", MetricCard)
-        assert _text(bias.query_one(".metric-value", Static)) == "+9.0%"
+        assert bias.value == "+9.0%"
         eo = second.screen.query_one("#card-eo_value", MetricCard)
-        assert _text(eo.query_one(".metric-value", Static)) == "$4.10M"
+        assert eo.value == "$4.10M"
         gap = _text(second.screen.query_one("#gap-card", Static))
         assert "below target" in gap and "not yet agreed: 40 of 40 families" in gap
 
@@ -428,7 +428,7 @@ async def test_launch_fills_the_dashboard_from_the_warmer_child(
             await app.workers.wait_for_complete()
             await pilot.pause()
             eo = app.screen.query_one("#card-eo_value", MetricCard)
-            assert _text(eo.query_one(".metric-value", Static)) == "$4.10M"
+            assert eo.value == "$4.10M"
             gap = _text(app.screen.query_one("#gap-card", Static))
             assert "below target" in gap
     finally:
@@ -450,5 +450,5 @@ async def test_a_failed_warmer_leaves_the_dashboard_to_compute(demo_ws: Workspac
         await app.workers.wait_for_complete()
         await pilot.pause()
         bias = app.screen.query_one("#card-bias", MetricCard)
-        assert _text(bias.query_one(".metric-value", Static)) == "+9.0%"
+        assert bias.value == "+9.0%"
         assert app.warmer is None
