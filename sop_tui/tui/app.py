@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef, load_meetings
 from sop_tui.cycle.workspace import Workspace
+from sop_tui.gcpause import freeze_settled, thaw_frozen
 from sop_tui.settings import Settings
 from sop_tui.tui.commands import SopCommands
 
@@ -99,8 +100,11 @@ class SopApp(App[None]):
                 raise CommandError({"cycle": "no cycle is open yet"})
             seq = self.workspace.state().last_seq
             if self._planning is None or self._planning.cycle != cycle:
+                first = self._planning is None
                 self._planning = CyclePlanning(self.workspace, cycle,
                                                cache_dir=self.settings.cache_dir)
+                if first:
+                    freeze_settled()  # pandas and the planning's modules: here to stay
             elif seq != self._planning_seq:
                 # Only the views that depend on recorded events are dropped; data stays.
                 self._planning.refresh()
@@ -118,8 +122,15 @@ class SopApp(App[None]):
         # After the first paint; see sop_tui.tui.procs for why the forecast's pool needs it.
         self.call_after_refresh(self._start_resource_tracker)
 
+    def on_unmount(self) -> None:
+        # What the app froze goes back to the collector: an app ended in a process that goes
+        # on (a test session, an embedding) leaves no frozen cycles behind.
+        thaw_frozen()
+
     def _start_resource_tracker(self) -> None:
         from sop_tui.tui.procs import start_resource_tracker
+
+        freeze_settled()  # started: what exists now lasts as long as the app (see gcpause)
 
         try:
             start_resource_tracker()

@@ -89,6 +89,19 @@ async def test_the_dashboard_loads_its_numbers_once_and_after_its_first_frame(
         assert len(calls) == 1 and calls[0] >= 1  # once, with a frame already drawn
 
 
+async def test_the_app_freezes_what_it_started_with_and_thaws_it_on_exit(
+        demo_ws: Workspace, make) -> None:
+    import gc
+
+    gc.unfreeze()
+    app = make(demo_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert gc.get_freeze_count() > 10_000  # Textual, the modules, the dashboard
+    assert gc.get_freeze_count() == 0  # nothing of an ended app stays out of reach
+
+
 async def test_dashboard_selects_the_first_meeting_not_closed(demo_ws: Workspace, make) -> None:
     demo_ws.start_meeting("portfolio")
     demo_ws.close_meeting("portfolio", missing=[])
