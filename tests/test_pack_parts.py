@@ -414,3 +414,19 @@ def test_the_pack_renders_with_its_user_agent_stylesheet() -> None:
     assert [b[:2] for b in doc.pages[0].bookmarks] == [(2, "Plan")]  # h2's bookmark default
     sheets = html_class(string="<p>x</p>")._ua_stylesheets()
     assert len(sheets) == 1 and sheets[0] is html_class(string="")._ua_stylesheets()[0]
+
+
+def test_a_pack_refused_early_leaves_no_renderer_behind(tmp_path: Path) -> None:
+    # `python -m sop_tui.pack` forks its renderer first thing; refused before any context is
+    # built (no cycle open), it must stop the renderer and reap it, not leave it importing
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "sop_tui.pack", "--store", str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "error: cycle: no cycle is open yet" in err
+    with pytest.raises(ProcessLookupError):  # nothing of its session is still running
+        os.killpg(proc.pid, 0)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sop_tui.cycle.errors import CommandError
 from sop_tui.events.log import EventLog, LogError
-from sop_tui.pack.runner import PROGRESS_PREFIX, render_pack, result_line
+from sop_tui.pack.runner import PROGRESS_PREFIX, Renderer, render_pack, result_line
 from sop_tui.settings import Settings
 
 
@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="the PDF to write")
     args = parser.parse_args(argv)
     settings = Settings.from_env(store=args.store, db=args.db, actor=args.actor)
+    # First thing: the renderer's fork, so that WeasyPrint's import (the longest step of the
+    # critical path) starts before this process even opens the log.
+    renderer = Renderer.start(settings.templates_dir)
 
     def progress(msg: str) -> None:
         print(PROGRESS_PREFIX + msg, flush=True)
@@ -42,7 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         log = EventLog(settings.url)
         ws = Workspace(log, actor=settings.actor)
-        result = render_pack(ws, args.cycle, args.out, settings=settings, progress=progress)
+        result = render_pack(ws, args.cycle, args.out, settings=settings, progress=progress,
+                             renderer=renderer)
+        renderer = None  # render_pack owned it
     except CommandError as exc:
         for field, problem in exc.problems.items():
             print(f"error: {field}: {problem}", file=sys.stderr)
@@ -60,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
+        if renderer is not None:  # the log could not be opened: no context is coming
+            renderer.abandon()
         if log is not None:
             log.close()
     print(result_line(result), flush=True)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import os
+import select
+import signal
 import subprocess
 import sys
 import threading
@@ -52,7 +54,8 @@ def default_pack_path(settings: Settings, cycle: str) -> Path:
 
 
 def render_pack(ws: object, cycle: str | None, out: Path | None, *, settings: Settings,
-                progress: Progress | None = None) -> PackResult:
+                progress: Progress | None = None,
+                renderer: Renderer | None = None) -> PackResult:
     """Render the decision pack of ``cycle`` to ``out`` and record ``PackRendered``.
 
     Args:
@@ -61,6 +64,9 @@ def render_pack(ws: object, cycle: str | None, out: Path | None, *, settings: Se
         out: the PDF's path (default: :func:`default_pack_path`).
         settings: where the templates and the forecast cache are.
         progress: called with a short line before each step.
+        renderer: a :class:`Renderer` forked earlier (``python -m sop_tui.pack`` forks it
+            first thing, so that WeasyPrint's import starts as early as it can); this call
+            then owns it. Otherwise one is forked here.
 
     Returns:
         The :class:`PackResult`.
@@ -72,7 +78,8 @@ def render_pack(ws: object, cycle: str | None, out: Path | None, *, settings: Se
     say = progress or (lambda _msg: None)
     cycle = cycle or ws.current_cycle()
     # both forks before any thread is started; the renderer first, before pandas is loaded
-    renderer = Renderer.start(settings.templates_dir)
+    if renderer is None:
+        renderer = Renderer.start(settings.templates_dir)
     metrics_ready = _prefetch_metrics(ws, cycle, settings)
     warm = _warm_up() if renderer is None else None
     # pandas comes with these: imported after the forks, which do not need it
@@ -192,6 +199,7 @@ class Renderer:
         self.pid = pid
         self._to_child = to_child
         self._from_child = from_child
+        self._reaped = False
 
     @classmethod
     def start(cls, templates_dir: Path) -> Renderer | None:
@@ -233,12 +241,20 @@ class Renderer:
         return thread
 
     def abandon(self) -> None:
-        """No context is coming (building it failed): let the renderer go, and reap it."""
+        """No context is coming (building it failed): let the renderer go, and reap it.
+        Once the renderer is reaped (here or by :meth:`result`), this does nothing."""
+        if self._reaped:
+            return
+        self._reaped = True
         for fd in (self._to_child, self._from_child):
             try:
                 os.close(fd)
             except OSError:
                 pass
+        try:  # it may be still importing WeasyPrint (a second): no need to wait for that
+            os.kill(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
         os.waitpid(self.pid, 0)
 
     def result(self, sending: threading.Thread) -> Any:
@@ -249,6 +265,7 @@ class Renderer:
         with os.fdopen(self._from_child, "rb") as fh:
             data = fh.read()
         sending.join()
+        self._reaped = True
         _, status = os.waitpid(self.pid, 0)
         if os.waitstatus_to_exitcode(status) != 0 or not data:
             return None
@@ -260,6 +277,8 @@ def _render_child(templates_dir: Path, ctx_read: int, res_write: int) -> int:
     import pickle
 
     render_pdf = _load_renderer(templates_dir)
+    if not select.select([ctx_read], [], [], 0)[0]:
+        _warm_up_layout(templates_dir)  # the context is not here yet: use the wait
     with os.fdopen(ctx_read, "rb") as fh:
         data = fh.read()
     if not data:  # the parent gave up (an error while building the context)
@@ -285,6 +304,16 @@ def _load_renderer(templates_dir: Path) -> Callable[..., Any]:
     environment(templates_dir).get_template("pack.html.j2")
     pack_html_class(templates_dir)  # its stylesheet parsed while we wait, too
     return render_pdf
+
+
+def _warm_up_layout(templates_dir: Path) -> None:
+    """Lay out and draw a line of the pack's fonts: a first render's one-time set-up (the font
+    configuration, Pango's font map; ~0.1 s) done while the renderer waits for the context."""
+    from sop_tui.pack.render import pack_html_class
+
+    html = ('<p style="font-family: \'DejaVu Sans\'">Warm <b>up</b> <i>1</i> '
+            '<span style="font-family: \'DejaVu Sans Mono\'">0</span></p>')
+    pack_html_class(templates_dir)(string=html).render().write_pdf()
 
 
 def _import_event_types() -> None:
