@@ -56,14 +56,15 @@ def import_(ctx: Context, path: Path, kind: str | None, cycle: str | None) -> No
 
 
 def _warm_views(ctx: Context) -> None:
-    """Compute the dashboard's views for the new data now, so the next `sop` opens full."""
-    from sop_tui.cycle.warm import warm_here
+    """Compute the dashboard's and the pack's views for the new data now, so the next `sop`
+    opens full and the first pack does not compute them."""
+    from sop_tui.cycle.warm import DASHBOARD_VIEWS, PACK_VIEWS, warm_here
 
     if not ctx.settings.url.startswith("sqlite:///"):
         return
-    click.echo("computing the dashboard's views…", err=True)
+    click.echo("computing the dashboard's and the pack's views…", err=True)
     try:
-        warm_here(ctx.workspace, ctx.settings.cache_dir)
+        warm_here(ctx.workspace, ctx.settings.cache_dir, DASHBOARD_VIEWS + PACK_VIEWS)
     except Exception as exc:  # noqa: BLE001 - the import has landed; the app computes later
         click.echo(f"warning: the dashboard's views were not computed now: {exc}", err=True)
 

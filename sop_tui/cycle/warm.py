@@ -1,7 +1,8 @@
 """Compute a cycle's dashboard views in a process of their own, ahead of the screen.
 
 Provides:
-- :data:`DASHBOARD_VIEWS` — the planning views the dashboard shows;
+- :data:`DASHBOARD_VIEWS` — the planning views the dashboard shows; :data:`PACK_VIEWS`, those
+  the decision pack reads besides the plan;
 - :func:`missing_views` — which of them the planning's on-disk cache cannot answer yet;
 - :class:`Warmer` — a child process (``python -m sop_tui.cycle.warm``) that computes them
   into that cache, and a way to wait for it;
@@ -36,6 +37,9 @@ from sop_tui.cycle.workspace import Workspace
 #: The planning views the dashboard's cards read (plain values; see CyclePlanning).
 DASHBOARD_VIEWS: tuple[str, ...] = ("metric_values", "trend_series", "baseline_totals",
                                     "plan_status")
+
+#: The views the decision pack reads besides the plan (its metrics, FVA and appendix).
+PACK_VIEWS: tuple[str, ...] = ("trend", "metrics", "fva", "family_accuracy")
 
 
 def missing_views(planning: CyclePlanning, views: Sequence[str] = DASHBOARD_VIEWS) -> list[str]:

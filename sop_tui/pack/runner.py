@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from sop_tui.cycle.warm import PACK_VIEWS
 from sop_tui.settings import Settings
 
 Progress = Callable[[str], None]
@@ -121,7 +122,7 @@ def render_pack(ws: object, cycle: str | None, out: Path | None, *, settings: Se
 
 
 #: The planning views the pack's metrics, FVA and appendix read, computed by the helper process.
-PREFETCHED_VIEWS = ("trend", "metrics", "fva", "family_accuracy")
+PREFETCHED_VIEWS = PACK_VIEWS
 
 
 def _prefetch_metrics(ws: object, cycle: str, settings: Settings) -> Callable[[], None]:
