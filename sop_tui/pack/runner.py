@@ -298,8 +298,9 @@ def _load_renderer(templates_dir: Path) -> Callable[..., Any]:
     when called (so that importing the module costs the app nothing); until 2026-11-26 it was
     not, and its ~1.2 s import ran after the context arrived, on the pack's critical path.
     """
-    import weasyprint  # noqa: F401
+    from sop_tui.pack.weasy import import_weasyprint
 
+    import_weasyprint()  # this process has one thread: the fast lookup is safe here
     from sop_tui.pack.render import environment, pack_html_class, render_pdf
 
     environment(templates_dir).get_template("pack.html.j2")
