@@ -101,6 +101,23 @@ keep each evaluated scenario in the view cache keyed by the scenario's dict with
 kinds and the consensus, as ``baseline_result`` is; the app's scenarios panel would then
 leave the plan of record warm, and the pack's ``_plan_part`` would read it instead of
 solving.
+
+2026-11-26, second pass (idle box whose speed drifts; warm views, 5 runs a sitting):
+the forked renderer never imported WeasyPrint before waiting for the context, because
+``render_pdf`` imports it lazily — the fork overlapped only Jinja2, and the ~1.2 s import ran
+after the context arrived. ``_load_renderer`` now imports it first: 4.60 -> 3.34 s median.
+Then the pack's own user-agent stylesheet (``templates/pack-ua.css``, type selectors only, in
+place of WeasyPrint's ~200 rules with attribute and ``:is()`` selectors tested against every
+element; the 11 pages compared as PNG at 60 and 150 dpi: no pixel differs): WeasyPrint CPU
+in-process 2.79 -> 2.22 s. Then ``python -m sop_tui.pack`` forks the renderer first thing
+(before opening the log), and the renderer imports WeasyPrint with the library lookup limited
+to ldconfig's cache (``sop_tui/pack/weasy.py``: cffi's ``find_library`` ran gcc and ld for
+16 names that do not exist here; import 0.94 -> 0.57 s); the context, not the import, is now
+what the renderer waits for (~1 s), and it warms its fonts meanwhile. Medians of the last five
+sittings of 5: 3.08, 3.23, 3.73, 3.73, 3.77 s (min 2.72 s; the same work's CPU time moved
+between 3.6 and 5.4 s with the machine's phase); --again 3.52-3.57 s; a deleted cache
+(cold) 4.6-6.0 s. What is left on the critical path: the context ~1 s (pandas, the plan's
+LP), then WeasyPrint's layout and drawing 2.0-2.7 s.
 """
 
 from __future__ import annotations

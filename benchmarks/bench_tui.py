@@ -57,6 +57,28 @@ Key presses with the real panels (the placeholder pass now restores ``build_pane
 loading thread), a 52, d 61, x 51, Esc 22-33, and 1 in the demand panel (the consensus
 dialog, re-used since e962a10) 34.
 
+Second pass, 2026-11-26 02:40-03:30 UTC (idle box whose speed drifts: a bare Textual app
+painted in 0.40-0.56 s across the hour):
+- the dashboard starts its two number workers after its first frame, not in ``on_mount``
+  (their imports held the GIL in bursts while the frame was drawn): mount to paint 0.15-0.18
+  -> 0.11 s;
+- each metric card is one widget rendering its four lines (Textual's sparkline renderable)
+  instead of a container of four: 24 widgets fewer. Interleaved with the commit before, 6
+  pairs: first paint 0.56-0.80 -> 0.52-0.66 s;
+- sop's modules compiled by the setup (with PYTHONDONTWRITEBYTECODE set, the editable
+  install recompiled them at every launch: ~60 ms of CPU); this script now compiles them
+  first, as an installed app has them.
+First paint by this script afterwards: medians 0.66-0.82 s by store state in a slow phase
+of the machine; the timeline of one launch (imports 0.32-0.47 s, first paint 0.50-0.66 s in a
+fast phase). Populated: warm 0.94, after a capture 0.80, after a consensus 1.19 s.
+Keys with the real panels: a panel now loads after the frame that shows it, so ``n``/``p``
+went from 75 to 40 ms; forms 47-56 ms. The app freezes what it starts with out of the garbage
+collector's reach (gc.freeze after the first frame and when the planning is built), so a
+full collection no longer walks ~170,000 objects on a key press: slowest form opens 240-260
+-> ~100 ms in a 20-open loop. What is left in opening a form (decision form, real panel
+behind, medians): the screen beneath rendered for the dimmed backdrop 14 ms, tinting it 6 ms,
+the form's own layout and drawing ~20 ms.
+
 Before the planning cache the dashboard kept its own cache keyed by the log's head: warm was
 0.6 s on an idle box, but any event (every capture in a meeting) made the next launch cold
 (3.3 s idle). Now a launch after a capture reads the views like a warm one: no pandas, no
