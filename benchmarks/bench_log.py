@@ -8,7 +8,7 @@
 Run: .venv/bin/python benchmarks/bench_log.py
 
 2026-11-26, 2-core box at load ~1, raw sqlite3 3,300-5,000 /s in the same runs:
-- appends 1,560-1,740 /s -> 2,090-2,490 /s over six sittings. The table's only key is now
+- appends 1,560-1,740 /s -> 2,085-2,492 /s over nine runs in three sittings. The table's only key is now
   ``seq``: the unique indexes on event_id and hash and the indexes on cycle and type each
   added a page at a random place to every commit's flush (an append in raw SQL with our rows:
   430 -> 300 us). The append's Python (synchronous=OFF): 180-260 -> 110-150 us (the envelope
