@@ -172,6 +172,24 @@ def test_a_new_consensus_is_a_miss_for_plan_views_only(
     assert calls == []  # data-only views still read from the cache
 
 
+def test_an_amended_consensus_is_a_miss_for_the_plan_and_the_packs_parts(
+        demo_ws: Workspace, tmp_path: Path) -> None:
+    from sop_tui.pack.context import PartCache
+
+    ev = choose_consensus(demo_ws, family="BRG-01", source="sales")
+    p = CyclePlanning(demo_ws, cache_dir=tmp_path)
+    view_key, part_key = p.view_key("demand_plan", (), True), PartCache(p).key("plan", None)
+    demo_ws.amend(ev.seq, {"rationale": "sales' number, rounded"}, "rounded in the meeting")
+    q = CyclePlanning(demo_ws, cache_dir=tmp_path)
+    assert q.view_key("demand_plan", (), True) != view_key
+    assert PartCache(q).key("plan", None) != part_key
+    # and an event that is no consensus changes neither
+    demo_ws.record_assumption(text="steel prices hold", owner="purchasing")
+    r = CyclePlanning(demo_ws, cache_dir=tmp_path)
+    assert r.view_key("demand_plan", (), True) == q.view_key("demand_plan", (), True)
+    assert PartCache(r).key("plan", None) == PartCache(q).key("plan", None)
+
+
 @pytest.mark.slow
 def test_metrics_from_the_cache_equal_the_summary_and_follow_the_consensus(
         demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -238,10 +238,12 @@ class CyclePlanning:
         return PlanningData(self.cycle, _LazyFrames(self.ws.log, self.imports, disk),
                             self.imports)
 
-    def _consensus_key(self) -> list[tuple[str, str]]:
-        # the live consensus record of each family, by its event's id (unique, and new with
-        # every choice; the state's events carry no hashes)
-        return sorted((fam, rec.event.event_id) for fam, rec in self.state.consensus.items())
+    def consensus_key(self) -> list[tuple[str, str, list[str]]]:
+        """What the plan-dependent views and the pack's parts are computed from: each family's
+        live consensus record, by its event's id (new with every choice; the state's events
+        carry no hashes), with the ids of the amendments applied to it."""
+        return sorted((fam, rec.event.event_id, [a.event_id for a in rec.amendments])
+                      for fam, rec in self.state.consensus.items())
 
     def view_key(self, view: str, kinds: tuple[str, ...], consensus: bool) -> str:
         """The cache key of ``view``: what it is computed from, hashed."""
@@ -254,7 +256,7 @@ class CyclePlanning:
                          else None) for k in kinds},
         }
         if consensus:
-            parts["consensus"] = self._consensus_key()
+            parts["consensus"] = self.consensus_key()
         return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
     def is_cached(self, view: str) -> bool:

@@ -267,8 +267,7 @@ class PartCache:
             "version": PART_CACHE_VERSION, "code": code_digest(), "pack": pack_digest(),
             "cycle": p.cycle, "part": part, "extra": extra,
             "data": {k: e.payload.get("content_sha256") for k, e in sorted(p.imports.items())},
-            "consensus": sorted((fam, rec.event.hash)
-                                for fam, rec in p.state.consensus.items()),
+            "consensus": p.consensus_key(),
         }
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()
                               ).hexdigest()
