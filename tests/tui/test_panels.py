@@ -719,3 +719,22 @@ async def test_the_consensus_dialog_is_reused_without_leftovers(demo_ws: Workspa
         [ev] = events(demo_ws, "ConsensusSelected")
         assert ev.payload["family"] == "FST-02" and ev.payload["source"] == "finance"
         assert ev.payload["chosen_assumptions"] == "finance budget phasing"
+
+
+async def test_agenda_keys_faster_than_the_frames_do_not_load_a_removed_panel(
+        ws: Workspace, make: Callable[..., Any]) -> None:
+    # a panel starts loading after the frame that shows it; keys that swap it out before
+    # that frame must not leave it loading (it is no longer in the screen)
+    from textual import events
+
+    app = make(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_meeting("demand")
+        await pilot.pause()
+        for _ in range(3):
+            app.post_message(events.Key("n", "n"))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        assert app.screen.item == 3

@@ -125,7 +125,14 @@ class DataPanel(Panel):
         # key that brought the panel waited for it.
         self.set_status(self.LOADING)
         self.add_class("-loading")
-        self.call_after_refresh(self.reload)
+        self.call_after_refresh(self._first_load)
+
+    def _first_load(self) -> None:
+        # Agenda keys faster than the frames (a held n) swap a panel out before this runs:
+        # a panel being removed (Textual's display is False while a node closes or is
+        # pruned, and its children may be gone already) loads nothing.
+        if self.is_attached and self.display:
+            self.reload()
 
     def reload(self) -> None:
         """Load the panel's numbers again (after the log changed)."""
