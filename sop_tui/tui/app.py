@@ -100,11 +100,8 @@ class SopApp(App[None]):
                 raise CommandError({"cycle": "no cycle is open yet"})
             seq = self.workspace.state().last_seq
             if self._planning is None or self._planning.cycle != cycle:
-                first = self._planning is None
                 self._planning = CyclePlanning(self.workspace, cycle,
                                                cache_dir=self.settings.cache_dir)
-                if first:
-                    freeze_settled()  # pandas and the planning's modules: here to stay
             elif seq != self._planning_seq:
                 # Only the views that depend on recorded events are dropped; data stays.
                 self._planning.refresh()
@@ -121,6 +118,12 @@ class SopApp(App[None]):
         self.push_screen(DashboardScreen())
         # After the first paint; see sop_tui.tui.procs for why the forecast's pool needs it.
         self.call_after_refresh(self._start_resource_tracker)
+
+    def settled(self, screen: object) -> None:
+        """``screen`` has shown what it loaded: if it is the one on top, with nothing over it
+        that could be closed later, freeze what exists (see :func:`freeze_settled`)."""
+        if screen is self.screen and len(self.screen_stack) <= 2:  # the default + the dashboard
+            freeze_settled()
 
     def on_unmount(self) -> None:
         # What the app froze goes back to the collector: an app ended in a process that goes
