@@ -326,11 +326,11 @@ def _run_prefetch(store: Path, mode: str) -> str:
 
 @pytest.mark.slow
 def test_the_helper_process_leaves_the_metric_views_in_the_cache(demo_ws: Workspace) -> None:
-    from sop_tui.pack.runner import PREFETCHED_VIEWS
+    from sop_tui.cycle.warm import PACK_VIEWS
 
     store = demo_ws.log.path.parent
     names = _run_prefetch(store, "alone")
-    for view in PREFETCHED_VIEWS:  # written by the helper: the parent computed nothing
+    for view in PACK_VIEWS:  # written by the helper: the parent computed nothing
         assert f"2026-12-{view}.pkl" in names
 
 

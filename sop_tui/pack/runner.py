@@ -23,7 +23,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from sop_tui.cycle.warm import PACK_VIEWS
 from sop_tui.settings import Settings
 
 Progress = Callable[[str], None]
@@ -121,16 +120,14 @@ def render_pack(ws: object, cycle: str | None, out: Path | None, *, settings: Se
                       recorded_seq=ev.seq)
 
 
-#: The planning views the pack's metrics, FVA and appendix read, computed by the helper process.
-PREFETCHED_VIEWS = PACK_VIEWS
-
-
 def _prefetch_metrics(ws: object, cycle: str, settings: Settings) -> Callable[[], None]:
     """Compute the metric views in a forked helper process while this one evaluates the plan.
 
     On a fresh store the metrics and their trend are ~2 s of a pack and the plan and its
     scenario another ~2 s, independent of each other. The helper opens its own read-only log
-    connection (never the parent's), computes :data:`PREFETCHED_VIEWS` into the planning view
+    connection (never the parent's), computes the pack's views (``cycle.warm.PACK_VIEWS``:
+    imported here, not at the top, which would load the planning before the renderer's fork)
+    into the planning view
     cache (``settings.cache_dir``) and leaves with ``os._exit``; the parent, once it needs the
     metrics, waits for it and reads the views from the cache. With the views already cached
     the helper only reads them. If the helper fails, the parent computes the views itself as
@@ -143,13 +140,14 @@ def _prefetch_metrics(ws: object, cycle: str, settings: Settings) -> Callable[[]
     Returns:
         A function that waits for the helper (a no-op without one).
     """
+    from sop_tui.cycle.warm import PACK_VIEWS
     from sop_tui.cycle.workspace import Workspace
 
     assert isinstance(ws, Workspace)
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return lambda: None
     views = settings.cache_dir / "planning"
-    if all((views / f"{cycle}-{view}.pkl").exists() for view in PREFETCHED_VIEWS):
+    if all((views / f"{cycle}-{view}.pkl").exists() for view in PACK_VIEWS):
         # cached (as the app's dashboard leaves them): reading them takes no time worth a
         # process; an entry that turns out stale is computed by the parent
         return lambda: None
@@ -166,7 +164,7 @@ def _prefetch_metrics(ws: object, cycle: str, settings: Settings) -> Callable[[]
 
             planning = CyclePlanning(Workspace(EventLog(url, read_only=True), actor=actor),
                                      cycle, cache_dir=settings.cache_dir)
-            for view in PREFETCHED_VIEWS:
+            for view in PACK_VIEWS:
                 getattr(planning, view)
             code = 0
         finally:
@@ -200,6 +198,7 @@ class Renderer:
         self.pid = pid
         self._to_child = to_child
         self._from_child = from_child
+        self._owned = {to_child, from_child}  # the pipe ends not yet handed to a file object
         self._reaped = False
 
     @classmethod
@@ -229,6 +228,7 @@ class Renderer:
         import pickle
 
         data = pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL)
+        self._owned.discard(self._to_child)  # the thread's file object closes it
 
         def write() -> None:
             try:
@@ -246,28 +246,30 @@ class Renderer:
         Once the renderer is reaped (here or by :meth:`result`), this does nothing."""
         if self._reaped:
             return
-        self._reaped = True
-        for fd in (self._to_child, self._from_child):
-            try:
+        for fd in self._owned:  # not those a file object owns: closed twice, a reused number
+            try:                # could be someone else's
                 os.close(fd)
             except OSError:
                 pass
+        self._owned.clear()
         try:  # it may be still importing WeasyPrint (a second): no need to wait for that
             os.kill(self.pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
         os.waitpid(self.pid, 0)
+        self._reaped = True
 
     def result(self, sending: threading.Thread) -> Any:
         """The renderer's :class:`RenderedPack`, or None if it failed (it is reaped either
         way)."""
         import pickle
 
+        self._owned.discard(self._from_child)  # the file object below closes it
         with os.fdopen(self._from_child, "rb") as fh:
             data = fh.read()
         sending.join()
-        self._reaped = True
         _, status = os.waitpid(self.pid, 0)
+        self._reaped = True
         if os.waitstatus_to_exitcode(status) != 0 or not data:
             return None
         return pickle.loads(data)
