@@ -76,3 +76,11 @@ def test_any_sequence_of_appends_verifies(texts: list[str]) -> None:
     assert [e.payload["text"] for e in log.events()] == [
         unicodedata.normalize("NFC", t) for t in texts
     ]
+
+
+def test_a_mapping_is_encoded_as_its_items_say() -> None:
+    class Masked(dict):  # a dict that shows only some of what it stores
+        def items(self):  # type: ignore[no-untyped-def, override]
+            return [(k, v) for k, v in super().items() if not k.startswith("_")]
+
+    assert canonical_json({"a": Masked(b=1, _secret=2)}) == '{"a":{"b":1}}'

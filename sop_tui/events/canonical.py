@@ -48,7 +48,7 @@ def normalise(value: Any) -> Any:
     if isinstance(value, str):
         return _nfc("NFC", value)
     if isinstance(value, Mapping):
-        return normalise(dict(value))
+        return normalise(dict(value.items()))  # items(): what a subclass says it holds
     if isinstance(value, list | tuple):
         return normalise(list(value))
     raise ValueError(f"{type(value).__name__} value {value!r} cannot be stored as JSON")
@@ -77,11 +77,16 @@ def envelope_hash(prev_hash: str, envelope: Mapping[str, Any], payload_json: str
     """:func:`chain_hash` of ``envelope`` with ``payload_json`` (the payload's canonical JSON)
     as its ``"payload"`` field — the same hex, without normalising and encoding the payload a
     second time (an append encodes it once for storage and reuses the text here).
+
+    For an envelope as the log builds it: fixed keys, and every value but the payload a
+    string, a number or None. (A nested value, or a key with a quote in it, could hold the
+    slot's text; property-tested against :func:`chain_hash` in tests/test_hash_chain.py.)
     """
     fields = {k: v for k, v in envelope.items() if k != "payload"}
-    fields["payload"] = "\0"  # encoded as "\u0000": a slot no other field's text can hold
+    fields["payload"] = "\0"  # encoded as "\u0000"
     text = canonical_json(fields)
-    # Only the top-level key can appear as '"payload":"' — a quote inside a value is escaped
+    # With scalar values, only the key itself can appear as '"payload":"': a quote inside a
+    # value is escaped, so the first match is the slot (keys are sorted; none is nested).
     text = text.replace(_SLOT, '"payload":' + payload_json, 1)
     return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
 
