@@ -73,7 +73,8 @@ of the machine; the timeline of one launch (imports 0.32-0.47 s, first paint 0.5
 fast phase). Populated: warm 0.94, after a capture 0.80, after a consensus 1.19 s.
 Keys with the real panels: a panel now loads after the frame that shows it, so ``n``/``p``
 went from 75 to 40 ms; forms 47-56 ms. The app freezes what it starts with out of the garbage
-collector's reach (gc.freeze after the first frame and when the planning is built), so a
+collector's reach (gc.freeze after the first frame, and when the dashboard has shown its
+numbers with no meeting open — this script stubs those numbers, so only the first), so a
 full collection no longer walks ~170,000 objects on a key press: slowest form opens 240-260
 -> ~100 ms in a 20-open loop. What is left in opening a form (decision form, real panel
 behind, medians): the screen beneath rendered for the dimmed backdrop 14 ms, tinting it 6 ms,
