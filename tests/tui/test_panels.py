@@ -721,15 +721,18 @@ async def test_the_consensus_dialog_is_reused_without_leftovers(demo_ws: Workspa
         assert ev.payload["chosen_assumptions"] == "finance budget phasing"
 
 
+@pytest.mark.parametrize("meeting", ["demand", "portfolio"])
 async def test_agenda_keys_faster_than_the_frames_do_not_load_a_removed_panel(
-        ws: Workspace, make: Callable[..., Any]) -> None:
+        ws: Workspace, make: Callable[..., Any], meeting: str) -> None:
     # a panel starts loading after the frame that shows it; keys that swap it out before
-    # that frame must not leave it loading (it is no longer in the screen)
+    # that frame must not leave it loading (it is no longer in the screen). The portfolio
+    # review has two items in a row with the same panel: the second is mounted while the
+    # first is still being removed.
     from textual import events
 
     app = make(ws)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_meeting("demand")
+        app.open_meeting(meeting)
         await pilot.pause()
         for _ in range(3):
             app.post_message(events.Key("n", "n"))

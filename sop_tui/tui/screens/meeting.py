@@ -228,7 +228,10 @@ class MeetingScreen(Screen[None]):
         ctx = PanelContext(workspace=app.workspace, settings=app.settings, cycle=self.cycle,
                            meeting=self.meeting, planning=app.planning,
                            read_only=app.read_only)
-        return cls(ctx, id=f"panel-{panel_id}")
+        # No id: agenda keys faster than the frames mount the next item's panel while the
+        # last one is still being removed, and two items in a row may show the same panel
+        # (an id would clash: DuplicateIds).
+        return cls(ctx)
 
     def on_panel_family_focused(self, message: object) -> None:
         self.family = getattr(message, "family", None)
