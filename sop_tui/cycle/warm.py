@@ -33,6 +33,7 @@ from typing import Protocol
 
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.cycle.workspace import Workspace
+from sop_tui.forking import can_fork, fork_child
 
 #: The planning views the dashboard's cards read (plain values; see CyclePlanning).
 DASHBOARD_VIEWS: tuple[str, ...] = ("metric_values", "trend_series", "baseline_totals",
@@ -155,29 +156,21 @@ def _fork(args: list[str]) -> _Forked | None:
     """Run :func:`main` with ``args`` in a forked child; None where forking is not safe.
 
     A fork inherits the modules already imported, so the child skips an interpreter's start
-    and the log's imports (~0.1 s of the ~1 s it takes). Safe only with no other thread
-    running; the child never touches the parent's open log (it opens its own, read-only),
-    writes nothing to the terminal and leaves with ``os._exit``, running no cleanup of the
-    parent's objects.
+    and the log's imports (~0.1 s of the ~1 s it takes). The child never touches the parent's
+    open log (it opens its own, read-only) and writes nothing to the terminal.
     """
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    if not can_fork():
         return None
     ended_read, ended_write = os.pipe()
-    sys.stdout.flush()  # nothing buffered is written twice
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            os.close(ended_read)
-            devnull = os.open(os.devnull, os.O_RDWR)
-            for fd in (0, 1, 2):
-                os.dup2(devnull, fd)
-            code = main(args)
-        except SystemExit as exc:  # argparse refusing the arguments, say
-            code = exc.code if isinstance(exc.code, int) else 1
-        finally:
-            os._exit(code)  # the write end closes with the process: the parent sees EOF
+
+    def child() -> int:
+        os.close(ended_read)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        return main(args)  # the write end closes with the process: the parent sees EOF
+
+    pid = fork_child(child)
     os.close(ended_write)
     return _Forked(pid, ended_read)
 

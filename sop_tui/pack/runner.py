@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from sop_tui.forking import can_fork, fork_child
 from sop_tui.settings import Settings
 
 Progress = Callable[[str], None]
@@ -144,7 +145,7 @@ def _prefetch_metrics(ws: object, cycle: str, settings: Settings) -> Callable[[]
     from sop_tui.cycle.workspace import Workspace
 
     assert isinstance(ws, Workspace)
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    if not can_fork():
         return lambda: None
     views = settings.cache_dir / "planning"
     if all((views / f"{cycle}-{view}.pkl").exists() for view in PACK_VIEWS):
@@ -153,23 +154,19 @@ def _prefetch_metrics(ws: object, cycle: str, settings: Settings) -> Callable[[]
         return lambda: None
     url, actor = ws.log.url, ws.actor
     import sop_tui.data.store  # noqa: F401 - pandas, loaded once for both processes
-    sys.stdout.flush()  # nothing buffered is written twice
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the helper: whatever happens, leave without running the parent's cleanup
-        code = 1
-        try:
-            from sop_tui.cycle.planning import CyclePlanning
-            from sop_tui.events.log import EventLog
 
-            planning = CyclePlanning(Workspace(EventLog(url, read_only=True), actor=actor),
-                                     cycle, cache_dir=settings.cache_dir)
-            for view in PACK_VIEWS:
-                getattr(planning, view)
-            code = 0
-        finally:
-            # an error here is the parent's to meet and report: it computes the views again
-            os._exit(code)
+    def helper() -> int:
+        # an error here is the parent's to meet and report: it computes the views again
+        from sop_tui.cycle.planning import CyclePlanning
+        from sop_tui.events.log import EventLog
+
+        planning = CyclePlanning(Workspace(EventLog(url, read_only=True), actor=actor),
+                                 cycle, cache_dir=settings.cache_dir)
+        for view in PACK_VIEWS:
+            getattr(planning, view)
+        return 0
+
+    pid = fork_child(helper)
 
     def wait() -> None:
         os.waitpid(pid, 0)
@@ -204,21 +201,17 @@ class Renderer:
     @classmethod
     def start(cls, templates_dir: Path) -> Renderer | None:
         """Fork the renderer; None when forking is not safe here."""
-        if not hasattr(os, "fork") or threading.active_count() > 1:
+        if not can_fork():
             return None
         ctx_read, ctx_write = os.pipe()
         res_read, res_write = os.pipe()
-        sys.stdout.flush()  # nothing buffered is written twice
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:  # the renderer: whatever happens, leave without the parent's cleanup
-            code = 1
-            try:
-                os.close(ctx_write)
-                os.close(res_read)
-                code = _render_child(templates_dir, ctx_read, res_write)
-            finally:
-                os._exit(code)
+
+        def renderer() -> int:
+            os.close(ctx_write)
+            os.close(res_read)
+            return _render_child(templates_dir, ctx_read, res_write)
+
+        pid = fork_child(renderer)
         os.close(ctx_read)
         os.close(res_write)
         return cls(pid, ctx_write, res_read)
