@@ -8,7 +8,6 @@ process's appends are seen on the next read.
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -18,7 +17,7 @@ from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.state import LogState, fold
 from sop_tui.events.envelope import CORRECTABLE, MEETINGS, MONTH_RE, Event
 from sop_tui.events.log import EventLog, utc_now
-from sop_tui.gcpause import paused_gc
+from sop_tui.gcpause import freeze_settled, paused_gc
 
 if TYPE_CHECKING:
     from sop_tui.data.store import PlanningData
@@ -63,7 +62,7 @@ class Workspace:
                 # A long log's state lives as long as the workspace. Left to the collector, its
                 # objects are traversed again by the next passes — ~0.3 s at 100,000 events,
                 # landing on whatever allocates next (the app's first paint); frozen, never.
-                gc.freeze()
+                freeze_settled()
             return self._state
 
     def current_cycle(self) -> str:

@@ -116,8 +116,7 @@ class SopApp(App[None]):
         if self.read_only:
             self.sub_title = "read-only"
         self.push_screen(DashboardScreen())
-        # After the first paint; see sop_tui.tui.procs for why the forecast's pool needs it.
-        self.call_after_refresh(self._start_resource_tracker)
+        self.call_after_refresh(self._after_first_frame)
 
     def settled(self, screen: object) -> None:
         """``screen`` has shown what it loaded: if it is the one on top, with nothing over it
@@ -130,11 +129,11 @@ class SopApp(App[None]):
         # on (a test session, an embedding) leaves no frozen cycles behind.
         thaw_frozen()
 
-    def _start_resource_tracker(self) -> None:
+    def _after_first_frame(self) -> None:
         from sop_tui.tui.procs import start_resource_tracker
 
-        freeze_settled()  # started: what exists now lasts as long as the app (see gcpause)
-
+        self.settled(self.screen)  # started: what exists now lasts as long as the app
+        # see sop_tui.tui.procs for why the forecast's pool needs it, started once painted
         try:
             start_resource_tracker()
         except OSError as exc:  # only the statistical forecast's process pool needs it
