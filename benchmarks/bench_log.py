@@ -8,11 +8,11 @@
 Run: .venv/bin/python benchmarks/bench_log.py
 
 2026-11-26, 2-core box at load ~1, raw sqlite3 3,300-5,000 /s in the same runs:
-- appends 1,560-1,740 /s -> 2,085-2,492 /s over nine runs in three sittings. The table's only key is now
-  ``seq``: the unique indexes on event_id and hash and the indexes on cycle and type each
-  added a page at a random place to every commit's flush (an append in raw SQL with our rows:
-  430 -> 300 us). The append's Python (synchronous=OFF): 180-260 -> 110-150 us (the envelope
-  encoded once around a slot for the payload; strings normalised without a call each).
+- appends 1,560-1,740 /s -> 2,085-2,492 /s over nine runs in three sittings. The table's only
+  key is now ``seq``: the unique indexes on event_id and hash and the indexes on cycle and type
+  each added a page at a random place to every commit's flush (an append in raw SQL with our
+  rows: 430 -> 300 us). The append's Python (synchronous=OFF): 180-260 -> 110-150 us (the
+  envelope encoded once around a slot for the payload; strings normalised without a call each).
 - read + fold: medians 0.57-0.91 s -> 0.38-0.48 s (best 0.35 s). The state is folded from rows
   (``EventLog.fold_rows``), and a captured record decodes its payload when first used; CPU
   time interleaved with the previous code on one database, medians of 6: 0.48-0.62 s ->

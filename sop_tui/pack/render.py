@@ -74,8 +74,6 @@ def render_pdf(ctx: PackContext, templates_dir: Path) -> RenderedPack:
     WeasyPrint gets a :class:`PackFetcher` on ``templates_dir`` and the pack's charts, nothing
     else; the base URL is the template folder, so ``pack.css`` resolves there.
     """
-    import weasyprint
-
     from sop_tui.pack.fetcher import PackFetcher
 
     html = render_html(ctx, templates_dir)
