@@ -21,13 +21,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from sop_tui.cycle.describe import summary
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.types import PAYLOADS, Event, MonthRange
 from sop_tui.tui.abstract import AbstractScreenMeta
+from sop_tui.tui.widgets.keybar import KeyBar
 
 # -- typing a value --------------------------------------------------------------------------
 
@@ -238,7 +239,7 @@ class RetractForm(_CorrectionForm):
             yield Input(placeholder="why this no longer holds", id="reason")
             yield Static("", id="error-reason", classes="form-error")
             yield from self._buttons()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
@@ -289,7 +290,7 @@ class AmendForm(_CorrectionForm):
             yield Input(placeholder="why it changes", id="reason")
             yield Static("", id="error-reason", classes="form-error")
             yield from self._buttons()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#field", Select).focus()

@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from sop_tui.cycle.describe import summary
 from sop_tui.cycle.state import Record
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.types import CORRECTABLE, Event
+from sop_tui.tui.widgets.keybar import KeyBar
 
 
 def format_value(value: Any) -> str:
@@ -122,7 +123,7 @@ class EventDetail(ModalScreen[Event | None]):
                     yield Button("Retract (r)", id="detail-retract", variant="error")
                     yield Button("Amend (m)", id="detail-amend", variant="warning")
                 yield Button("Close (esc)", id="detail-close")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#detail-body").focus()

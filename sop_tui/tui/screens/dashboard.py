@@ -21,9 +21,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from sop_tui.cycle.state import MEETING_STATUS
+from sop_tui.tui.widgets.keybar import KeyBar
 from sop_tui.tui.widgets.metric_cards import MetricCard
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ class DashboardScreen(Screen[None]):
                     "`sop import KIND FILE` for your own files, then start `sop` again.",
                     id="empty-text", markup=False,
                 )
-            yield Footer(compact=True)
+            yield KeyBar()
             return
         with VerticalScroll(id="dash"):
             yield Label("Meetings", classes="section-title")
@@ -151,7 +152,7 @@ class DashboardScreen(Screen[None]):
                 yield Static("", id="overrides-card", classes="status-card", markup=False)
                 yield Static("Revenue gap\n…", id="gap-card", classes="status-card",
                              markup=False)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if not self._with_cycle:

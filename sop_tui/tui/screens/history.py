@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from sop_tui.cycle.history import (
     HistoryFilter,
@@ -34,6 +34,7 @@ from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.envelope import Event
 from sop_tui.events.verify import VerifyReport
 from sop_tui.tui.widgets.history_table import HistoryTable, layout_columns
+from sop_tui.tui.widgets.keybar import KeyBar
 
 __all__ = ["HistoryFilter", "HistoryRow", "HistoryScreen", "HistoryTable", "build_rows",
            "filter_rows", "layout_columns", "make_row", "verify_text"]
@@ -109,7 +110,7 @@ class HistoryScreen(Screen[None]):
             yield Input(placeholder="/ search text", id="filter-text", compact=True)
         yield HistoryTable(id="history-table")
         yield Static("", id="history-status")
-        yield Footer()
+        yield KeyBar()
 
     def _title(self, shown: int | None = None) -> str:
         mode = "  ·  read-only" if self.read_only else ""

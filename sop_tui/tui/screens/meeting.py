@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef
@@ -27,6 +27,7 @@ from sop_tui.tui.screens.dashboard import top_bar
 from sop_tui.tui.widgets.agenda import AgendaView
 from sop_tui.tui.widgets.captured import CapturedList
 from sop_tui.tui.widgets.clock import MeetingClock
+from sop_tui.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from sop_tui.events.types import Event
@@ -57,33 +58,6 @@ def item_segments(events: list[Event]) -> list[tuple[int, datetime, datetime | N
         elif e.type == "AgendaItemStarted":
             segs.append((int(e.payload["item"]), _at(e), None))
     return segs
-
-
-class SteadyFooter(Footer):
-    """A footer that recomposes only when the keys it shows change.
-
-    Textual's footer rebuilds its keys (some twenty widgets, styled and laid out: ~30-40 ms)
-    whenever its screen's bindings are refreshed, which happens each time a capture form
-    opens and closes over the meeting, though the meeting's keys stay the same.
-    """
-
-    _shown: tuple[object, ...] | None = None
-
-    def _keys(self, screen: Screen[object]) -> tuple[object, ...]:
-        return tuple((key, b.binding.key, b.binding.description, b.binding.show, b.enabled,
-                      b.tooltip) for key, b in screen.active_bindings.items())
-
-    def bindings_changed(self, screen: Screen[object]) -> None:
-        if self.is_attached and screen is self.screen and self._bindings_ready:
-            keys = self._keys(screen)
-            if keys == self._shown:
-                return
-        super().bindings_changed(screen)
-
-    def compose(self) -> ComposeResult:
-        if self._bindings_ready:
-            self._shown = self._keys(self.screen)
-        yield from super().compose()
 
 
 class MeetingScreen(Screen[None]):
@@ -143,8 +117,8 @@ class MeetingScreen(Screen[None]):
                 yield Label("Captured here", classes="section-title")
                 with VerticalScroll(id="captured-scroll"):
                     yield CapturedList(id="captured")
-        # Ctrl+P is in the help: at 80 columns the footer keeps its room for the keys
-        yield SteadyFooter(compact=True, show_command_palette=False)
+        # Ctrl+P shows on the right where the meeting's keys leave room (not at 80 columns)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         app = self.sop
