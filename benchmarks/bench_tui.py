@@ -132,51 +132,60 @@ CHILD = r"""
 import json, sys, time
 T0 = float(sys.argv[1])
 marks = {}
-from sop_tui.settings import Settings
-from sop_tui.cycle.workspace import Workspace
-from sop_tui.events.log import EventLog
-marks["workspace_imported"] = time.time() - T0
-settings = Settings.from_env(store=sys.argv[2], actor="bench")
-ws = Workspace(EventLog(settings.url), actor=settings.actor)
-from sop_tui.cli.tui_cmds import launch
-app, warmer = launch(ws, settings)  # as `sop` does: the view warmer starts before Textual
-from sop_tui.tui.screens.dashboard import DashboardScreen
-marks["app_imported"] = time.time() - T0
+# As `sop --store DIR` starts: the command group, then its callback opens the workspace and
+# launches the app (the view warmer first, then Textual). Only the run is made headless.
+from sop_tui.cli.app import build
+import sop_tui.cli.tui_cmds as tui_cmds
+marks["cli_imported"] = time.time() - T0
+real_launch = tui_cmds.launch
 
-mount, metrics, gap = (DashboardScreen.on_mount, DashboardScreen.on_dashboard_screen_metrics_loaded,
-                       DashboardScreen.on_dashboard_screen_gap_loaded)
-seen = set()
 
-def done(screen, what):
-    def mark():
-        marks[what] = time.time() - T0
-        if what in ("metrics", "gap"):
-            seen.add(what)
-            if seen == {"metrics", "gap"}:
-                marks["populated"] = max(marks["metrics"], marks["gap"])
-                screen.app.exit()
-    screen.call_after_refresh(mark)
+def launch(ws, settings, **kw):
+    app, warmer = real_launch(ws, settings, **kw)
+    marks["app_imported"] = time.time() - T0
+    hook_dashboard()
+    run = app.run
+    app.run = lambda: run(headless=True, size=(120, 40))
+    return app, warmer
 
-def on_mount(self):
-    mount(self)
-    done(self, "first_paint")
 
-def on_metrics(self, message):
-    metrics(self, message)
-    done(self, "metrics")
+def hook_dashboard():
+    from sop_tui.tui.screens.dashboard import DashboardScreen
 
-def on_gap(self, message):
-    gap(self, message)
-    done(self, "gap")
+    mount = DashboardScreen.on_mount
+    metrics = DashboardScreen.on_dashboard_screen_metrics_loaded
+    gap = DashboardScreen.on_dashboard_screen_gap_loaded
+    seen = set()
 
-DashboardScreen.on_mount = on_mount
-DashboardScreen.on_dashboard_screen_metrics_loaded = on_metrics
-DashboardScreen.on_dashboard_screen_gap_loaded = on_gap
-try:
-    app.run(headless=True, size=(120, 40))
-finally:
-    if warmer is not None:
-        warmer.stop()
+    def done(screen, what):
+        def mark():
+            marks[what] = time.time() - T0
+            if what in ("metrics", "gap"):
+                seen.add(what)
+                if seen == {"metrics", "gap"}:
+                    marks["populated"] = max(marks["metrics"], marks["gap"])
+                    screen.app.exit()
+        screen.call_after_refresh(mark)
+
+    def on_mount(self):
+        mount(self)
+        done(self, "first_paint")
+
+    def on_metrics(self, message):
+        metrics(self, message)
+        done(self, "metrics")
+
+    def on_gap(self, message):
+        gap(self, message)
+        done(self, "gap")
+
+    DashboardScreen.on_mount = on_mount
+    DashboardScreen.on_dashboard_screen_metrics_loaded = on_metrics
+    DashboardScreen.on_dashboard_screen_gap_loaded = on_gap
+
+
+tui_cmds.launch = launch
+build().main(["--store", sys.argv[2], "--actor", "bench"], prog_name="sop", standalone_mode=False)
 print(json.dumps(marks))
 """
 
@@ -320,7 +329,7 @@ def append_event(store: Path, kind: str) -> None:
 
 def summarise(title: str, runs: list[dict[str, float]]) -> None:
     print(f"{title}, {len(runs)} run(s) (median / min / max, seconds from process start):")
-    for key in ("workspace_imported", "app_imported", "first_paint", "metrics", "gap",
+    for key in ("cli_imported", "app_imported", "first_paint", "metrics", "gap",
                 "populated"):
         vals = [r[key] for r in runs if key in r]
         if vals:

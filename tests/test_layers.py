@@ -47,3 +47,40 @@ def test_analytics_touch_no_database() -> None:
                                                              "textual"}
                      or n.startswith(("sop_tui.events", "sop_tui.data.store", "sop_tui.cycle"))}
         assert not forbidden, f"{path.name} imports {forbidden}"
+
+
+def test_the_app_starts_without_the_numbers_libraries() -> None:
+    """``sop`` alone opens the app: the path there (the command group, the launch, the app and
+    its dashboard) imports neither pandas nor what the other commands need."""
+    code = (
+        "import sys\n"
+        "from sop_tui.cli.app import build\n"
+        "group = build()\n"
+        "import sop_tui.cli.tui_cmds, sop_tui.tui.app, sop_tui.tui.screens.dashboard\n"
+        "heavy = ('pandas', 'numpy', 'statsmodels', 'scipy', 'smtplib', 'weasyprint')\n"
+        "print(','.join(sorted(m for m in heavy if m in sys.modules)))\n"
+        "group.get_command(None, 'forecast')\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    first, second = out.stdout.splitlines()
+    assert first == "", f"imported on the way to the app: {first}"
+    assert second == "True"  # a command that needs it still gets it
+
+
+def test_every_command_is_found_in_its_module() -> None:
+    import importlib
+
+    import click
+
+    from sop_tui.cli.app import COMMAND_MODULES, build
+
+    registered: dict[str, str] = {}
+    for module in sorted(set(COMMAND_MODULES.values())):
+        group = click.Group()
+        importlib.import_module(f"sop_tui.cli.{module}").register(group)
+        registered |= dict.fromkeys(group.commands, module)
+    assert registered == COMMAND_MODULES
+    ctx = click.Context(build())
+    assert build().list_commands(ctx) == sorted(COMMAND_MODULES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Callable
 from functools import cached_property, wraps
@@ -65,7 +66,35 @@ def refusals(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+#: Each command's module (in ``sop_tui.cli``), imported when the command is run: ``sop`` alone
+#: opens the app and must not wait for what the other commands import — pandas (~0.5 s) for
+#: the numbers, smtplib and ssl for the pack's email.
+COMMAND_MODULES: dict[str, str] = {
+    "verify": "log_cmds", "log": "log_cmds", "backup": "log_cmds",
+    "import": "data_cmds", "cycle": "data_cmds", "demo": "data_cmds",
+    "record": "record_cmds", "meeting": "record_cmds",
+    "forecast": "analysis_cmds", "metrics": "analysis_cmds", "fva": "analysis_cmds",
+    "segments": "analysis_cmds", "supply": "analysis_cmds", "scenario": "analysis_cmds",
+    "pack": "pack_cmds",
+    "review": "tui_cmds",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported from their module when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            module = importlib.import_module(f"sop_tui.cli.{COMMAND_MODULES[cmd_name]}")
+            module.register(self)  # all the module's commands (they share their imports)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store", metavar="DIR", help="Store folder; the log is DIR/sop.db "
               "[env SOP_STORE; default ./store]")
 @click.option("--db", "db", metavar="URL", help="SQLAlchemy URL of the log [env SOP_DB]")
@@ -86,12 +115,7 @@ def cli(ctx: click.Context, store: str | None, db: str | None, actor: str | None
 
 
 def build() -> click.Group:
-    """The ``sop`` group with every command registered (the tests use this too)."""
-    from sop_tui.cli import analysis_cmds, data_cmds, log_cmds, pack_cmds, record_cmds, tui_cmds
-
-    if not cli.commands:
-        for module in (log_cmds, data_cmds, record_cmds, analysis_cmds, pack_cmds, tui_cmds):
-            module.register(cli)
+    """The ``sop`` group; its commands are imported on first use (see :data:`COMMAND_MODULES`)."""
     return cli
 
 
