@@ -90,12 +90,24 @@ async def test_the_dashboard_loads_its_numbers_once_and_after_its_first_frame(
 
 
 async def test_the_app_freezes_what_it_started_with_and_thaws_it_on_exit(
-        demo_ws: Workspace, make) -> None:
+        demo_ws: Workspace, make, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
+    from sop_tui.tui.app import SopApp
+
+    at_mount: list[int] = []
+    mount = SopApp.on_mount
+
+    def counting_mount(self: SopApp) -> None:
+        at_mount.append(gc.get_freeze_count())
+        mount(self)
+
+    monkeypatch.setattr(SopApp, "on_mount", counting_mount)
     gc.unfreeze()
     app = make(demo_ws)
     async with app.run_test(size=SIZE) as pilot:
+        # frozen on load, before the first screen is built: no full collection in its frame
+        assert at_mount and at_mount[0] > 10_000
         await pilot.pause()
         await pilot.pause()
         assert gc.get_freeze_count() > 10_000  # Textual, the modules, the dashboard
