@@ -8,22 +8,33 @@ takes the screen beneath's strips from its compositor once, tints each distinct 
 (with Textual's own tint, so it looks the same), and serves those strips until the modal asks
 for a fresh one (:class:`DimmedModal` does on every resume and resize). The screen beneath is
 frozen behind the modal meanwhile: it is dimmed and not what the user is working on.
+
+Taking those strips still costs 10-25 ms (the compositor cuts and joins every widget's lines),
+half of a form's opening. A screen that forms open over can have them ready instead
+(:class:`BackdropSource`): it takes them while idle, shortly after each frame that changed it,
+keeps its ticking widgets (the meeting's clocks) out of that rule by drawing just their lines
+into the kept strips when they are used, and hands them over on opening.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.segment import Segment
 from rich.style import Style as RichStyle
+from textual import messages
 from textual.color import Color
 from textual.css.styles import RulesMap
 from textual.events import Resize, ScreenResume
+from textual.geometry import Region, Size
 from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
+from textual.widget import Widget
 
-__all__ = ["Backdrop", "DimmedModal", "dim_strips"]
+__all__ = ["Backdrop", "BackdropSource", "DimmedModal", "dim_strips"]
 
 
 def dim_strips(strips: list[Strip], tint: Color) -> list[Strip]:
@@ -66,6 +77,110 @@ class Backdrop(Visual):
         return len(self.strips)
 
 
+class BackdropSource(Screen[ScreenResultType]):
+    """A screen that keeps its own strips ready for the modals opened over it.
+
+    After each change to what it shows (other than a ticking widget's), it takes its strips
+    :attr:`PREPARE_AFTER` seconds later; a modal opened before that takes them then, as it
+    would without this. The strips are kept tinted too, once per tint. Widgets that change on
+    their own every second are named in :attr:`TICKING` (CSS selectors): their redrawing keeps
+    the strips, and their current lines are drawn into them when the strips are used.
+    """
+
+    #: Selectors of the widgets that redraw themselves on a timer (clocks).
+    TICKING: ClassVar[tuple[str, ...]] = ()
+    #: Seconds of quiet after a change before the strips are taken (a key held down, a panel
+    #: loading in steps, do not make the screen take them at every frame).
+    PREPARE_AFTER: ClassVar[float] = 0.1
+
+    _kept: list[Strip] | None = None  # the screen's strips as taken
+    _kept_size: Size | None = None
+    _dimmed: dict[Color, list[Strip]] | None = None  # the kept strips tinted, by tint
+    _ticked = False  # a ticking widget redrew since the strips were taken
+    _prepare_pending = False
+
+    @property
+    def backdrop_ready(self) -> bool:
+        """True when the strips are kept for the screen's current size."""
+        return self._kept is not None and self._kept_size == self._compositor.size
+
+    def backdrop_strips(self, tint: Color) -> list[Strip]:
+        """The screen as it looks now, tinted with ``tint``: the kept strips (with the ticking
+        widgets drawn in), or taken afresh when something else changed since."""
+        if not self.backdrop_ready:
+            self._take_strips()
+        elif self._ticked:
+            self._draw_ticking()
+        assert self._kept is not None and self._dimmed is not None
+        dimmed = self._dimmed.get(tint)
+        if dimmed is None:
+            dimmed = self._dimmed[tint] = dim_strips(self._kept, tint)
+        return dimmed
+
+    def _take_strips(self) -> None:
+        self._kept = self._compositor.render_strips()
+        self._kept_size = self._compositor.size
+        self._dimmed = {}
+        self._ticked = False
+
+    def _ticking(self) -> list[Widget]:
+        return [w for selector in self.TICKING for w in self.query(selector)]
+
+    def _draw_ticking(self) -> None:
+        """Draw the ticking widgets' current lines into (copies of) the kept strips."""
+        assert self._kept is not None and self._dimmed is not None
+        strips = list(self._kept)
+        width = self._compositor.size.width
+        rows: set[int] = set()
+        for widget in self._ticking():
+            region = widget.region.intersection(Region(0, 0, width, len(strips)))
+            if not region:
+                continue
+            lines = widget.render_lines(Region(0, 0, region.width, region.height))
+            for y, line in zip(range(region.y, region.bottom), lines, strict=False):
+                row = strips[y]
+                strips[y] = Strip.join([row.crop(0, region.x), line.crop(0, region.width),
+                                        row.crop(region.right, width)])
+                rows.add(y)
+        self._kept = strips
+        for tint, dimmed in list(self._dimmed.items()):
+            dimmed = list(dimmed)
+            for y in rows:
+                (dimmed[y],) = dim_strips([strips[y]], tint)
+            self._dimmed[tint] = dimmed
+        self._ticked = False
+
+    # Every change to what the screen shows reaches it as one of these messages, posted by the
+    # widget that changed: a repaint, a layout, a scroll. (A repaint of the whole screen with
+    # nothing changed in it, as Textual does when a modal is pushed over it, is not one.)
+    # These handlers run before the screen's own, which still do the drawing.
+    def on_update(self, message: messages.Update) -> None:
+        if message.widget in self._ticking():
+            self._ticked = True
+        else:
+            self._changed()
+
+    def on_layout(self, message: messages.Layout) -> None:
+        self._changed()
+
+    def on_update_scroll(self, message: messages.UpdateScroll) -> None:
+        self._changed()
+
+    def _changed(self) -> None:
+        self._kept = None
+        if not self._prepare_pending:
+            self._prepare_pending = True
+            if self.PREPARE_AFTER > 0:
+                self.set_timer(self.PREPARE_AFTER, self._prepare)
+            else:  # at once: after the frame that shows the change
+                self.call_after_refresh(self._prepare)
+
+    def _prepare(self) -> None:
+        self._prepare_pending = False
+        if self._kept is None and self.is_current:  # else: when it shows again, or on use
+            self._take_strips()
+
+
 class DimmedModal(ModalScreen[ScreenResultType]):
     """A modal screen whose translucent background is a :class:`Backdrop` of the screen beneath.
 
@@ -94,7 +209,9 @@ class DimmedModal(ModalScreen[ScreenResultType]):
         size = base._compositor.size
         key = (id(base), size.width, size.height)
         if self._backdrop is None or self._backdrop_of != key:
-            self._backdrop = Backdrop(dim_strips(base._compositor.render_strips(), background))
+            self._backdrop = Backdrop(
+                base.backdrop_strips(background) if isinstance(base, BackdropSource)
+                else dim_strips(base._compositor.render_strips(), background))
             self._backdrop_of = key
         return self._backdrop
 

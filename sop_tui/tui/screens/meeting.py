@@ -16,13 +16,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef
 from sop_tui.events.log import LogError
+from sop_tui.tui.dialogs.backdrop import BackdropSource
 from sop_tui.tui.screens.dashboard import top_bar
 from sop_tui.tui.widgets.agenda import AgendaView
 from sop_tui.tui.widgets.captured import CapturedList
@@ -60,8 +60,11 @@ def item_segments(events: list[Event]) -> list[tuple[int, datetime, datetime | N
     return segs
 
 
-class MeetingScreen(Screen[None]):
+class MeetingScreen(BackdropSource[None]):
     """Runs one meeting by its agenda."""
+
+    # redrawn each second by tick(): the capture forms' backdrop draws them in when used
+    TICKING = ("MeetingClock", "AgendaView")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "assumption", "Assume"),

@@ -29,9 +29,19 @@ class AgendaView(Static):
 
     def show(self, current: int, spent: Sequence[float]) -> None:
         """Mark item ``current`` and show ``spent`` seconds per item."""
+        widths = self._time_widths()
         self.current = current
         self.spent = list(spent)
-        self.update(self._table())
+        # Each second only the times change. While their column keeps its width, the rows keep
+        # their wrapping and the widget its height: a repaint, not a layout of the screen.
+        self.update(self._table(), layout=self._time_widths() != widths)
+
+    def _time_widths(self) -> int:
+        return max((len(self._times(i)) for i in range(len(self.items))), default=0)
+
+    def _times(self, i: int) -> str:
+        spent = int(self.spent[i]) if i < len(self.spent) else 0
+        return f"{spent // 60}:{spent % 60:02d}/{self.items[i].minutes}m"
 
     def on_mount(self) -> None:
         self.update(self._table())
@@ -46,8 +56,7 @@ class AgendaView(Static):
             over = spent > item.minutes * 60
             mark = "▶" if i == self.current else f"{i + 1}"
             style = "bold" if i == self.current else ""
-            secs = int(spent)
-            times = Text(f"{secs // 60}:{secs % 60:02d}/{item.minutes}m",
+            times = Text(self._times(i),
                          style="bold red" if over else "dim" if spent == 0 else "")
             t.add_row(Text(mark, style=style), Text(item.title, style=style), times)
         return t
