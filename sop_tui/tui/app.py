@@ -15,14 +15,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef, load_meetings
 from sop_tui.cycle.workspace import Workspace
-from sop_tui.gcpause import freeze_settled, thaw_frozen
+from sop_tui.gcpause import IdleCollections, freeze_settled, thaw_frozen
 from sop_tui.settings import Settings
 from sop_tui.tui.commands import SopCommands
 
@@ -72,6 +72,8 @@ class SopApp(App[None]):
         self._planning: CyclePlanning | None = None
         self._planning_seq = -1
         self._planning_lock = threading.Lock()
+        self._preloading = False
+        self.collections = IdleCollections()
 
     # -- shared state ----------------------------------------------------------------------
 
@@ -115,6 +117,13 @@ class SopApp(App[None]):
         # the folded log) lasts as long as the app. Left to the collector, the first full
         # collection walked it all (~40 ms) in the middle of drawing the first frame.
         freeze_settled()
+        # and the full collections of what comes after wait for a quiet moment (see gcpause)
+        self.collections.start()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.collections.input()
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         from sop_tui.tui.screens.dashboard import DashboardScreen
@@ -123,6 +132,7 @@ class SopApp(App[None]):
             self.sub_title = "read-only"
         self.push_screen(DashboardScreen())
         self.call_after_refresh(self._after_first_frame)
+        self.set_interval(0.5, self._poll_collections, name="idle collections")
 
     def settled(self, screen: object) -> None:
         """``screen`` has shown what it loaded: if it is the one on top, with nothing over it
@@ -130,9 +140,37 @@ class SopApp(App[None]):
         if screen is self.screen and len(self.screen_stack) <= 2:  # the default + the dashboard
             freeze_settled()
 
+    def preload_meetings(self) -> None:
+        """Import, in a thread, what the meetings' panels will need, then freeze it with the
+        rest (once per app; the dashboard calls it when its numbers are shown).
+
+        Without it the first meeting's panels import pandas and ~550 modules while the meeting
+        is open, where nothing can be frozen (its screen will close): every full collection
+        during the meeting then walked them again, 150-200 ms landing on some key press.
+        """
+        if not self._preloading:
+            self._preloading = True
+            self._preload()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="preload", name="preload")
+    def _preload(self) -> None:
+        import pandas  # noqa: F401  (the panels' numbers)
+
+        import sop_tui.tui.panels  # noqa: F401  (every panel and what it imports)
+
+        self.call_from_thread(lambda: self.settled(self.screen))
+
+    def _poll_collections(self) -> None:
+        from sop_tui.tui.screens.dashboard import DashboardScreen
+
+        # with the dashboard on top, what a meeting left frozen can be given back
+        self.collections.poll(may_compact=isinstance(self.screen, DashboardScreen)
+                              and len(self.screen_stack) <= 2)
+
     def on_unmount(self) -> None:
         # What the app froze goes back to the collector: an app ended in a process that goes
         # on (a test session, an embedding) leaves no frozen cycles behind.
+        self.collections.stop()
         thaw_frozen()
 
     def _after_first_frame(self) -> None:

@@ -104,10 +104,12 @@ async def test_the_app_freezes_what_it_started_with_and_thaws_it_on_exit(
 
     monkeypatch.setattr(SopApp, "on_mount", counting_mount)
     gc.unfreeze()
+    thresholds = gc.get_threshold()
     app = make(demo_ws)
     async with app.run_test(size=SIZE) as pilot:
         # frozen on load, before the first screen is built: no full collection in its frame
         assert at_mount and at_mount[0] > 10_000
+        assert gc.get_threshold()[2] > 1_000_000  # full collections wait for quiet moments
         await pilot.pause()
         await pilot.pause()
         assert gc.get_freeze_count() > 10_000  # Textual, the modules, the dashboard
@@ -125,6 +127,38 @@ async def test_the_app_freezes_what_it_started_with_and_thaws_it_on_exit(
         app.settled(dashboard)
         assert gc.get_freeze_count() > 10_000
     assert gc.get_freeze_count() == 0  # nothing of an ended app stays out of reach
+    assert gc.get_threshold() == thresholds
+
+
+@pytest.mark.slow
+async def test_the_dashboard_preloads_what_meetings_need_then_freezes_it(
+        demo_ws: Workspace, make, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sop_tui.tui.app import SopApp
+
+    calls: list[str] = []
+    settled, preload = SopApp.settled, SopApp._preload
+
+    def spy_settled(self: SopApp, screen: object) -> None:
+        calls.append(f"settled:{type(screen).__name__}")
+        settled(self, screen)
+
+    def spy_preload(self: SopApp):  # type: ignore[no-untyped-def]
+        calls.append("preload")
+        return preload(self)
+
+    monkeypatch.setattr(SopApp, "settled", spy_settled)
+    monkeypatch.setattr(SopApp, "_preload", spy_preload)
+    app = make(demo_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(3):  # the numbers' workers, then the preload they start
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        # first frame; numbers shown; the preload done: each time the dashboard is on top
+        assert calls == ["settled:DashboardScreen", "settled:DashboardScreen", "preload",
+                         "settled:DashboardScreen"]
+        app.preload_meetings()  # once per app
+        await pilot.pause()
+        assert calls.count("preload") == 1
 
 
 async def test_dashboard_selects_the_first_meeting_not_closed(demo_ws: Workspace, make) -> None:

@@ -280,6 +280,7 @@ class DashboardScreen(Screen[None]):
         # pandas and the planning came with these numbers and stay: out of the collector's
         # walks from now on, unless a meeting screen is open (it will close)
         self.sop.settled(self)
+        self.sop.preload_meetings()
         s = SimpleNamespace(**message.values)
         t = message.trend
 
