@@ -25,6 +25,7 @@ from sop_tui.cycle.workspace import Workspace
 from sop_tui.gcpause import IdleCollections, freeze_settled, thaw_frozen
 from sop_tui.settings import Settings
 from sop_tui.tui.commands import SopCommands
+from sop_tui.tui.csscache import CachedStylesheet
 
 if TYPE_CHECKING:
     from sop_tui.cycle.planning import CyclePlanning
@@ -63,6 +64,9 @@ class SopApp(App[None]):
     def __init__(self, workspace: Workspace, settings: Settings, *, read_only: bool = False,
                  clock: Clock | None = None, warmer: Warmer | None = None) -> None:
         super().__init__()
+        # parsed stylesheets from the last launch (see csscache): before anything is parsed
+        self.stylesheet = CachedStylesheet(variables=self.get_css_variables(),
+                                           cache_dir=settings.cache_dir)
         self.warmer = warmer
         self.workspace = workspace
         self.settings = settings
@@ -160,6 +164,11 @@ class SopApp(App[None]):
 
         self.call_from_thread(lambda: self.settled(self.screen))
 
+    def stylesheet_saved(self) -> None:
+        """Keep what this launch parsed for the next (once painted: a file write)."""
+        if isinstance(self.stylesheet, CachedStylesheet):
+            self.stylesheet.save()
+
     def _poll_collections(self) -> None:
         from sop_tui.tui.screens.dashboard import DashboardScreen
 
@@ -177,6 +186,7 @@ class SopApp(App[None]):
         from sop_tui.tui.procs import start_resource_tracker
 
         self.settled(self.screen)  # started: what exists now lasts as long as the app
+        self.stylesheet_saved()
         # see sop_tui.tui.procs for why the forecast's pool needs it, started once painted
         try:
             start_resource_tracker()
