@@ -7,9 +7,9 @@ theme's variables, so :class:`CachedStylesheet` keeps the parsed rules in a pick
 store's cache folder (the same folder, and the same trust, as the planning's views) and reads
 them back at the next launch in a few milliseconds.
 
-The file is keyed by Textual's version, Python's and the variables; a key that differs, a
-file that cannot be read, or a parse that raises (the CSS is wrong: Textual reports it as
-usual) leave parsing to Textual. Only what parsed cleanly is kept. A theme switch re-parses
+The file is keyed by Textual's installation, Python's version and the variables; a key that
+differs, a file that cannot be read, or a parse that raises (the CSS is wrong: Textual reports
+it as usual) leave parsing to Textual. Only what parsed cleanly is kept. A theme switch re-parses
 through Textual's own stylesheet (``reparse``), uncached, as before.
 """
 
@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import textual
+from textual.css import parse as textual_parse
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.css.types import CSSLocation
@@ -33,7 +33,11 @@ FILE_NAME = "textual-css.pickle"
 
 
 def _fingerprint(variables: dict[str, str]) -> str:
-    text = repr((textual.__version__, sys.version_info[:2], sorted(variables.items())))
+    # Textual's installation by its CSS parser's file, not ``textual.__version__``: that
+    # attribute imports importlib.metadata (~40 ms, more than the cache saves).
+    parser = os.stat(textual_parse.__file__)
+    text = repr((textual_parse.__file__, parser.st_size, parser.st_mtime_ns,
+                 sys.version_info[:2], sorted(variables.items())))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
