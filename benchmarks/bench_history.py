@@ -5,7 +5,8 @@ batch, then, headless at 120x40:
 
 - opens the history (push to a filled table): the log read, the state fold and the row build
   timed apart, and the whole from push to the table filled;
-- presses PageDown many times (each press to its next frame, as the pilot measures it);
+- presses PageDown many times: the pilot's round trip, and from the key to the first frame
+  that shows the cursor moved (as bench_tui.py times keys);
 - filters by text over every row (what a debounced keystroke costs) and by type;
 - re-reads after a correction (the reload the screen does).
 
@@ -19,9 +20,11 @@ import asyncio
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 
 from sop_tui.cycle.workspace import Workspace
@@ -62,10 +65,19 @@ def make_log(path: Path, n: int) -> Workspace:
     return ws
 
 
+frames: list[float] = []  # when each frame showing the awaited effect was handed over
+awaited: list[Callable[[], bool]] = []
+
+
 class _Host(App[None]):
     def __init__(self, ws: Workspace) -> None:
         super().__init__()
         self.ws = ws
+
+    def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
+        if renderable is not None and not self._batch_count and awaited and awaited[0]():
+            frames.append(time.perf_counter())
+        super()._display(screen, renderable)
 
 
 def _ms(seconds: float) -> str:
@@ -122,8 +134,27 @@ async def run(n: int, pages: int) -> None:
                 t = time.perf_counter()
                 await pilot.press("pagedown")
                 times.append(time.perf_counter() - t)
-            print(f"pagedown x{pages}: median {_ms(statistics.median(times))}, "
+            print(f"pagedown x{pages}, pilot round trip: median {_ms(statistics.median(times))}, "
                   f"max {_ms(max(times))} (cursor at row {table.cursor:,})")
+            # the same key timed as bench_tui times keys: from posting it to the first frame
+            # handed to the driver that shows the cursor moved (the pilot's round trip above
+            # adds its own waits for the app to be idle)
+            await pilot.press("home")
+            frames.clear()
+            times = []
+            for _ in range(pages):
+                before = table.cursor
+                awaited[:] = [lambda before=before: table.cursor != before]
+                frames.clear()
+                t = time.perf_counter()
+                app.post_message(events.Key("pagedown", None))
+                while not frames:
+                    await asyncio.sleep(0.001)
+                times.append(frames[0] - t)
+                awaited.clear()
+                await pilot.pause()
+            print(f"pagedown x{pages}, key to frame: median {_ms(statistics.median(times))}, "
+                  f"max {_ms(max(times))}")
 
             t = time.perf_counter()
             for _ in range(40):

@@ -404,6 +404,8 @@ def main() -> None:
                             ("after a new event (assumption)", after_event),
                             ("after a new consensus", after_consensus)):
             summarise(title, runs)
+        if not args.no_keys:
+            print_key_presses(store, args.repeat)
 
 
 if __name__ == "__main__":
