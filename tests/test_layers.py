@@ -84,3 +84,15 @@ def test_every_command_is_found_in_its_module() -> None:
     assert registered == COMMAND_MODULES
     ctx = click.Context(build())
     assert build().list_commands(ctx) == sorted(COMMAND_MODULES)
+
+
+def test_a_mistyped_command_is_refused_with_the_closest_name() -> None:
+    from click.testing import CliRunner
+
+    from sop_tui.cli.app import build
+
+    r = CliRunner().invoke(build(), ["revew"])
+    assert r.exit_code == 2
+    assert "No such command 'revew'. Did you mean 'review'?" in r.output
+    r = CliRunner().invoke(build(), ["forcast"])
+    assert "Did you mean 'forecast'?" in r.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import sys
 from collections.abc import Callable
@@ -85,6 +86,22 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
+
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        # Click suggests the closest of the commands it has registered, which are none yet:
+        # an unknown name is answered here, against every command's name.
+        name = args[0]
+        if (name not in COMMAND_MODULES and name not in self.commands
+                and not name.startswith("-") and not ctx.resilient_parsing):
+            message = f"No such command {name!r}."
+            close = difflib.get_close_matches(name, self.list_commands(ctx))
+            if len(close) == 1:
+                message += f" Did you mean {close[0]!r}?"
+            elif close:
+                message += f" (Possible commands: {', '.join(close)})"
+            raise click.UsageError(message, ctx)
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
