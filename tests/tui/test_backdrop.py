@@ -24,9 +24,9 @@ def _prepare_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(BackdropSource, "PREPARE_AFTER", 0.0)
 
 
-async def _meeting(app, pilot: Pilot) -> MeetingScreen:  # type: ignore[no-untyped-def]
+async def _meeting(app, pilot: Pilot, meeting: str = "demand") -> MeetingScreen:  # type: ignore[no-untyped-def]
     await app.workers.wait_for_complete()
-    app.open_meeting("demand")
+    app.open_meeting(meeting)
     await pilot.pause()
     await app.workers.wait_for_complete()
     screen = app.screen
@@ -82,10 +82,12 @@ async def test_the_clock_ticking_keeps_the_strips_and_is_drawn_into_them(
     async with app.run_test(size=SIZE) as pilot:
         screen = await _meeting(app, pilot)
         before = _text(screen.backdrop_strips(TINT))
+        kept = screen._kept
         set_clock.advance(minutes=7, seconds=13)
         screen.tick()  # the clocks and the agenda's times move
         await pilot.pause()
-        assert screen.backdrop_ready  # a tick is no reason to take the strips again
+        # a tick is no reason to take the strips again: they are kept, their ticking rows due
+        assert screen._kept is kept and screen._ticked
         kept = screen.backdrop_strips(TINT)
         assert _text(kept) != before  # the new times are drawn in
         assert _text(kept) == _text(_fresh(screen, TINT))
@@ -105,3 +107,19 @@ async def test_any_other_change_makes_the_screen_take_its_strips_again(
         after = _text(screen.backdrop_strips(TINT))
         assert after != before
         assert after == _text(_fresh(screen, TINT))
+
+
+async def test_a_ticking_widget_clipped_by_its_column_is_drawn_as_on_screen(
+        demo_ws: Workspace, make, set_clock) -> None:
+    # 80×21: the executive meeting's agenda is taller than its column, which clips it
+    app = make(demo_ws)
+    async with app.run_test(size=(80, 21)) as pilot:
+        screen = await _meeting(app, pilot, "executive")
+        kept = screen._kept
+        set_clock.advance(minutes=3)
+        screen.tick()
+        await pilot.pause()
+        assert screen._kept is kept and screen._ticked
+        drawn = screen.backdrop_strips(TINT)
+        assert _text(drawn) == _text(_fresh(screen, TINT))
+        assert "Quit" in drawn[-1].text  # the key bar under the clipped agenda is intact

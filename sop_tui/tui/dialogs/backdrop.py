@@ -31,6 +31,7 @@ from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.strip import Strip
 from textual.style import Style
+from textual.timer import Timer
 from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 
@@ -80,11 +81,12 @@ class Backdrop(Visual):
 class BackdropSource(Screen[ScreenResultType]):
     """A screen that keeps its own strips ready for the modals opened over it.
 
-    After each change to what it shows (other than a ticking widget's), it takes its strips
-    :attr:`PREPARE_AFTER` seconds later; a modal opened before that takes them then, as it
-    would without this. The strips are kept tinted too, once per tint. Widgets that change on
-    their own every second are named in :attr:`TICKING` (CSS selectors): their redrawing keeps
-    the strips, and their current lines are drawn into them when the strips are used.
+    Once :attr:`PREPARE_AFTER` seconds have passed without a change to what it shows (other
+    than a ticking widget's), it takes its strips; a modal opened before that takes them then,
+    as it would without this. The strips are kept tinted too, once per tint. Widgets that
+    change on their own every second are named in :attr:`TICKING` (CSS selectors): their
+    redrawing keeps the strips, and the rows they cover are drawn again into them when the
+    strips are used.
     """
 
     #: Selectors of the widgets that redraw themselves on a timer (clocks).
@@ -97,6 +99,8 @@ class BackdropSource(Screen[ScreenResultType]):
     _kept_size: Size | None = None
     _dimmed: dict[Color, list[Strip]] | None = None  # the kept strips tinted, by tint
     _ticked = False  # a ticking widget redrew since the strips were taken
+    _ticking_widgets: frozenset[Widget] | None = None  # found again after each layout
+    _prepare_timer: Timer | None = None
     _prepare_pending = False
 
     @property
@@ -106,7 +110,7 @@ class BackdropSource(Screen[ScreenResultType]):
 
     def backdrop_strips(self, tint: Color) -> list[Strip]:
         """The screen as it looks now, tinted with ``tint``: the kept strips (with the ticking
-        widgets drawn in), or taken afresh when something else changed since."""
+        widgets' rows drawn again), or taken afresh when something else changed since."""
         if not self.backdrop_ready:
             self._take_strips()
         elif self._ticked:
@@ -123,31 +127,42 @@ class BackdropSource(Screen[ScreenResultType]):
         self._dimmed = {}
         self._ticked = False
 
-    def _ticking(self) -> list[Widget]:
-        return [w for selector in self.TICKING for w in self.query(selector)]
+    def _ticking(self) -> frozenset[Widget]:
+        if self._ticking_widgets is None:
+            self._ticking_widgets = frozenset(
+                w for selector in self.TICKING for w in self.query(selector))
+        return self._ticking_widgets
 
     def _draw_ticking(self) -> None:
-        """Draw the ticking widgets' current lines into (copies of) the kept strips."""
+        """Draw again, into copies of the kept strips, the rows the ticking widgets show on.
+
+        Whole rows, through the compositor, as :meth:`_take_strips` draws every row: what
+        clips a ticking widget (its container) or lies over it (a tooltip, a notification) is
+        drawn as on screen.
+        """
         assert self._kept is not None and self._dimmed is not None
-        strips = list(self._kept)
-        width = self._compositor.size.width
+        compositor = self._compositor
+        visible = compositor.full_map
         rows: set[int] = set()
         for widget in self._ticking():
-            region = widget.region.intersection(Region(0, 0, width, len(strips)))
-            if not region:
-                continue
-            lines = widget.render_lines(Region(0, 0, region.width, region.height))
-            for y, line in zip(range(region.y, region.bottom), lines, strict=False):
-                row = strips[y]
-                strips[y] = Strip.join([row.crop(0, region.x), line.crop(0, region.width),
-                                        row.crop(region.right, width)])
-                rows.add(y)
-        self._kept = strips
-        for tint, dimmed in list(self._dimmed.items()):
-            dimmed = list(dimmed)
+            geometry = visible.get(widget)
+            if geometry is not None:
+                shown = geometry.region.intersection(geometry.clip)
+                rows.update(range(shown.y, shown.bottom))
+        rows &= set(range(len(self._kept)))
+        if rows:
+            top, bottom = min(rows), max(rows) + 1
+            chops = compositor._render_chops(Region(0, top, compositor.size.width, bottom - top),
+                                             rows.__contains__)
+            strips = list(self._kept)
             for y in rows:
-                (dimmed[y],) = dim_strips([strips[y]], tint)
-            self._dimmed[tint] = dimmed
+                strips[y] = Strip.join(chops[y].values())
+            self._kept = strips
+            for tint, dimmed in list(self._dimmed.items()):
+                dimmed = list(dimmed)
+                for y in rows:
+                    (dimmed[y],) = dim_strips([strips[y]], tint)
+                self._dimmed[tint] = dimmed
         self._ticked = False
 
     # Every change to what the screen shows reaches it as one of these messages, posted by the
@@ -161,6 +176,7 @@ class BackdropSource(Screen[ScreenResultType]):
             self._changed()
 
     def on_layout(self, message: messages.Layout) -> None:
+        self._ticking_widgets = None  # widgets may have come or gone
         self._changed()
 
     def on_update_scroll(self, message: messages.UpdateScroll) -> None:
@@ -168,15 +184,18 @@ class BackdropSource(Screen[ScreenResultType]):
 
     def _changed(self) -> None:
         self._kept = None
-        if not self._prepare_pending:
-            self._prepare_pending = True
-            if self.PREPARE_AFTER > 0:
-                self.set_timer(self.PREPARE_AFTER, self._prepare)
-            else:  # at once: after the frame that shows the change
+        if self.PREPARE_AFTER <= 0:  # at once: after the frame that shows the change
+            if not self._prepare_pending:
+                self._prepare_pending = True
                 self.call_after_refresh(self._prepare)
+        elif self._prepare_timer is None:
+            self._prepare_timer = self.set_timer(self.PREPARE_AFTER, self._prepare)
+        else:  # another change: the quiet starts again
+            self._prepare_timer.reset()
 
     def _prepare(self) -> None:
         self._prepare_pending = False
+        self._prepare_timer = None
         if self._kept is None and self.is_current:  # else: when it shows again, or on use
             self._take_strips()
 
