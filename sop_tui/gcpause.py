@@ -18,15 +18,16 @@ runs, the collector makes no full collection on its own: the app makes them when
 pressed a key for a moment (or, so that garbage cannot pile up under fast typing, when they
 are long overdue), and freezes what survives, so that each walks only what came since the
 last. What was frozen in a meeting and dies with it (the screen, its panels and their
-frames) is given back when the dashboard is on top again: one full walk, thawed, at the
-first quiet moment there.
+frames) is given back once that meeting has closed: one full walk, thawed, at the next quiet
+moment.
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 
@@ -58,15 +59,26 @@ def thaw_frozen() -> None:
     gc.unfreeze()
 
 
+#: Where the idle collections apply: CPython's three-generation collector, as in 3.11-3.13
+#: (3.14 collects its old generation incrementally; there the collector is left as it is).
+IDLE_COLLECTIONS = (sys.implementation.name == "cpython" and sys.version_info < (3, 14)
+                    and len(gc.get_threshold()) == 3)
+
+_raised = 0  # IdleCollections started and not stopped (the threshold is process-wide)
+_saved: tuple[int, ...] = ()
+
+
 class IdleCollections:
     """Full collections moved from wherever an allocation triggers them to quiet moments.
 
     :meth:`start` raises the collector's third threshold out of reach (the young generations
     are still collected as usual: they are small); :meth:`poll`, called on a timer, makes the
     full collection when one is due and the user has been idle for ``quiet`` seconds, or when
-    ``overdue`` times the usual amount has piled up, and freezes the survivors; with
-    ``may_compact`` (nothing is open that will close) it first gives back everything frozen
-    by earlier polls. :meth:`stop` restores the thresholds.
+    ``overdue`` times the usual amount has piled up, and freezes the survivors. It is told what
+    is open that will close (a meeting screen, say): once something that was open at a freeze
+    has closed, the next quiet poll gives everything back to the collector, collects, and
+    freezes again. :meth:`stop` restores the thresholds (with several started in a process, the
+    last to stop does).
     """
 
     #: Collections of the middle generation after which the collector would have made a full
@@ -79,39 +91,50 @@ class IdleCollections:
         self.overdue = overdue
         self.clock = clock
         self.last_input = clock()
-        self._thresholds: tuple[int, int, int] | None = None
-        self._froze = False  # a poll froze objects that may have died since
+        self._started = False
+        self._frozen_with: set[int] = set()  # ids of what was open (and will close) at a freeze
 
     def start(self) -> None:
-        if self._thresholds is None:
-            self._thresholds = gc.get_threshold()
-            first, second, _ = self._thresholds
-            gc.set_threshold(first, second, 1 << 30)
+        global _raised, _saved
+        if self._started or not IDLE_COLLECTIONS:
+            return
+        if _raised == 0:
+            _saved = gc.get_threshold()
+            gc.set_threshold(_saved[0], _saved[1], 1 << 30)
+        _raised += 1
+        self._started = True
 
     def stop(self) -> None:
-        if self._thresholds is not None:
-            gc.set_threshold(*self._thresholds)
-            self._thresholds = None
+        global _raised
+        if not self._started:
+            return
+        self._started = False
+        _raised -= 1
+        if _raised == 0:
+            gc.set_threshold(*_saved)
 
     def input(self) -> None:
         """The user pressed a key or used the mouse."""
         self.last_input = self.clock()
 
-    def poll(self, *, may_compact: bool = False) -> str | None:
-        """Make the collection that is due now, if any: ``"compacted"`` (everything walked,
-        given back what died while frozen), ``"collected"`` (what came since the last), or
-        None."""
+    def poll(self, open_now: Iterable[object] = ()) -> str | None:
+        """Make the collection that is due now, if any: ``"compacted"`` (everything walked:
+        what died while frozen is given back), ``"collected"`` (what came since the last), or
+        None. ``open_now``: what is open now and will close later."""
+        if not self._started:
+            return None
         idle = self.clock() - self.last_input >= self.quiet
-        if self._froze and may_compact and idle:
+        now = {id(o) for o in open_now}
+        if idle and self._frozen_with - now:  # something frozen with the objects has closed
             gc.unfreeze()
             gc.collect()
             gc.freeze()
-            self._froze = False
+            self._frozen_with = now
             return "compacted"
         pending = gc.get_count()[2]  # middle-generation collections since the last full one
         if pending < self.DUE or (pending < self.DUE * self.overdue and not idle):
             return None
         gc.collect()
         gc.freeze()
-        self._froze = True
+        self._frozen_with |= now
         return "collected"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from sop_tui.gcpause import IdleCollections
+from sop_tui.gcpause import IDLE_COLLECTIONS, IdleCollections
 
 
 class Clock:
@@ -41,6 +41,9 @@ def _make_due(times: int = IdleCollections.DUE) -> None:
         gc.collect(1)
 
 
+pytestmark = pytest.mark.skipif(not IDLE_COLLECTIONS, reason="CPython's 3-generation collector")
+
+
 def test_start_keeps_the_collector_from_full_collections_on_its_own(collections) -> None:  # type: ignore[no-untyped-def]
     idle, _ = collections
     assert gc.get_threshold()[2] > 1_000_000
@@ -68,12 +71,21 @@ def test_an_overdue_collection_does_not_wait(collections) -> None:  # type: igno
     assert idle.poll() == "collected"
 
 
-def test_what_was_frozen_is_given_back_once_nothing_open_will_close(collections) -> None:  # type: ignore[no-untyped-def]
+def test_with_nothing_open_that_will_close_there_is_nothing_to_give_back(collections) -> None:  # type: ignore[no-untyped-def]
     idle, clock = collections
     _make_due()
     clock.now += 2
-    assert idle.poll() == "collected"
-    assert idle.poll() is None  # a meeting is open: nothing to do
+    assert idle.poll() == "collected"  # the dashboard alone: what survives lasts
+    clock.now += 2
+    assert idle.poll() is None  # no compaction after it
+
+
+def test_what_was_frozen_with_a_meeting_is_given_back_once_it_has_closed(collections) -> None:  # type: ignore[no-untyped-def]
+    idle, clock = collections
+    meeting, other = object(), object()
+    _make_due()
+    clock.now += 2
+    assert idle.poll([meeting]) == "collected"  # frozen while the meeting was open
     # cycles frozen with the meeting, dead once it closed: only a compaction frees them
     gc.unfreeze()
     cycles: list[list[object]] = [[] for _ in range(1000)]
@@ -82,6 +94,22 @@ def test_what_was_frozen_is_given_back_once_nothing_open_will_close(collections)
     gc.freeze()
     alive = gc.get_freeze_count()
     del cycles, c
-    assert idle.poll(may_compact=True) == "compacted"
+    assert idle.poll([meeting]) is None  # still open: nothing to give back
+    idle.input()
+    assert idle.poll([other]) is None  # closed (another meeting open), but a key just came
+    clock.now += 2
+    assert idle.poll([other]) == "compacted"
     assert gc.get_freeze_count() <= alive - 1000  # collected, not frozen again
-    assert idle.poll(may_compact=True) is None  # once
+    assert idle.poll([other]) is None  # once
+
+
+def test_the_threshold_is_restored_by_the_last_to_stop(collections) -> None:  # type: ignore[no-untyped-def]
+    first, _ = collections
+    raised = gc.get_threshold()
+    second = IdleCollections()
+    second.start()
+    first.stop()
+    assert gc.get_threshold() == raised  # the second still runs
+    second.stop()
+    assert gc.get_threshold()[2] < 1_000_000
+    first.start()  # as the fixture expects to stop it

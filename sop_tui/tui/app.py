@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen
 
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef, load_meetings
@@ -162,7 +163,11 @@ class SopApp(App[None]):
 
         import sop_tui.tui.panels  # noqa: F401  (every panel and what it imports)
 
-        self.call_from_thread(lambda: self.settled(self.screen))
+        self.call_from_thread(self._settled_on_top)
+
+    def _settled_on_top(self) -> None:
+        if self.screen_stack:  # (not when the app is closing)
+            self.settled(self.screen)
 
     def stylesheet_saved(self) -> None:
         """Keep what this launch parsed for the next (once painted: a file write)."""
@@ -170,11 +175,9 @@ class SopApp(App[None]):
             self.stylesheet.save()
 
     def _poll_collections(self) -> None:
-        from sop_tui.tui.screens.dashboard import DashboardScreen
-
-        # with the dashboard on top, what a meeting left frozen can be given back
-        self.collections.poll(may_compact=isinstance(self.screen, DashboardScreen)
-                              and len(self.screen_stack) <= 2)
+        # What will close: the screens over the dashboard (meetings, the history), not the
+        # modal forms (built once, kept) and dialogs (small).
+        self.collections.poll(s for s in self.screen_stack[2:] if not isinstance(s, ModalScreen))
 
     def on_unmount(self) -> None:
         # What the app froze goes back to the collector: an app ended in a process that goes
