@@ -7,10 +7,13 @@ theme's variables, so :class:`CachedStylesheet` keeps the parsed rules in a pick
 store's cache folder (the same folder, and the same trust, as the planning's views) and reads
 them back at the next launch in a few milliseconds.
 
-The file is keyed by Textual's installation, Python's version and the variables; a key that
-differs, a file that cannot be read, or a parse that raises (the CSS is wrong: Textual reports
-it as usual) leave parsing to Textual. Only what parsed cleanly is kept. A theme switch re-parses
-through Textual's own stylesheet (``reparse``), uncached, as before.
+A file is kept per key — Textual's installation (its CSS modules' code), Python's version and
+the theme's variables; a file that cannot be read or holds another key, or a parse that raises
+(the CSS is wrong: Textual reports it as usual) leave parsing to Textual. Only what parsed
+cleanly is kept, and a source whose text changed replaces its old entry. What a launch parses
+after its first frame (a meeting's widgets, say) is written at a quiet moment. Screens with
+their own ``CSS_PATH`` (the history's) and a theme switch re-parse through Textual's own
+stylesheet (``reparse``), uncached, as before.
 """
 
 from __future__ import annotations
@@ -28,17 +31,26 @@ from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.css.types import CSSLocation
 
-#: The cache's file name; one file per store, rewritten when a launch parsed something new.
-FILE_NAME = "textual-css.pickle"
+
+def _textual_fingerprint() -> bytes:
+    # Textual's installation by its CSS package's code, not ``textual.__version__``: that
+    # attribute imports importlib.metadata (~40 ms, more than the cache saves). The pickled
+    # rules are objects of these modules' classes (~0.5 ms to read and hash them).
+    digest = hashlib.sha256()
+    for module in sorted(Path(textual_parse.__file__).parent.glob("*.py")):
+        digest.update(module.name.encode())
+        digest.update(module.read_bytes())
+    return digest.digest()
 
 
 def _fingerprint(variables: dict[str, str]) -> str:
-    # Textual's installation by its CSS parser's file, not ``textual.__version__``: that
-    # attribute imports importlib.metadata (~40 ms, more than the cache saves).
-    parser = os.stat(textual_parse.__file__)
-    text = repr((textual_parse.__file__, parser.st_size, parser.st_mtime_ns,
-                 sys.version_info[:2], sorted(variables.items())))
+    text = repr((_textual_fingerprint(), sys.version_info[:2], sorted(variables.items())))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def cache_file(cache_dir: Path, key: str) -> Path:
+    """The file for one key: a store shared by two themes keeps one file for each."""
+    return cache_dir / f"textual-css-{key[:16]}.pickle"
 
 
 class CachedStylesheet(Stylesheet):
@@ -46,10 +58,14 @@ class CachedStylesheet(Stylesheet):
 
     def __init__(self, *, variables: dict[str, str], cache_dir: Path | None) -> None:
         super().__init__(variables=variables)
-        self._file = cache_dir / FILE_NAME if cache_dir is not None else None
+        self._dir = cache_dir
         self._key = _fingerprint(variables)
         self._kept: dict[tuple[Any, ...], list[RuleSet]] = self._load()
         self._added = False
+
+    @property
+    def _file(self) -> Path | None:
+        return cache_file(self._dir, self._key) if self._dir is not None else None
 
     def _load(self) -> dict[tuple[Any, ...], list[RuleSet]]:
         if self._file is None:
@@ -68,6 +84,9 @@ class CachedStylesheet(Stylesheet):
         if rules is None:
             rules = super()._parse_rules(css, read_from, is_default_rules, tie_breaker, scope)
             if not any(rule.errors for rule in rules):
+                # a source whose text changed (an upgrade) replaces its old entry
+                for old in [k for k in self._kept if k[1:] == key[1:]]:
+                    del self._kept[old]
                 self._kept[key] = rules
                 self._added = True
         return rules
@@ -78,6 +97,11 @@ class CachedStylesheet(Stylesheet):
         if key != self._key:  # another theme: what was kept no longer applies
             self._key, self._kept, self._added = key, {}, False
 
+    @property
+    def unsaved(self) -> bool:
+        """True when rules were parsed since the file was read or last written."""
+        return self._added
+
     def save(self) -> None:
         """Write what this launch parsed for the first time (nothing if it parsed nothing new).
 
@@ -85,15 +109,16 @@ class CachedStylesheet(Stylesheet):
         sees the old file or the new one. A store it cannot write to (``sop review`` on
         someone else's folder) is left as it is.
         """
-        if not self._added or self._file is None:
+        target = self._file
+        if not self._added or target is None:
             return
         try:
-            self._file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self._file.parent, prefix=".css-")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".css-")
             try:
                 with os.fdopen(fd, "wb") as fh:
                     pickle.dump((self._key, self._kept), fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self._file)
+                os.replace(tmp, target)
             finally:
                 if os.path.exists(tmp):
                     os.unlink(tmp)

@@ -10,7 +10,7 @@ from textual.css.stylesheet import Stylesheet
 
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.settings import Settings
-from sop_tui.tui.csscache import FILE_NAME, CachedStylesheet
+from sop_tui.tui.csscache import CachedStylesheet
 
 SIZE = (80, 24)
 
@@ -47,7 +47,7 @@ async def test_the_next_launch_parses_nothing_and_styles_the_same(
     first, app = await _launch(make, empty_ws)
     assert isinstance(app.stylesheet, CachedStylesheet)  # type: ignore[attr-defined]
     assert parses  # the first launch parsed everything itself...
-    assert (settings.cache_dir / FILE_NAME).exists()  # ...and kept it once painted
+    assert list(settings.cache_dir.glob("textual-css-*.pickle"))  # ...and kept it once painted
     parses.clear()
     second, _ = await _launch(make, empty_ws)
     assert parses == []
@@ -57,7 +57,7 @@ async def test_the_next_launch_parses_nothing_and_styles_the_same(
 async def test_another_theme_or_a_torn_file_is_parsed_as_usual(
         empty_ws: Workspace, make, settings: Settings, parses: list[str]) -> None:
     await _launch(make, empty_ws)
-    kept = settings.cache_dir / FILE_NAME
+    (kept,) = settings.cache_dir.glob("textual-css-*.pickle")
     parses.clear()
     sheet = CachedStylesheet(variables={"primary": "#ff0000"}, cache_dir=settings.cache_dir)
     assert sheet._kept == {}  # the file is for other variables
@@ -75,3 +75,34 @@ async def test_an_unwritable_cache_folder_is_left_alone(empty_ws: Workspace, mak
     styles, _ = await _launch(make, empty_ws)
     assert styles
     assert settings.cache_dir.read_text() == "not a folder"
+
+
+def test_a_source_whose_text_changed_replaces_its_entry(tmp_path: Path) -> None:
+    sheet = CachedStylesheet(variables={}, cache_dir=tmp_path)
+    sheet.add_source("Label { color: red; }", read_from=("x.tcss", ""))
+    assert sheet.rules
+    sheet.add_source("Label { color: blue; }", read_from=("x.tcss", ""))
+    assert sheet.rules
+    kept = [k for k in sheet._kept if k[1] == ("x.tcss", "")]
+    assert [k[0] for k in kept] == ["Label { color: blue; }"]
+
+
+@pytest.mark.usefixtures("stub_panels")
+async def test_what_a_meeting_parsed_is_kept_at_a_quiet_moment(
+        demo_ws: Workspace, make, parses: list[str]) -> None:
+    async def meeting_launch() -> object:  # type: ignore[no-untyped-def]
+        app = make(demo_ws)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.open_meeting("demand")
+            await pilot.pause()
+            await pilot.pause()
+            app.collections.last_input -= 5  # nobody pressed a key for a while
+            app._poll_collections()
+        return app
+
+    await meeting_launch()
+    assert any("meeting.py" in p or "agenda.py" in p for p in parses)
+    parses.clear()
+    await meeting_launch()
+    assert parses == []
