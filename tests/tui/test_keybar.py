@@ -90,8 +90,14 @@ async def test_the_bar_shows_the_keys_and_a_click_presses_one() -> None:
         start = next(s[0] for s in bar._spans if s[2].key == "a")
         await pilot.click(KeyBar, offset=(start + 2, 0))
         assert app.notes == ["a"]
-        await pilot.click(KeyBar, offset=(blocked[0], 0))  # disabled: a bell, no action
-        assert app.notes == ["a"]
+        pressed: list[str] = []
+        bells: list[bool] = []
+        app.simulate_key = pressed.append  # type: ignore[method-assign]
+        app.bell = lambda: bells.append(True)  # type: ignore[method-assign]
+        await pilot.click(KeyBar, offset=(blocked[0], 0))  # disabled: a bell, no key
+        assert pressed == [] and bells == [True]
+        await pilot.click(KeyBar, offset=(start, 0))
+        assert pressed == ["a"]
 
 
 async def test_the_bar_draws_again_only_when_its_keys_change() -> None:

@@ -50,10 +50,11 @@ def cell_width(key: Key) -> int:
 
 def fit(keys: tuple[Key, ...], width: int, kept: frozenset[str] = KEPT_ACTIONS
         ) -> list[Key]:
-    """The keys that fit in ``width`` cells, one space apart: whole keys, never a cut one.
+    """The keys that fit in ``width`` cells, one space apart: whole keys, not cut ones.
 
     When they do not all fit, keys are left out from the end of the list, except those whose
-    action is in ``kept`` (bindings are listed screen's first, the app's last).
+    action is in ``kept`` (bindings are listed screen's first, the app's last). Narrower than
+    the kept keys alone (``^q Quit ? Help``: 14 cells), the bar crops them.
     """
     shown = [(k, k.action in kept) for k in keys]
     total = sum(cell_width(k) for k, _ in shown) + max(len(shown) - 1, 0)
