@@ -2,21 +2,27 @@
 and a key press in the meeting screen to the next frame.
 
 Launch is timed in a child process, the way ``sop`` starts: the clock starts before the child's
-first import; the child builds the workspace (as the CLI does), calls ``make_app`` and runs it
-headless at 120×40; it reports the moment after the dashboard's first refresh (first paint) and
-the moment after the metrics and the revenue gap are on screen (fully populated).
+first import; the child runs ``sop --store DIR`` through the click entry point (the command
+group, the workspace, the view warmer, then the app), only the app's run made headless at
+120×40; it reports the moment after the dashboard's first refresh (first paint) and the moment
+after the metrics and the revenue gap are on screen (fully populated). (Until 2026-11-26 05:00
+the child started from the workspace, and never saw that the command group imported pandas.)
 
 Key presses are timed headless: ``n`` / ``p`` in the demand meeting (each writes an
 AgendaItemStarted and mounts the next item's panel) and ``a``, ``d``, ``x`` each followed by
 Escape (open and close the assumption, decision and action forms); each measurement runs from
-posting the key to the first frame that shows it. ``--keys-only`` skips the launches.
+posting the key to the first frame that shows it. Before the keys, the meetings' modules are
+preloaded as the dashboard does once its numbers are shown (stubbed here), and each form is
+opened once the meeting has its backdrop ready, as a facilitator's key comes some tenths of a
+second after the last change. ``--keys-only`` skips the launches, ``--no-keys`` the keys.
 
-Launches are timed in four states of the store's cache (``STORE/cache/planning``, where
-``CyclePlanning`` keeps its views keyed by the data and the live consensus): cold (no cache:
-every view computed), warm (the views on disk), after a new event (one assumption appended
-before each launch: no data or consensus changed, so the views still hold) and after a new
-consensus (one family's consensus chosen before each launch: the plan-dependent views — E&O,
-the baseline supply plan, the revenue gap — are recomputed; the data-only ones are read).
+Launches are timed in four states of the store's cache (``STORE/cache``, where
+``CyclePlanning`` keeps its views keyed by the data and the live consensus, and the app its
+parsed stylesheets): cold (no cache: every view computed, the CSS parsed), warm (the views on
+disk), after a new event (one assumption appended before each launch: no data or consensus
+changed, so the views still hold) and after a new consensus (one family's consensus chosen
+before each launch: the plan-dependent views — E&O, the baseline supply plan, the revenue gap —
+are recomputed; the data-only ones are read).
 
 Run: ``.venv/bin/python benchmarks/bench_tui.py --store DIR [--repeat 5] [--no-keys]`` where
 ``DIR`` holds a demo store (``sop demo --no-tui`` in an empty folder makes one; the store is
@@ -79,6 +85,30 @@ full collection no longer walks ~170,000 objects on a key press: slowest form op
 -> ~100 ms in a 20-open loop. What is left in opening a form (decision form, real panel
 behind, medians): the screen beneath rendered for the dimmed backdrop 14 ms, tinting it 6 ms,
 the form's own layout and drawing ~20 ms.
+
+Third pass, 2026-11-26 04:45-06:00 UTC (a bare Textual app with a header and a footer painted
+in 0.32-0.55 s across the hour, median 0.36-0.50 s by sitting):
+- the command group imported every command's module, and the numbers' commands import pandas
+  at module level: the real ``sop`` paid ~0.6 s before Textual. Commands now load on first
+  use. Through the click entry point, 8 interleaved pairs: first paint 1.29 -> 0.59 s;
+- a one-widget key bar in place of Textual's footer (10 of the dashboard's 26 widgets);
+- ``gc.freeze`` when the app loads: the run's first full collection (~45 ms) fell in the first
+  frame; the frame's render went from ~90 to ~50 ms;
+- the setup installs sop in compat editable mode: no finder module imported at each start
+  (``site`` 30 -> 7 ms);
+- Textual's parsed stylesheets kept in the store's cache (run to first paint ~165 -> ~95 ms).
+First paint afterwards, interleaved with the bare app (16 pairs each): medians 0.471 vs 0.357 s
+in a fast phase of the machine, 0.630 vs 0.490 s in a slow one (ours adds 0.11-0.15 s). By
+store state, medians of 5, two sittings: cold 0.68 / 0.50 (the CSS parsed, the warmer
+computing on the other core), warm 0.52 / 0.55, after an assumption 0.57 / 0.55, after a
+consensus 0.58 / 0.59 s; the first launch after ``sop demo --no-tui`` (views cached, CSS not
+yet): 0.48 s against 0.45 s with it, 10 pairs. Populated: warm 0.58 / 0.67, after an
+assumption 0.63 / 0.61, after a consensus 1.12 / 1.17, cold 2.53 / 2.06 s.
+Keys with the real panels: the meeting keeps a form's dimmed backdrop ready
+(``BackdropSource``), full collections wait for a quiet moment (``IdleCollections``) and the
+meetings' modules are preloaded and frozen. Medians by sitting: ``n``/``p`` 23-36, ``a``
+17-35, ``d`` 19-41, ``x`` 16-32, closing 12-28, the consensus dialog 22-38 ms; the slowest
+of 60 presses (each key's first press aside, 85-145 ms) 46-65 ms, was 193-247.
 
 Before the planning cache the dashboard kept its own cache keyed by the log's head: warm was
 0.6 s on an idle box, but any event (every capture in a meeting) made the next launch cold
