@@ -117,13 +117,18 @@ class IdleCollections:
         """The user pressed a key or used the mouse."""
         self.last_input = self.clock()
 
+    @property
+    def idle(self) -> bool:
+        """True when no key or mouse event came for ``quiet`` seconds."""
+        return self.clock() - self.last_input >= self.quiet
+
     def poll(self, open_now: Iterable[object] = ()) -> str | None:
         """Make the collection that is due now, if any: ``"compacted"`` (everything walked:
         what died while frozen is given back), ``"collected"`` (what came since the last), or
         None. ``open_now``: what is open now and will close later."""
         if not self._started:
             return None
-        idle = self.clock() - self.last_input >= self.quiet
+        idle = self.idle
         now = {id(o) for o in open_now}
         if idle and self._frozen_with - now:  # something frozen with the objects has closed
             gc.unfreeze()

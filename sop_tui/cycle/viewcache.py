@@ -40,7 +40,7 @@ class ViewCache:
         except FileNotFoundError:
             return False, None
         except Exception as exc:  # noqa: BLE001 - unpickling can raise anything; it is a miss
-            _log.warning("planning cache %s unreadable, recomputing: %s", path, exc)
+            _log.warning("cache entry %s unreadable, recomputing: %s", path, exc)
             return False, None
         if stored_key != key:
             return False, None
@@ -57,6 +57,6 @@ class ViewCache:
             os.replace(tmp, path)
         except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
             # e.g. `sop review` on a store it may not write to
-            _log.warning("planning cache %s not written: %s", path, exc)
+            _log.warning("cache entry %s not written: %s", path, exc)
             with contextlib.suppress(OSError):  # the folder itself may be what failed
                 tmp.unlink(missing_ok=True)

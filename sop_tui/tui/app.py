@@ -180,10 +180,8 @@ class SopApp(App[None]):
         self.collections.poll(s for s in self.screen_stack[2:] if not isinstance(s, ModalScreen))
         # and what was parsed since the first frame (a meeting's widgets), kept for the next
         # launch at a quiet moment
-        sheet = self.stylesheet
-        if (isinstance(sheet, CachedStylesheet) and sheet.unsaved
-                and self.collections.clock() - self.collections.last_input >= 1.0):
-            sheet.save()
+        if self.collections.idle:
+            self.stylesheet_saved()
 
     def on_unmount(self) -> None:
         # What the app froze goes back to the collector: an app ended in a process that goes

@@ -19,10 +19,8 @@ stylesheet (``reparse``), uncached, as before.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 import sys
-import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +29,14 @@ from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.css.types import CSSLocation
 
+from sop_tui.cycle.viewcache import ViewCache
 
+
+@cache
 def _textual_fingerprint() -> bytes:
     # Textual's installation by its CSS package's code, not ``textual.__version__``: that
     # attribute imports importlib.metadata (~40 ms, more than the cache saves). The pickled
-    # rules are objects of these modules' classes (~0.5 ms to read and hash them).
+    # rules are objects of these modules' classes (~0.5 ms to read and hash them, once).
     digest = hashlib.sha256()
     for module in sorted(Path(textual_parse.__file__).parent.glob("*.py")):
         digest.update(module.name.encode())
@@ -48,34 +49,26 @@ def _fingerprint(variables: dict[str, str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def cache_file(cache_dir: Path, key: str) -> Path:
-    """The file for one key: a store shared by two themes keeps one file for each."""
-    return cache_dir / f"textual-css-{key[:16]}.pickle"
-
-
 class CachedStylesheet(Stylesheet):
-    """A Stylesheet that reads parsed rules from, and adds them to, a file in ``cache_dir``."""
+    """A Stylesheet that reads parsed rules from, and adds them to, an entry in ``cache_dir``
+    (a :class:`ViewCache` entry per key: ``textual-css-<key>.pkl``)."""
 
     def __init__(self, *, variables: dict[str, str], cache_dir: Path | None) -> None:
         super().__init__(variables=variables)
-        self._dir = cache_dir
+        self._disk = ViewCache(cache_dir) if cache_dir is not None else None
         self._key = _fingerprint(variables)
         self._kept: dict[tuple[Any, ...], list[RuleSet]] = self._load()
         self._added = False
 
-    @property
-    def _file(self) -> Path | None:
-        return cache_file(self._dir, self._key) if self._dir is not None else None
+    def _entry(self) -> tuple[str, str]:
+        # one entry per key: a store shared by two themes keeps one for each
+        return "textual", f"css-{self._key[:16]}"
 
     def _load(self) -> dict[tuple[Any, ...], list[RuleSet]]:
-        if self._file is None:
+        if self._disk is None:
             return {}
-        try:
-            with open(self._file, "rb") as fh:
-                key, rules = pickle.load(fh)
-        except Exception:  # absent, torn, from another Textual: parse as usual
-            return {}
-        return rules if key == self._key and isinstance(rules, dict) else {}
+        hit, rules = self._disk.get(*self._entry(), self._key)
+        return rules if hit and isinstance(rules, dict) else {}
 
     def _parse_rules(self, css: str, read_from: CSSLocation, is_default_rules: bool = False,
                      tie_breaker: int = 0, scope: str = "") -> list[RuleSet]:
@@ -97,31 +90,13 @@ class CachedStylesheet(Stylesheet):
         if key != self._key:  # another theme: what was kept no longer applies
             self._key, self._kept, self._added = key, {}, False
 
-    @property
-    def unsaved(self) -> bool:
-        """True when rules were parsed since the file was read or last written."""
-        return self._added
-
     def save(self) -> None:
         """Write what this launch parsed for the first time (nothing if it parsed nothing new).
 
-        Written to a temporary file and renamed, so that a launch reading it concurrently
-        sees the old file or the new one. A store it cannot write to (``sop review`` on
-        someone else's folder) is left as it is.
+        Through :class:`ViewCache`: renamed into place, so a launch reading it concurrently
+        sees the old entry or the new one; a store it cannot write to (``sop review`` on
+        someone else's folder) is left as it is, and not tried again.
         """
-        target = self._file
-        if not self._added or target is None:
-            return
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".css-")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    pickle.dump((self._key, self._kept), fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, target)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
-            return
+        if self._added and self._disk is not None:
+            self._disk.put(*self._entry(), self._key, self._kept)
         self._added = False

@@ -69,7 +69,7 @@ def fit(keys: tuple[Key, ...], width: int, kept: frozenset[str] = KEPT_ACTIONS
 
 
 class KeyBar(Widget, can_focus=False):
-    """The screen's keys on one line; give ``show_command_palette=False`` to leave out ^p."""
+    """The screen's keys on one line, the command palette's key on the right where it fits."""
 
     ALLOW_SELECT = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {"keybar--key", "keybar--description",
@@ -95,10 +95,8 @@ class KeyBar(Widget, can_focus=False):
     }
     """
 
-    def __init__(self, *, show_command_palette: bool = True, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.show_command_palette = show_command_palette
         self._shown: tuple[Key, ...] | None = None  # the keys of the last render
         self._spans: list[tuple[int, int, Key]] = []  # where each key was drawn: [start, end)
 
@@ -120,7 +118,7 @@ class KeyBar(Widget, can_focus=False):
             seen.add(binding.action)
             keys.append(self._key(binding, enabled, tooltip))
         palette = None
-        if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
+        if app.ENABLE_COMMAND_PALETTE:
             found = active.get(app.COMMAND_PALETTE_BINDING)
             if found is not None:
                 _node, binding, enabled, tooltip = found
