@@ -87,7 +87,7 @@ class MeetingScreen(BackdropSource[None]):
         self.item = 0
         self.family: str | None = None
         self._segments: list[tuple[int, datetime, datetime | None]] = []
-        self._closed = False
+        self.meeting_closed = False
 
     @property
     def sop(self) -> SopApp:
@@ -126,7 +126,7 @@ class MeetingScreen(BackdropSource[None]):
     def on_mount(self) -> None:
         app = self.sop
         ms = app.workspace.state().cycles[self.cycle].meetings[self.meeting.id]
-        self._closed = ms.status == "closed"
+        self.meeting_closed = ms.status == "closed"
         if ms.status == "not started" and not app.read_only:
             try:
                 app.workspace.start_meeting(self.meeting.id, cycle=self.cycle)
@@ -157,7 +157,7 @@ class MeetingScreen(BackdropSource[None]):
         events = self.sop.workspace.log.events(cycle=self.cycle, meeting=self.meeting.id,
                                                types=CLOCK_EVENTS)
         self._segments = item_segments(events)
-        self._closed = any(e.type == "MeetingClosed" for e in events)
+        self.meeting_closed = any(e.type == "MeetingClosed" for e in events)
 
     def spent(self, now: datetime) -> tuple[list[float], float]:
         """Seconds spent per agenda item, and in the meeting, as of ``now``."""
@@ -225,7 +225,7 @@ class MeetingScreen(BackdropSource[None]):
 
     def _go_to(self, item: int) -> None:
         agenda = self.meeting.agenda
-        if self._closed:
+        if self.meeting_closed:
             self.notify(f"{self.meeting.title} is closed: its agenda no longer moves.")
             return
         if not 0 <= item < len(agenda):
@@ -316,7 +316,7 @@ class MeetingScreen(BackdropSource[None]):
     # -- closing ---------------------------------------------------------------------------
 
     def action_close_meeting(self) -> None:
-        if self._closed:
+        if self.meeting_closed:
             self.notify(f"{self.meeting.title} is already closed.")
             return
         self.check_criteria()
@@ -353,7 +353,7 @@ class MeetingScreen(BackdropSource[None]):
         except (CommandError, LogError) as exc:
             self.notify(f"Not closed: {exc}", severity="error")
             return
-        self._closed = True
+        self.meeting_closed = True
         self.read_clock_events()
         self.notify(f"{self.meeting.title} closed (event {ev.seq}).")
         self.app.pop_screen()

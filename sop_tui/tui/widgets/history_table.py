@@ -191,7 +191,7 @@ class HistoryTable(ScrollView, can_focus=True):
         if row is not None:
             self.post_message(self.Selected(row))
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         index = int(self.scroll_y) + event.y - 1
         if event.y >= 1 and 0 <= index < len(self.rows):
             self._move_to(index)
@@ -206,11 +206,11 @@ class HistoryTable(ScrollView, can_focus=True):
         self._styles = None
         super().notify_style_update()
 
-    def _on_focus(self, _event: events.Focus) -> None:
+    def on_focus(self, _event: events.Focus) -> None:
         self._styles = None
         self.refresh()
 
-    def _on_blur(self, _event: events.Blur) -> None:
+    def on_blur(self, _event: events.Blur) -> None:
         self._styles = None
         self.refresh()
 
