@@ -376,6 +376,16 @@ class EventLog:
             row: tuple[Any, ...] | None = con.execute(sql, args).fetchone()
         return row
 
+    def data_version(self) -> int:
+        """A number that changes when another connection — another process, or another thread
+        of this one — has committed to the log since this thread last asked.
+
+        SQLite's ``PRAGMA data_version``: it reads no table, so screens poll it every fraction
+        of a second to follow writes made elsewhere. This thread's own appends do not change it.
+        """
+        row = self._one("PRAGMA data_version")
+        return int(row[0]) if row else 0
+
     def head(self) -> Head:
         row = self._one("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
         return Head(row[0], row[1]) if row else Head(0, GENESIS_HASH)
