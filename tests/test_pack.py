@@ -26,7 +26,7 @@ from pypdf import PdfReader
 from sop_tui.cli.app import build
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.log import EventLog, NewEvent
-from sop_tui.pack.formats import fmt_money
+from sop_tui.formats import money as fmt_money
 from sop_tui.pack.tamper import check_pack_against_log, read_stamp
 
 pytestmark = pytest.mark.slow
@@ -234,9 +234,8 @@ def test_render_in_a_child_process_reports_progress(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The parent's side of the protocol, against a stand-in child (a real render is the
     module fixture's job and the benchmark's; the real child's failure path is tested below)."""
-    import sys
 
-    from sop_tui.pack import runner
+    from sop_tui.pack import child
     from sop_tui.settings import Settings
 
     out = tmp_path / "child.pdf"
@@ -248,16 +247,16 @@ def test_render_in_a_child_process_reports_progress(tmp_path: Path,
         f"open({str(out)!r}, 'wb').write(b'%PDF-1.7')\n"
         f"print('done: ' + json.dumps({{'path': {str(out)!r}}}))\n"
     )
-    monkeypatch.setattr(runner, "pack_command", lambda *a: [sys.executable, "-c", script])
+    monkeypatch.setattr(child, "pack_command", lambda *a: [sys.executable, "-c", script])
     seen: list[str] = []
-    path = runner.render_pack_subprocess(Settings.from_env(store=tmp_path), "2026-12", out,
+    path = child.render_pack_subprocess(Settings.from_env(store=tmp_path), "2026-12", out,
                                          seen.append)
     assert path == out and out.read_bytes() == b"%PDF-1.7"
     assert seen == ["reading cycle 2026-12", "laying out the pages"]
 
 
 def test_the_child_command_carries_the_settings(tmp_path: Path) -> None:
-    from sop_tui.pack.runner import pack_command
+    from sop_tui.pack.child import pack_command
     from sop_tui.settings import Settings
 
     cmd = pack_command(Settings.from_env(store=tmp_path, actor="ana", db="sqlite:///x.db"),
@@ -270,7 +269,7 @@ def test_the_child_command_carries_the_settings(tmp_path: Path) -> None:
 
 
 def test_a_failing_child_raises_with_its_error(tmp_path: Path) -> None:
-    from sop_tui.pack.runner import PackError, render_pack_subprocess
+    from sop_tui.pack.child import PackError, render_pack_subprocess
     from sop_tui.settings import Settings
 
     with pytest.raises(PackError, match="no cycle is open"):
@@ -294,50 +293,6 @@ def test_a_cycle_with_no_meetings_yet_says_so(demo_ws: Workspace) -> None:
     assert "No assumptions recorded in this cycle." in html
 
 
-# -- the helper process that computes the metrics while the plan is evaluated ------------------
-
-
-_PREFETCH_SCRIPT = """
-import sys, threading
-from pathlib import Path
-from sop_tui.cycle.workspace import Workspace
-from sop_tui.events.log import EventLog
-from sop_tui.pack.runner import _prefetch_metrics
-from sop_tui.settings import Settings
-
-store = Path(sys.argv[1])
-ws = Workspace(EventLog(f"sqlite:///{store / 'sop.db'}"), actor="tester")
-if sys.argv[2] == "thread":  # another thread alive: forking is not safe, nothing is forked
-    stop = threading.Event()
-    threading.Thread(target=stop.wait, daemon=True).start()
-wait = _prefetch_metrics(ws, "2026-12", Settings.from_env(store=str(store)))
-wait()
-print(sorted(p.name for p in (store / "cache" / "planning").glob("*.pkl")))
-"""
-
-
-def _run_prefetch(store: Path, mode: str) -> str:
-    import subprocess
-
-    done = subprocess.run([sys.executable, "-c", _PREFETCH_SCRIPT, str(store), mode],
-                          capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
-
-@pytest.mark.slow
-def test_the_helper_process_leaves_the_metric_views_in_the_cache(demo_ws: Workspace) -> None:
-    from sop_tui.cycle.warm import PACK_VIEWS
-
-    store = demo_ws.log.path.parent
-    names = _run_prefetch(store, "alone")
-    for view in PACK_VIEWS:  # written by the helper: the parent computed nothing
-        assert f"2026-12-{view}.pkl" in names
-
-
-def test_no_helper_is_forked_beside_another_thread(demo_ws: Workspace) -> None:
-    assert _run_prefetch(demo_ws.log.path.parent, "thread") == "[]"
-
-
 # -- the parts a pack keeps in the store's cache -------------------------------------------------
 
 
@@ -349,8 +304,8 @@ def test_a_pack_built_again_reads_its_plan_and_metrics_back(
     from sop_tui.pack import context
 
     first = context.build_context(CyclePlanning(demo_ws, cache_dir=tmp_path))
-    kept = sorted(p.name for p in (tmp_path / "pack").glob("*.pkl"))
-    assert kept == ["2026-12-metrics.pkl", "2026-12-plan.pkl", "2026-12-scenarios.pkl"]
+    kept = sorted(p.parent.name for p in (tmp_path / "pack").glob("*/*.pkl"))
+    assert kept == ["metrics", "plan", "scenarios"]
 
     def computed(*_args: object) -> None:
         raise AssertionError("computed again")
@@ -365,14 +320,16 @@ def test_a_pack_built_again_reads_its_plan_and_metrics_back(
 
 def test_a_new_consensus_is_a_miss(demo_ws: Workspace, tmp_path: Path) -> None:
     from sop_tui.cycle.planning import CyclePlanning
-    from sop_tui.pack.context import PartCache
+    from sop_tui.pack.context import PLAN_VIEWS
+    from sop_tui.pack.parts import PartCache
 
     planning = CyclePlanning(demo_ws, cache_dir=tmp_path)
-    before = PartCache(planning).key("plan", None)
-    assert PartCache(CyclePlanning(demo_ws, cache_dir=tmp_path)).key("plan", None) == before
+    before = PartCache(planning).key("plan", None, PLAN_VIEWS)
+    assert PartCache(CyclePlanning(demo_ws, cache_dir=tmp_path)).key("plan", None,
+                                                                      PLAN_VIEWS) == before
     family = planning.families[0]
     demo_ws.start_meeting("demand")
     demo_ws.select_consensus(family=family, source="manual", units={"2026-12": 100.0},
                              assumption="a test", rationale="a test")
-    after = PartCache(CyclePlanning(demo_ws, cache_dir=tmp_path)).key("plan", None)
+    after = PartCache(CyclePlanning(demo_ws, cache_dir=tmp_path)).key("plan", None, PLAN_VIEWS)
     assert before != after

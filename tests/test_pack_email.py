@@ -32,7 +32,7 @@ from sop_tui.pack.email import (
     is_loopback,
     parse_addresses,
 )
-from sop_tui.pack.runner import send_pack
+from sop_tui.pack.sending import send_pack
 from sop_tui.settings import RESOURCES, Settings
 
 TEMPLATES = RESOURCES / "templates"

@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
+from sop_tui.formats import units
 from sop_tui.pack.charts import (
     fva_svg,
     metric_trend_svg,
@@ -27,19 +28,9 @@ from sop_tui.pack.charts import (
     utilisation_svg,
 )
 from sop_tui.pack.fetcher import PackFetcher, RefusedURL
-from sop_tui.pack.formats import (
-    FIGURE_SPACE,
-    PUNCT_SPACE,
-    figure_run,
-    fmt_metric,
-    fmt_money,
-    fmt_pct,
-    fmt_pp,
-    fmt_units,
-    text_width,
-)
-from sop_tui.pack.render import environment
 from sop_tui.pack.tamper import StampError, read_stamp
+from sop_tui.pack.templating import environment
+from sop_tui.pack.typeset import FIGURE_SPACE, PUNCT_SPACE, figure_run, text_width
 from sop_tui.settings import RESOURCES
 
 TEMPLATES = RESOURCES / "templates"
@@ -138,40 +129,7 @@ def test_no_template_marks_anything_safe() -> None:
         assert "Markup(" not in text
 
 
-# -- formats ---------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("value", "text"), [
-    (287_160_000.0, "$287.2M"), (845_300.0, "$845k"), (950.0, "$950"), (-180_000.0, "−$180k"),
-    (-0.25, "$0"), (None, "–"), (math.nan, "–"),
-])
-def test_fmt_money(value: float | None, text: str) -> None:
-    assert fmt_money(value) == text
-
-
-def test_fmt_others() -> None:
-    assert fmt_units(48914862.4) == "48,914,862"
-    assert fmt_units(-1200) == "−1,200"
-    assert fmt_pct(0.8333) == "83.3%"
-    assert fmt_pct(0.09, signed=True) == "+9.0%"
-    assert fmt_pct(-0.011, signed=True) == "−1.1%"
-    assert fmt_pp(-5.43) == "−5.4 pp"
-    assert fmt_metric(4_101_551.0, "money") == "$4.1M"
-    assert fmt_metric(0.72, "pct") == "72.0%"
-
-
-@given(st.floats(min_value=-10, max_value=10, allow_nan=False))
-def test_fmt_pct_reads_back_within_rounding(x: float) -> None:
-    text = fmt_pct(x, signed=True)
-    assert abs(float(text.rstrip("%").replace("−", "-")) / 100 - x) <= 0.0005 + 1e-12
-
-
-@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
-def test_fmt_money_keeps_the_sign_and_the_dollar(x: float) -> None:
-    text = fmt_money(x)
-    assert text.startswith("−") == (x < 0 and text != "$0")
-    assert text == "$0" or abs(x) >= 0.5 - 1e-9  # only what rounds to nothing prints as $0
-    assert "$" in text and "-" not in text
+# -- rows of figures ------------------------------------------------------------------------
 
 
 def test_a_figure_run_pads_each_figure_to_its_column() -> None:
@@ -184,7 +142,7 @@ def test_a_figure_run_pads_each_figure_to_its_column() -> None:
 
 @given(st.lists(st.floats(0, 1e9), min_size=2, max_size=12))
 def test_figure_run_columns_end_on_the_column_grid(values: list[float]) -> None:
-    texts = [fmt_units(v) for v in values]
+    texts = [units(v) for v in values]
     run = figure_run(texts, 12)
     # cut the run after each figure: every cut after the first ends 12 digits after the last
     # (to 4/2048 em, 0.01 pt in the appendix: a comma is 651 units, half a digit 651.5)
@@ -360,7 +318,7 @@ def _decision(seq: int, resource: str = "", months: str = "", chosen: str = "pre
 
 
 def test_capacity_decisions_with_the_same_answer_fold_into_one_row() -> None:
-    from sop_tui.pack.context import group_decisions
+    from sop_tui.pack.sections.decisions import group_decisions
 
     rows = group_decisions([
         _decision(1, "ASSY-B", "2027-04"), _decision(2, "MACH-2", "2027-07"),
@@ -371,102 +329,3 @@ def test_capacity_decisions_with_the_same_answer_fold_into_one_row() -> None:
     assert rows[0]["question"] == "q1"
     assert rows[0]["also"] == ["MACH-2 2027-07", "ASSY-B 2027-05"]
     assert rows[2]["also"] == [] and rows[3]["also"] == []  # no resource: never folded
-
-
-def test_the_renderer_loads_weasyprint_before_it_waits_for_the_context() -> None:
-    # the forked renderer overlaps WeasyPrint's import with the context's build only if it
-    # imports it before reading the pipe; render_pdf alone imports it lazily, when called
-    import subprocess
-    import sys
-
-    code = (
-        "import sys\n"
-        "from sop_tui.pack.runner import _load_renderer\n"
-        "from sop_tui.settings import RESOURCES\n"
-        "assert 'weasyprint' not in sys.modules\n"
-        "render = _load_renderer(RESOURCES / 'templates')\n"
-        "print('weasyprint' in sys.modules, render.__name__)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.split() == ["True", "render_pdf"]
-
-
-def test_the_packs_user_agent_stylesheet_covers_every_element_of_the_template() -> None:
-    # The pack replaces WeasyPrint's user-agent stylesheet with its own (render.PACK_UA): an
-    # element the template starts using must get its HTML defaults there too.
-    import re
-
-    templates = RESOURCES / "templates"
-    used = set(re.findall(r"<([a-z][a-z0-9]*)\b", (templates / "pack.html.j2").read_text()))
-    ua = re.sub(r"/\*.*?\*/", "", (templates / "pack-ua.css").read_text(), flags=re.S)
-    selectors = " ".join(re.findall(r"([^{}]*)\{", ua))
-    styled = set(re.findall(r"(?<![-\w.#:@\[])([a-z][a-z0-9]*)\b(?![-\w(])", selectors))
-    inline_without_defaults = {"span"}
-    assert used - styled - inline_without_defaults == set()
-
-
-def test_the_pack_renders_with_its_user_agent_stylesheet() -> None:
-    from sop_tui.pack.render import pack_html_class
-
-    html_class = pack_html_class(RESOURCES / "templates")
-    doc = html_class(string="<h2>Plan</h2><table><tr><th>a</th><td>1</td></tr></table>").render()
-    assert [b[:2] for b in doc.pages[0].bookmarks] == [(2, "Plan")]  # h2's bookmark default
-    sheets = html_class(string="<p>x</p>")._ua_stylesheets()
-    assert len(sheets) == 1 and sheets[0] is html_class(string="")._ua_stylesheets()[0]
-
-
-def test_a_pack_refused_early_leaves_no_renderer_behind(tmp_path: Path) -> None:
-    # `python -m sop_tui.pack` forks its renderer first thing; refused before any context is
-    # built (no cycle open), it must stop the renderer and reap it, not leave it importing
-    import subprocess
-    import sys
-
-    # output to a file, not a pipe: waiting on a pipe would wait for a renderer left behind
-    err_file = tmp_path / "stderr.txt"
-    with err_file.open("w") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "sop_tui.pack", "--store", str(tmp_path / "store")],
-            stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
-        assert proc.wait(timeout=60) == 2
-    assert "error: cycle: no cycle is open yet" in err_file.read_text()
-    left = subprocess.run(["ps", "-o", "stat=,args=", "-g", str(proc.pid)],
-                          capture_output=True, text=True).stdout
-    # nothing of its session still runs (a helper the renderer's import had spawned may be
-    # left as a zombie for init to reap: it runs nothing)
-    assert [line for line in left.splitlines() if not line.startswith("Z")] == []
-
-
-def _run_python(code: str) -> str:
-    import subprocess
-    import sys
-
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, timeout=120).stdout
-
-
-def test_weasyprint_is_imported_without_running_gcc_or_ld() -> None:
-    out = _run_python(
-        "import ctypes.util as u\n"
-        "full = u.find_library\n"
-        "spawned = []\n"
-        "u._findLib_gcc = lambda name: spawned.append(name)\n"
-        "u._findLib_ld = lambda name: spawned.append(name)\n"
-        "from sop_tui.pack.weasy import import_weasyprint\n"
-        "w = import_weasyprint()\n"
-        "print(w.__name__, spawned == [], u.find_library is full)\n"
-    )
-    assert out.split() == ["weasyprint", "True", "True"]
-
-
-def test_weasyprint_is_imported_with_the_full_lookup_when_the_cache_lacks_a_library() -> None:
-    # ldconfig's cache answers nothing: the first import fails quietly, the second (gcc, ld)
-    # finds the libraries
-    out = _run_python(
-        "import ctypes.util as u\n"
-        "u._findSoname_ldconfig = lambda name: None\n"
-        "from sop_tui.pack.weasy import import_weasyprint\n"
-        "w = import_weasyprint()\n"
-        "print('ok', w.HTML.__name__)\n"
-    )
-    assert out.split() == ["ok", "HTML"]

@@ -18,6 +18,10 @@ import click
 
 from sop_tui.cli.app import EXIT_FAILED, EXIT_REFUSED, Context, refusals
 from sop_tui.cli.output import echo_json
+from sop_tui.pack.email import EmailError, SmtpSettings, parse_addresses
+from sop_tui.pack.runner import render_pack
+from sop_tui.pack.sending import send_pack
+from sop_tui.pack.tamper import StampError
 
 
 @click.command("pack")
@@ -35,10 +39,6 @@ from sop_tui.cli.output import echo_json
 def pack(ctx: Context, cycle: str | None, out: Path | None, emails: tuple[str, ...],
          send_only: Path | None, as_json: bool) -> None:
     """Render the cycle's decision pack (PDF) for the executives; --email sends it."""
-    from sop_tui.pack.email import EmailError, SmtpSettings, parse_addresses
-    from sop_tui.pack.runner import render_pack, send_pack
-    from sop_tui.pack.tamper import StampError
-
     if send_only is not None and not emails:
         click.echo("error: --send-only needs --email ADDRESS", err=True)
         sys.exit(EXIT_REFUSED)

@@ -22,6 +22,8 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
+from sop_tui.pack.templating import environment
+
 TLS_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 SUBJECT_TEMPLATE = "email_subject.txt.j2"
@@ -107,8 +109,6 @@ def _one_line(text: str) -> str:
 def build_message(pdf: bytes, filename: str, *, sender: str, to: Sequence[str],
                   templates_dir: Path, variables: Mapping[str, Any]) -> EmailMessage:
     """The message: subject and plain-text body from the templates, the PDF attached."""
-    from sop_tui.pack.render import environment
-
     env = environment(templates_dir)
     subject = _one_line(env.get_template(SUBJECT_TEMPLATE).render(**variables))
     body = env.get_template(BODY_TEMPLATE).render(**variables)

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
 from sop_tui.events.canonical import GENESIS_HASH
 from sop_tui.events.log import EventLog
 
@@ -41,9 +44,6 @@ def read_stamp(pdf_path: Path) -> PackStamp:
     Raises:
         StampError: the file is not a PDF, or carries no (or a malformed) stamp.
     """
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
     try:
         meta: Any = PdfReader(str(pdf_path)).metadata or {}
     except (PyPdfError, OSError, ValueError) as exc:

@@ -241,7 +241,7 @@ class SopApp(App[None]):
 
     @work(thread=True, exclusive=True, group="pack", name="pack")
     def _render_pack(self, cycle: str) -> None:
-        from sop_tui.pack.runner import render_pack_subprocess
+        from sop_tui.pack.child import render_pack_subprocess
 
         def progress(line: str) -> None:
             self.call_from_thread(self.set_status, f"pack: {line}")
@@ -303,7 +303,8 @@ class SopApp(App[None]):
     @work(thread=True, group="pack-send", name="pack-send")
     def _email_pack(self, cycle: str, pdf: Path | None, to: list[str],
                     dialog: SendPackDialog | None) -> None:
-        from sop_tui.pack.runner import render_pack_subprocess, send_pack
+        from sop_tui.pack.child import render_pack_subprocess
+        from sop_tui.pack.sending import send_pack
 
         def progress(line: str) -> None:
             self.call_from_thread(self.set_status, f"pack: {line}")
