@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sop_tui.analytics import metrics as mt
+from sop_tui.analytics import summary as sm
 from sop_tui.analytics.fva import fva, fva_worse_families
 from sop_tui.analytics.segments import segment_items, segment_matrix
 from sop_tui.data.schema import FORECAST_STEPS
@@ -144,7 +144,7 @@ def demo_company() -> tuple[Company, pd.Period] | None:
 
 def run_all(co: Company, cycle: pd.Period = CYCLE) -> dict[str, object]:
     """Everything the dashboard computes for one cycle."""
-    s = mt.summary(
+    s = sm.summary(
         co.forecast_history,
         co.actuals,
         co.items,
@@ -152,7 +152,7 @@ def run_all(co: Company, cycle: pd.Period = CYCLE) -> dict[str, object]:
         production=co.production,
         inventory=co.inventory,
     )
-    trend = mt.metric_trend(
+    trend = sm.metric_trend(
         co.forecast_history,
         co.actuals,
         co.items,

@@ -10,7 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sop_tui.analytics import disaggregation as dg
+from sop_tui.analytics import inventory as iv
 from sop_tui.analytics import metrics as mt
+from sop_tui.analytics import summary as sm
 from sop_tui.analytics import timeframe as tf
 
 P = pd.Period
@@ -253,8 +256,8 @@ FORWARD = frame(
 
 
 def test_excess_obsolete_hand_computed() -> None:
-    t = mt.excess_obsolete(INVENTORY, ITEMS, FORWARD, months=3)
-    assert list(t.columns) == list(mt.EO_COLUMNS)
+    t = iv.excess_obsolete(INVENTORY, ITEMS, FORWARD, months=3)
+    assert list(t.columns) == list(iv.EO_COLUMNS)
     f1 = row(t, "F1")
     # S1: 50 on hand, 30 forecast in Apr..Jun (July is beyond the horizon) -> 20 excess x 4
     # S2: 30 on hand, 40 forecast -> none; S3 phase-out, no forecast -> 10 obsolete x 3
@@ -266,11 +269,11 @@ def test_excess_obsolete_hand_computed() -> None:
 
 
 def test_shares_and_family_split() -> None:
-    shares = mt.sku_shares(ITEMS, ACTUALS, "2025-03").set_index("sku")["share"]
+    shares = dg.sku_shares(ITEMS, ACTUALS, "2025-03").set_index("sku")["share"]
     assert shares["S1"] == pytest.approx(72 / 86)  # S1 sold 12+10+20+30, S2 4+5+5
     assert shares["S3"] == 0 and shares["007"] == 1
     fam = frame({"family": ["F1"], "month": ["2025-04"], "units": [86]}, periods=("month",))
-    out = mt.sku_forward_forecast_from_family(fam, ITEMS, ACTUALS, "2025-03").set_index("sku")
+    out = dg.sku_forward_forecast_from_family(fam, ITEMS, ACTUALS, "2025-03").set_index("sku")
     assert out.loc["S1", "units"] == pytest.approx(72)
     assert out.loc["S2", "units"] == pytest.approx(14)
     assert str(out["month"].dtype) == "period[M]"
@@ -285,7 +288,7 @@ def test_family_without_sales_splits_evenly_over_live_items() -> None:
             "lifecycle": ["active", "new", "phase_out"],
         }
     )
-    s = mt.sku_shares(items, ACTUALS.iloc[0:0], "2025-03").set_index("sku")["share"]
+    s = dg.sku_shares(items, ACTUALS.iloc[0:0], "2025-03").set_index("sku")["share"]
     assert list(s) == [0.5, 0.5, 0.0]
 
 
@@ -305,7 +308,7 @@ def test_metric_trend_each_cycle_over_its_own_window() -> None:
         periods=("cycle", "month"),
     )
     hist = pd.concat([HISTORY, fwd_hist], ignore_index=True)
-    tr = mt.metric_trend(
+    tr = sm.metric_trend(
         hist, ACTUALS, ITEMS, CYCLE, production=PRODUCTION, inventory=INVENTORY,
         window=3, cycles=2,
     )  # fmt: skip
@@ -328,7 +331,7 @@ def test_metric_trend_each_cycle_over_its_own_window() -> None:
 
 
 def test_summary_collects_the_totals_and_notes_negative_accuracy() -> None:
-    s = mt.summary(
+    s = sm.summary(
         HISTORY, ACTUALS, ITEMS, CYCLE, production=PRODUCTION, inventory=INVENTORY,
         forward_forecast=FORWARD, window=3,
     )  # fmt: skip
@@ -341,7 +344,7 @@ def test_summary_collects_the_totals_and_notes_negative_accuracy() -> None:
     assert s.as_dict()["cycle"] == "2025-04"
 
     bad = HISTORY.assign(units=HISTORY["units"] * 10)
-    s2 = mt.summary(bad, ACTUALS, ITEMS, CYCLE, window=3)
+    s2 = sm.summary(bad, ACTUALS, ITEMS, CYCLE, window=3)
     assert s2.family_accuracy < 0
     assert any("negative" in n for n in s2.notes)
     assert math.isnan(s2.plan_attainment) and math.isnan(s2.eo_value)
@@ -349,18 +352,18 @@ def test_summary_collects_the_totals_and_notes_negative_accuracy() -> None:
 
 def test_blank_sku_means_family_row_but_na_is_a_real_code() -> None:
     s = pd.Series(["", "  ", None, "NA", "007"], dtype=object)
-    assert list(mt._blank(s)) == [True, True, True, False, False]
-    assert not mt._blank(pd.Series([], dtype=object)).any()
+    assert list(mt.blank_codes(s)) == [True, True, True, False, False]
+    assert not mt.blank_codes(pd.Series([], dtype=object)).any()
 
 
 def test_run_rate_repeats_the_trailing_year_and_stands_in_for_a_missing_forecast() -> None:
-    rr = mt.run_rate_forecast(ACTUALS, "2025-03", months=3)
+    rr = dg.run_rate_forecast(ACTUALS, "2025-03", months=3)
     s1 = rr[rr["sku"] == "S1"]
     assert list(s1["month"].astype(str)) == ["2025-04", "2025-05", "2025-06"]
     assert list(s1["units"]) == [10, 20, 30]
     # no forecast made in cycle 2025-04: E&O against the run rate (12 months through March)
     # S1 50 on hand vs 72 -> none; S2 30 vs 14 -> 16 x 2; S3 10 vs 0 -> obsolete 10 x 3;
     # 007 5 vs 30 -> none
-    s = mt.summary(HISTORY, ACTUALS, ITEMS, CYCLE, inventory=INVENTORY, window=3)
+    s = sm.summary(HISTORY, ACTUALS, ITEMS, CYCLE, inventory=INVENTORY, window=3)
     assert (s.excess_value, s.obsolete_value) == (32, 30)
     assert any("run rate" in n for n in s.notes)

@@ -23,9 +23,9 @@ import pandas as pd
 from sop_tui.analytics import timeframe as tf
 from sop_tui.analytics.metrics import (
     TOTAL,
-    _family_cells,
-    _prepare_actuals,
-    _prepare_history,
+    family_cells,
+    prepare_actuals,
+    prepare_history,
 )
 from sop_tui.data.schema import FORECAST_STEPS
 
@@ -83,11 +83,11 @@ def fva(
     """
     months = tf.window(cycle, window)
     lo, hi = int(months[0].ordinal), int(months[-1].ordinal)
-    prepared = _prepare_history(
+    prepared = prepare_history(
         forecast_history, lag, lo, hi, tuple(steps) if steps is not None else None
     )
-    acts = _prepare_actuals(actuals, items)
-    cells = _family_cells(prepared)
+    acts = prepare_actuals(actuals, items)
+    cells = family_cells(prepared)
     order = _ordered_steps(list(cells["step"].unique()))
     wide = cells.pivot_table(
         index=["family", "m"], columns="step", values="forecast", aggfunc="sum", sort=False

@@ -211,3 +211,36 @@ def segment_matrix(segments: pd.DataFrame) -> pd.DataFrame:
             "revenue_share": rev.to_numpy() / total if total > 0 else np.nan,
         }
     )
+
+
+SEGMENT_CHANGE_COLUMNS = ("sku", "family", "from_segment", "to_segment", "from_policy",
+                          "to_policy", "revenue_12m")
+
+
+def segment_changes(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """The items whose ABC-XYZ segment differs between two segmentations.
+
+    Args:
+        previous: :func:`segment_items` as the last cycle computed it.
+        current: :func:`segment_items` of this cycle.
+
+    Returns:
+        One row per item that moved (an item new to ``current`` has ``from_segment`` "" ), the
+        highest current revenue first. Columns: sku, family, from_segment, to_segment,
+        from_policy, to_policy, revenue_12m (this cycle's).
+    """
+    before = previous.drop_duplicates("sku").set_index("sku")
+    now = current.drop_duplicates("sku")
+    from_segment = now["sku"].map(before["segment"]).fillna("").astype(object)
+    moved = now[from_segment.to_numpy() != now["segment"].to_numpy()]
+    out = pd.DataFrame({
+        "sku": moved["sku"].to_numpy(dtype=object),
+        "family": moved["family"].to_numpy(dtype=object),
+        "from_segment": from_segment[moved.index].to_numpy(dtype=object),
+        "to_segment": moved["segment"].to_numpy(dtype=object),
+        "from_policy": moved["sku"].map(before["policy"]).fillna("").to_numpy(dtype=object),
+        "to_policy": moved["policy"].to_numpy(dtype=object),
+        "revenue_12m": moved["revenue_12m"].to_numpy(dtype=np.float64),
+    })
+    out = out.sort_values(["revenue_12m", "sku"], ascending=[False, True], kind="stable")
+    return out.reset_index(drop=True)[list(SEGMENT_CHANGE_COLUMNS)]

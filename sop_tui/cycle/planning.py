@@ -49,8 +49,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sop_tui.analytics.forecast import ForecastResult
-    from sop_tui.analytics.metrics import MetricSummary
     from sop_tui.analytics.scenarios import Scenario, ScenarioInputs, ScenarioResult
+    from sop_tui.analytics.summary import MetricSummary
     from sop_tui.analytics.supply import SupplyPlan
     from sop_tui.data.store import PlanningData
 
@@ -187,6 +187,28 @@ class DemandPlan:
     placeholder: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class PlanOfRecord:
+    """The plan a cycle stands on, and on whose word.
+
+    Attributes:
+        scenario: its name (``"consensus"`` for the unadjusted demand plan).
+        basis: ``approved`` / ``overridden`` (the executive outcome), ``recommended`` (the
+            pre-S&OP recommendation, not yet decided) or ``consensus`` (nothing chosen yet).
+        by: who approved or overrode it ("" otherwise).
+        seq: the event that made it the plan (None for the consensus by default).
+        gap_closed_by_actions: an override's revenue gap its named actions close (else None).
+        spec: the recorded scenario (``Scenario.to_dict``), None for the consensus.
+    """
+
+    scenario: str
+    basis: str
+    by: str
+    seq: int | None
+    gap_closed_by_actions: float | None = None
+    spec: dict[str, Any] | None = None
+
+
 class CyclePlanning:
     """Computed views of one cycle (lazy, cached on the instance).
 
@@ -207,7 +229,8 @@ class CyclePlanning:
     EVENT_DEPENDENT = ("state", "demand_plan", "forward_sku_forecast", "metrics",
                        "excess_obsolete", "scenario_inputs", "load", "supply",
                        "baseline_result", "baseline_totals", "capacity_gaps",
-                       "metric_values", "plan_status")
+                       "metric_values", "plan_status", "eo_by_family", "phase_out_stock",
+                       "plan_of_record", "plan_result", "plan_totals")
 
     def refresh(self) -> CyclePlanning:
         """Forget the views that depend on recorded events; keep the data-only ones."""
@@ -384,7 +407,7 @@ class CyclePlanning:
     @cached_property
     def forward_sku_forecast(self) -> pd.DataFrame:
         """Next 12 months per SKU: the demand plan split by each SKU's trailing share."""
-        from sop_tui.analytics.metrics import sku_forward_forecast_from_family
+        from sop_tui.analytics.disaggregation import sku_forward_forecast_from_family
 
         plan = self.demand_plan.frame
         first12 = plan[plan["month"] < self.period + 12]
@@ -395,7 +418,8 @@ class CyclePlanning:
                  *PLAN_KINDS, consensus=True)
     def metrics(self) -> MetricSummary:
         """The headline metrics: the data-only part (cached apart) with this plan's E&O."""
-        from sop_tui.analytics.metrics import TOTAL, excess_obsolete
+        from sop_tui.analytics.inventory import excess_obsolete
+        from sop_tui.analytics.metrics import TOTAL
 
         out = self.metrics_without_eo
         d = self.data
@@ -421,7 +445,7 @@ class CyclePlanning:
     @_persistent("items", "actuals", "forecast_history", "production")
     def metrics_without_eo(self) -> MetricSummary:
         """Accuracy, bias and attainment (data only); E&O is NaN here, see :attr:`metrics`."""
-        from sop_tui.analytics.metrics import summary
+        from sop_tui.analytics.summary import summary
 
         d = self.data
         require(d, "items", "actuals", "forecast_history")
@@ -454,16 +478,46 @@ class CyclePlanning:
 
     @_persistent(*PLAN_KINDS, consensus=True)
     def excess_obsolete(self) -> pd.DataFrame:
-        from sop_tui.analytics.metrics import excess_obsolete
+        from sop_tui.analytics.inventory import excess_obsolete
 
         d = self.data
         require(d, "items", "actuals", "inventory")
         return excess_obsolete(d["inventory"], d["items"], self.forward_sku_forecast,
                                start=self.period)
 
+    # -- the agenda items' views (sop_tui.cycle.agenda_views) ----------------------------------
+
+    @_persistent("production")
+    def attainment_by_family(self) -> pd.DataFrame:
+        """Plan attainment per family, last month and trailing 12, worst last month first."""
+        from sop_tui.cycle import agenda_views
+
+        return agenda_views.attainment_by_family(self)
+
+    @_persistent(*PLAN_KINDS, consensus=True)
+    def eo_by_family(self) -> pd.DataFrame:
+        """E&O per family, the families carrying most first, with their share; TOTAL last."""
+        from sop_tui.cycle import agenda_views
+
+        return agenda_views.eo_by_family(self)
+
+    @_persistent(*PLAN_KINDS, consensus=True)
+    def phase_out_stock(self) -> pd.DataFrame:
+        """Phase-out items with on-hand units and dollars, and what the plan leaves over."""
+        from sop_tui.cycle import agenda_views
+
+        return agenda_views.phase_out_stock(self)
+
+    @_persistent("items", "actuals")
+    def segment_changes(self) -> pd.DataFrame:
+        """Items whose ABC-XYZ segment moved since the last cycle (sku, from, to, ...)."""
+        from sop_tui.cycle import agenda_views
+
+        return agenda_views.segment_changes(self)
+
     @_persistent("items", "actuals", "forecast_history", "production", "inventory")
     def trend(self) -> pd.DataFrame:
-        from sop_tui.analytics.metrics import metric_trend
+        from sop_tui.analytics.summary import metric_trend
 
         d = self.data
         require(d, "items", "actuals", "forecast_history")
@@ -586,6 +640,50 @@ class CyclePlanning:
 
         return [Scenario.from_dict(r.payload["scenario"])
                 for r in self.state.scenarios.values()]
+
+    @cached_property
+    def plan_of_record(self) -> PlanOfRecord:
+        """Which plan this cycle stands on: the executives' outcome, else the pre-S&OP
+        recommendation, else the consensus (the decision pack's rule too)."""
+        st = self.state
+        outcome, rec = st.outcome, st.recommendation
+        if outcome is not None:
+            p = outcome.payload
+            approved = outcome.event.type == "PlanApproved"
+            return PlanOfRecord(
+                scenario=str(p["scenario"]), basis="approved" if approved else "overridden",
+                by=str(p["approved_by"] if approved else p["overridden_by"]), seq=outcome.seq,
+                gap_closed_by_actions=None if approved else float(p["revenue_gap_closed"]),
+                spec=self._scenario_spec(str(p["scenario"])))
+        if rec is not None:
+            name = str(rec.payload["scenario"])
+            return PlanOfRecord(scenario=name, basis="recommended", by="", seq=rec.seq,
+                                spec=self._scenario_spec(name))
+        return PlanOfRecord(scenario="consensus", basis="consensus", by="", seq=None)
+
+    def _scenario_spec(self, name: str) -> dict[str, Any] | None:
+        record = self.state.scenarios.get(name)
+        return dict(record.payload["scenario"]) if record is not None else None
+
+    @cached_property
+    def plan_result(self) -> ScenarioResult:
+        """The plan of record evaluated: its supply plan, dollars and gap (see
+        :attr:`plan_of_record`); the consensus baseline until a scenario is chosen."""
+        from sop_tui.analytics.scenarios import Scenario
+
+        spec = self.plan_of_record.spec
+        return self.evaluate(Scenario.from_dict(spec) if spec is not None else None)
+
+    @cached_property
+    def plan_totals(self) -> dict[str, float]:
+        """:attr:`plan_result`'s totals as plain floats (the dashboard's revenue gap), kept in
+        the view cache with the scenario in its key, so reading them back needs no pandas."""
+        spec = self.plan_of_record.spec
+        if spec is None:
+            return self.baseline_totals
+        digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
+        return self._cached(f"plan-totals-{digest}", PLAN_KINDS, True, lambda: {
+            str(k): float(v) for k, v in self.plan_result.totals.items()})
 
     def compare(self) -> pd.DataFrame:
         """The baseline and every recorded scenario, side by side."""

@@ -15,7 +15,7 @@ from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.tui.panels.common import DataPanel, money, pct, signed_pct, sparkline
 
 if TYPE_CHECKING:
-    from sop_tui.analytics.metrics import MetricSummary
+    from sop_tui.analytics.summary import MetricSummary
 
 #: (metric id in the trend frame, label, formatter, what "good" looks like)
 METRICS = (

@@ -264,7 +264,8 @@ class DashboardScreen(Screen[None]):
         app = self.sop
         try:
             planning = app.planning()
-            totals = planning.baseline_totals  # plain floats: no scipy, no pandas to read
+            # the plan of record: an approved scenario's gap, not the consensus's (plain floats)
+            totals = planning.plan_totals
             plan = planning.plan_status
             total_units = plan["units"]
             share = plan["placeholder_units"] / total_units if total_units else 0.0
