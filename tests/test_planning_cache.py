@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import sop_tui.analytics.metrics as metrics_mod
 import sop_tui.analytics.segments as segments_mod
+import sop_tui.analytics.summary as summary_mod
 import sop_tui.cycle.planning as planning_mod
 from sop_tui.cycle.consensus import choose_consensus
 from sop_tui.cycle.planning import CyclePlanning, ViewCache
@@ -193,10 +193,10 @@ def test_an_amended_consensus_is_a_miss_for_the_plan_and_the_packs_parts(
 @pytest.mark.slow
 def test_metrics_from_the_cache_equal_the_summary_and_follow_the_consensus(
         demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def direct(ws: Workspace) -> metrics_mod.MetricSummary:
+    def direct(ws: Workspace) -> summary_mod.MetricSummary:
         p = CyclePlanning(ws)
         d = ws.data(p.cycle)
-        return metrics_mod.summary(d["forecast_history"], d["actuals"], d["items"], p.cycle,
+        return summary_mod.summary(d["forecast_history"], d["actuals"], d["items"], p.cycle,
                                    production=d["production"], inventory=d["inventory"],
                                    forward_forecast=p.forward_sku_forecast)
 
@@ -206,7 +206,7 @@ def test_metrics_from_the_cache_equal_the_summary_and_follow_the_consensus(
 
     # a consensus moves E&O; accuracy, bias and attainment come from the data-only entry
     choose_consensus(demo_ws, family="BRG-01", source="sales")
-    calls = _count(monkeypatch, metrics_mod, "summary")
+    calls = _count(monkeypatch, summary_mod, "summary")
     again = CyclePlanning(demo_ws, cache_dir=tmp_path).metrics
     assert calls == []
     monkeypatch.undo()
