@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import sop_tui.analytics.metrics as metrics_mod
+import sop_tui.analytics.summary as metrics_mod
 from sop_tui.cycle.consensus import choose_consensus
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.cycle.warm import DASHBOARD_VIEWS, Warmer, compute, missing_views, start_warmer

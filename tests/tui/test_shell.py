@@ -457,8 +457,8 @@ async def test_a_relaunch_after_a_capture_shows_the_numbers_from_the_planning_ca
     def no_work(*args: object, **kwargs: object) -> None:
         raise AssertionError("the planning cache should have answered")
 
-    import sop_tui.analytics.metrics as metrics
     import sop_tui.analytics.scenarios as scenarios
+    import sop_tui.analytics.summary as metrics
     import sop_tui.cycle.planning as planning
 
     monkeypatch.setattr(planning, "load_kind", no_work)
@@ -491,8 +491,8 @@ async def test_launch_fills_the_dashboard_from_the_warmer_child(
     def no_work(*args: object, **kwargs: object) -> None:
         raise AssertionError("the warmer should have computed this")
 
-    import sop_tui.analytics.metrics as metrics
     import sop_tui.analytics.scenarios as scenarios
+    import sop_tui.analytics.summary as metrics
 
     # patched in this process only: the child computes for real
     monkeypatch.setattr(metrics, "summary", no_work)
