@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["DASH", "MINUS", "is_missing", "metric", "money", "money_exact", "pct", "pp",
-           "signed_pct", "units"]
+__all__ = ["DASH", "MINUS", "is_missing", "metric", "money", "money_exact", "pct", "points",
+           "pp", "signed_pct", "units"]
 
 DASH = "–"
 MINUS = "−"
@@ -98,6 +98,15 @@ def pp(x: Any, digits: int = 1) -> str:
     body = f"{abs(v):.{digits}f} pp"
     out = _signed(v, body)
     return out if out.startswith(MINUS) else f"+{out}"
+
+
+def points(x: Any, digits: int = 1) -> str:
+    """Percentage points without a sign, for a sentence that says better or worse:
+    ``-3.8`` → ``3.8 pp``."""
+    v = _num(x)
+    if v is None:
+        return DASH
+    return f"{abs(v):.{digits}f} pp"
 
 
 def metric(x: Any, kind: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sop_tui.analytics.fva import FVA_COLUMNS, fva, fva_worse_families
+from sop_tui.analytics.fva import FVA_COLUMNS, fva, fva_worse_families, step_verdicts
 
 ITEMS = pd.DataFrame(
     {
@@ -85,6 +85,29 @@ def test_stair_step_hand_computed() -> None:
     assert total.fva_vs_naive == pytest.approx((28 - 3) / 75 * 100)
     assert (total.actual, total.n_months) == (75, 3)
     assert t.attrs["cells_measured"] == 6 and t.attrs["cells_dropped"] == 0
+
+
+def test_each_step_is_measured_against_the_statistical_forecast_too() -> None:
+    t = fva(HISTORY, ACTUALS, ITEMS, "2025-04", window=3)
+    # TOTAL errors over Jan..Mar (actual 75): naive 28, statistical 7, sales 21, consensus 3
+    assert math.isnan(cell(t, "naive", "TOTAL").fva_vs_statistical)
+    assert cell(t, "statistical", "TOTAL").fva_vs_statistical == pytest.approx(0.0)
+    assert cell(t, "sales", "TOTAL").fva_vs_statistical == pytest.approx((7 - 21) / 75 * 100)
+    assert cell(t, "consensus", "TOTAL").fva_vs_statistical == pytest.approx((7 - 3) / 75 * 100)
+
+
+def test_a_step_worse_than_the_statistical_forecast_destroys_value_even_beating_naive(
+        ) -> None:
+    """Issue 15: finance was marked "added value" while worse than the statistical forecast,
+    because each step was compared with the one listed before it."""
+    t = fva(HISTORY, ACTUALS, ITEMS, "2025-04", window=3)
+    sales = cell(t, "sales", "TOTAL")
+    assert sales.fva_vs_naive > 0 and sales.fva_vs_statistical < 0
+    assert step_verdicts(t) == {"naive": "baseline", "statistical": "adds value",
+                                "sales": "destroys value", "consensus": "adds value"}
+    no_stat = fva(HISTORY[HISTORY["step"] != "statistical"], ACTUALS, ITEMS, "2025-04",
+                  window=3)
+    assert step_verdicts(no_stat)["sales"] == "adds value"  # judged against naive alone
 
 
 def test_worse_families_lists_the_damage_worst_first() -> None:

@@ -78,6 +78,16 @@ def test_settings_default_to_starttls_on_587() -> None:
     ({"SOP_SMTP_HOST": "h", "SOP_SMTP_FROM": "a@b.c", "SOP_SMTP_TLS": "tls1"}, "not one of"),
     ({"SOP_SMTP_HOST": "h", "SOP_SMTP_FROM": "a@b.c", "SOP_SMTP_PORT": "smtp"}, "port number"),
     ({"SOP_SMTP_HOST": "h", "SOP_SMTP_FROM": "a@b.c", "SOP_SMTP_USER": "u"}, "PASSWORD"),
+    ({"SOP_SMTP_HOST": "h", "SOP_SMTP_FROM": "a@b.c\r\nBcc: x@evil.example"},
+     "SOP_SMTP_FROM contains a carriage return"),
+    ({"SOP_SMTP_HOST": "h", "SOP_SMTP_FROM": "a@b.c\nBcc: x@evil.example"},
+     "SOP_SMTP_FROM contains a line feed"),
+    ({"SOP_SMTP_HOST": "h\r\n", "SOP_SMTP_FROM": "a@b.c"}, "SOP_SMTP_HOST contains"),
+    ({"SOP_SMTP_HOST": "h", "SOP_SMTP_FROM": "a@b.c", "SOP_SMTP_USER": "u",
+      "SOP_SMTP_PASSWORD": "p\nq"}, "SOP_SMTP_PASSWORD contains a line feed"),
+    ({"SOP_SMTP_HOST": "h", "SOP_SMTP_FROM": "Pack Bot <a@b.c>"}, "SOP_SMTP_FROM="),
+    ({"SOP_SMTP_HOST": "h", "SOP_SMTP_USER": "apikey", "SOP_SMTP_PASSWORD": "p"},
+     "set SOP_SMTP_FROM"),
 ])
 def test_bad_settings_name_the_variable(env: dict[str, str], says: str) -> None:
     with pytest.raises(EmailError, match=says):
@@ -264,3 +274,16 @@ def test_cli_send_only_refuses_a_pdf_that_is_not_a_pack(
     assert r.exit_code == 2
     assert "not a decision pack" in r.output
     assert inbox.messages == []
+
+
+def test_a_line_break_in_smtp_from_is_refused_by_the_cli_naming_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: SOP_SMTP_FROM holding a CR/LF ended in a Python traceback."""
+    for k, v in _env(25, SOP_SMTP_FROM="pack@example.com\r\nBcc: spy@example.com").items():
+        monkeypatch.setenv(k, v)
+    r = CliRunner().invoke(build(), ["--store", str(tmp_path), "pack", "--email", "a@b.c"])
+    assert r.exit_code == 2
+    assert "SOP_SMTP_FROM contains a carriage return" in r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    assert "Traceback" not in r.output
+    assert not (tmp_path / "packs").exists()

@@ -22,10 +22,10 @@ from pypdf import PdfReader, PdfWriter
 from sop_tui.formats import units
 from sop_tui.pack.charts import (
     fva_svg,
+    load_svg,
     metric_trend_svg,
     nice_ticks,
     revenue_vs_target_svg,
-    utilisation_svg,
 )
 from sop_tui.pack.fetcher import PackFetcher, RefusedURL
 from sop_tui.pack.tamper import StampError, read_stamp
@@ -34,6 +34,7 @@ from sop_tui.pack.typeset import FIGURE_SPACE, PUNCT_SPACE, figure_run, text_wid
 from sop_tui.settings import RESOURCES
 
 TEMPLATES = RESOURCES / "templates"
+VERDICTS = ["baseline", "adds value", "destroys value"]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -158,16 +159,39 @@ def test_figure_run_columns_end_on_the_column_grid(values: list[float]) -> None:
 
 
 def test_charts_are_svg_and_escape_their_labels() -> None:
-    svg = utilisation_svg(["<b>ASSY</b>", "R&D"], [0.8, 1.0]).decode()
+    svg = load_svg(["<b>ASSY</b>", "R&D"], [0.8, 1.0]).decode()
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     assert "<b>" not in svg
     assert "&lt;b&gt;ASSY&lt;/b&gt;" in svg and "R&amp;D" in svg
     assert "80%" in svg and "100%" in svg
 
 
+def test_load_is_uncapped_and_the_100_percent_line_strikes_no_label() -> None:
+    """Issue 15: the capacity chart capped load at 100% and its 100% line struck through the
+    bar labels. Each label sits inside its bar (the line is drawn behind the bars) or, on a
+    bar too short to hold it, clear of the line."""
+    svg = load_svg(["A", "B", "C", "D", "E"], [0.05, 0.95, 1.0, 1.03, 1.34])
+    root = ElementTree.fromstring(svg)
+    order = list(root.iter())
+    line = next(p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray"))
+    line_y = float(line.get("d", "").split()[1])
+    rects = [r for r in root.iter(f"{SVG}rect") if "reactive" in r.get("class", "")]
+    layer = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "plot text-overlay")
+    labels = list(layer.iter(f"{SVG}text"))
+    assert [t.text for t in labels] == ["5%", "95%", "100%", "103%", "134%"]
+    assert all(order.index(line) < order.index(r) for r in rects)  # behind every bar
+    for rect, text in zip(rects, labels, strict=True):
+        top, bottom = float(rect.get("y")), float(rect.get("y")) + float(rect.get("height"))
+        base, size = float(text.get("y")), float(text.get("font-size"))
+        inside = top <= base - size and base <= bottom
+        assert inside or not (base - size <= line_y <= base), text.text
+    heights = [float(r.get("height")) for r in rects]
+    assert heights[4] > heights[2] * 1.3  # 134% is drawn as 134%, not capped at 100%
+
+
 def test_charts_are_deterministic() -> None:
-    a = fva_svg(["Naive", "Statistical", "Sales"], [0.177, 0.129, 0.182])
-    b = fva_svg(["Naive", "Statistical", "Sales"], [0.177, 0.129, 0.182])
+    a = fva_svg(["Naive", "Statistical", "Sales"], [0.177, 0.129, 0.182], VERDICTS)
+    b = fva_svg(["Naive", "Statistical", "Sales"], [0.177, 0.129, 0.182], VERDICTS)
     assert a == b
     assert b"17.7%" in a and b"12.9%" in a
 
@@ -235,8 +259,8 @@ def test_no_target_no_line_and_no_legend_entry() -> None:
 
 def test_every_chart_is_well_formed_svg_with_its_labels() -> None:
     charts = {
-        "fva": fva_svg(["Naive", "Sales"], [0.2, 0.1]),
-        "util": utilisation_svg(["ASSY-A", "PAINT"], [0.8, 1.05]),
+        "fva": fva_svg(["Naive", "Sales"], [0.2, 0.1], ["baseline", "adds value"]),
+        "load": load_svg(["ASSY-A", "PAINT"], [0.8, 1.05]),
         "rev": revenue_vs_target_svg(["2026-12", "2027-01", "2027-02"], [12e6, 14e6, 15e6],
                                      [13e6, None, 15.5e6]),
         "trend": metric_trend_svg(["2026-01", "2026-02"], [0.09, 0.07], target=0.0),
@@ -247,7 +271,7 @@ def test_every_chart_is_well_formed_svg_with_its_labels() -> None:
         assert root.tag == f"{SVG}svg" and root.get("viewBox")
         texts[name] = [t.text for t in root.iter(f"{SVG}text")]
     assert {"Naive", "Sales", "20.0%", "10.0%"} <= set(texts["fva"])
-    assert {"ASSY-A", "PAINT", "80%", "105%"} <= set(texts["util"])
+    assert {"ASSY-A", "PAINT", "80%", "105%"} <= set(texts["load"])
     assert {"26-12", "27-01", "27-02", "revenue target", "plan revenue"} <= set(texts["rev"])
     assert {"2026-01", "2026-02", "0%"} <= set(texts["trend"])
 
@@ -312,7 +336,9 @@ def test_read_stamp_refuses_what_is_not_a_pack(tmp_path: Path) -> None:
 
 def _decision(seq: int, resource: str = "", months: str = "", chosen: str = "pre-build"
               ) -> dict[str, object]:
-    return {"seq": seq, "seqs": [seq], "also": [], "meeting": "supply", "question": f"q{seq}",
+    return {"seq": seq, "seqs": [seq], "also": [], "meeting": "Supply review", "retracted": "",
+            "amended": [], "options": ["pre-build", "overtime"], "month_list": [months],
+            "question": f"q{seq}",
             "chosen": chosen, "rationale": "cheaper", "decided_by": "Ops", "owner": "PM",
             "due": "2027-01-31", "family": "", "resource": resource, "months": months}
 
@@ -329,3 +355,88 @@ def test_capacity_decisions_with_the_same_answer_fold_into_one_row() -> None:
     assert rows[0]["question"] == "q1"
     assert rows[0]["also"] == ["MACH-2 2027-07", "ASSY-B 2027-05"]
     assert rows[2]["also"] == [] and rows[3]["also"] == []  # no resource: never folded
+
+
+# -- the sections' pure parts ----------------------------------------------------------------------
+
+
+def test_metric_cards_take_this_cycles_point_from_the_headline() -> None:
+    """Issue 15: the E&O headline ($3.7M, after the consensus) and its only trend point
+    ($4.1M, before it) disagreed. The card's value is the series' point for the cycle."""
+    from sop_tui.pack.sections.metrics import metric_cards
+
+    cycles = ["2026-10", "2026-11", "2026-12"]
+    series = {"family_accuracy": [0.80, 0.82, 0.83], "bias": [0.10, 0.095, 0.09],
+              "plan_attainment": [None, 0.7, 0.72], "eo_value": [None, None, 4.1e6]}
+    headline = {"family_accuracy": 0.83, "bias": 0.09, "plan_attainment": 0.72,
+                "eo_value": 3.7e6}
+    cards = {c["key"]: c for c in metric_cards("2026-12", cycles, series, headline)}
+    eo = cards["eo_value"]
+    assert eo["value"] == eo["series"][-1] == 3.7e6
+    assert eo["previous"] is None and eo["verdict"] == "no trend" and eo["cycles"] == 1
+    assert cards["bias"]["flag"].startswith("Over-forecast by +9.0%, beyond ±5%")
+    assert cards["family_accuracy"]["flag"] == ""
+    assert cards["family_accuracy"]["verdict"] == "better"
+    assert cards["plan_attainment"]["first_cycle"] == "2026-11"
+    # a trend that stops before the cycle gets the headline appended as its point
+    short = metric_cards("2027-01", cycles, series, headline)
+    assert short[0]["trend_cycles"][-1] == "2027-01" and short[0]["value"] == 0.83
+
+
+def test_scenario_adjustments_read_in_words() -> None:
+    from sop_tui.pack.sections.scenarios import adjustment_words
+
+    spec = {"demand": [{"target": "BRG-01", "amount": 10.0, "unit": "%", "start": "2027-03",
+                        "end": "2027-08"},
+                       {"target": "SEA-04", "amount": 10.0, "unit": "%", "start": "2027-03",
+                        "end": "2027-08"},
+                       {"target": "*", "amount": -500.0, "unit": "units", "start": "2027-12",
+                        "end": "2028-02"}],
+            "capacity": [{"target": "ASSY-B", "amount": 200.0, "unit": "hours",
+                          "start": "2027-05", "end": "2027-05"}],
+            "price": [{"target": "FST-01", "amount": 3.0, "unit": "%", "start": None,
+                       "end": None}]}
+    assert adjustment_words(spec) == [
+        "Demand +10% for BRG-01 and SEA-04, Mar–Aug 2027",
+        "Demand −500 units a month for every family, Dec 2027–Feb 2028",
+        "Capacity +200 hours a month at ASSY-B, May 2027",
+        "Price +3% on FST-01",
+    ]
+
+
+def test_months_read_as_runs() -> None:
+    from sop_tui.pack.sections.capacity import month_ranges
+
+    assert month_ranges(["2027-04", "2027-05", "2027-06", "2028-03"]) == \
+        "Apr–Jun 2027, Mar 2028"
+    assert month_ranges(["2027-12", "2028-01"]) == "Dec 2027–Jan 2028"
+    assert month_ranges([]) == ""
+
+
+def test_an_open_decision_finds_the_decision_that_answered_it() -> None:
+    from sop_tui.pack.sections.decisions import matching_decision
+
+    recorded = [_decision(1), {**_decision(2), "question": "Pass the fastener price rise to "
+                                                            "distributors?"}]
+    found = matching_decision("Decide whether to pass the fastener price rise to distributors",
+                              recorded)
+    assert found is not None and found["seq"] == 2
+    assert matching_decision("Hire a second shift in the paint shop", recorded) is None
+
+
+def test_grouped_capacity_decisions_say_what_they_cover() -> None:
+    from sop_tui.pack.sections.decisions import group_decisions
+
+    rows = group_decisions([_decision(1, "ASSY-B", "2027-04"), _decision(2, "ASSY-B", "2027-05"),
+                            _decision(3, "MACH-2", "2027-07")])
+    assert len(rows) == 1 and rows[0]["covers"] == "ASSY-B Apr–May 2027; MACH-2 Jul 2027"
+    retracted = {**_decision(4, "ASSY-B", "2027-06"), "retracted": "a typo"}
+    assert len(group_decisions([_decision(1, "ASSY-B", "2027-04"), retracted])) == 2
+
+
+def test_a_long_text_is_cut_at_a_word_for_page_one() -> None:
+    from sop_tui.pack.typeset import excerpt
+
+    assert excerpt("short enough", 40) == "short enough"
+    assert excerpt("the target stands: close the gap with named actions", 30) == \
+        "the target stands: close the…"

@@ -10,7 +10,10 @@ cycle ``C`` is the actual of ``C-1``, so the lag-``k`` naive forecast of month `
 family's actual of ``T-k-1``.
 
 FVA figures are in percentage points of WMAPE (a step that takes WMAPE from 0.30 to 0.25 adds
-5.0 points); positive means the step added value, negative that it destroyed it.
+5.0 points); positive means the step added value, negative that it destroyed it. Each step is
+measured against the naive forecast and against the statistical one: a human step that beats
+the naive forecast but not the statistical one still makes the forecast worse than the model
+it started from, and :func:`step_verdicts` says so.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from sop_tui.analytics.metrics import (
 from sop_tui.data.schema import FORECAST_STEPS
 
 NAIVE = "naive"
+STATISTICAL = "statistical"
 STEP_ORDER: tuple[str, ...] = (NAIVE, *FORECAST_STEPS)
 FVA_COLUMNS = (
     "step",
@@ -38,6 +42,7 @@ FVA_COLUMNS = (
     "bias",
     "fva_vs_prev",
     "fva_vs_naive",
+    "fva_vs_statistical",
     "forecast",
     "actual",
     "n_months",
@@ -77,7 +82,9 @@ def fva(
         A long frame, steps in process order and within each step the families then ``TOTAL``.
         Columns: step, family, wmape, bias, fva_vs_prev (previous step's WMAPE − this step's,
         in points; NaN for naive), fva_vs_naive (naive's WMAPE − this step's, in points),
-        forecast and actual (the sums behind the ratios), n_months (months measured).
+        fva_vs_statistical (the statistical step's WMAPE − this step's, in points; NaN for
+        naive and where no statistical forecast is in the history), forecast and actual (the
+        sums behind the ratios), n_months (months measured).
         ``attrs["cells_measured"]`` and ``attrs["cells_dropped"]`` count the (family, month)
         cells kept and left out for lack of a common forecast. Empty when nothing can be measured.
     """
@@ -140,6 +147,9 @@ def _stair(wide: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     prev = wm.shift(1, axis=1)
     vs_prev = (prev - wm) * 100.0
     vs_naive = wm.rsub(wm[NAIVE], axis=0) * 100.0
+    vs_stat = (wm.rsub(wm[STATISTICAL], axis=0) * 100.0 if STATISTICAL in wm.columns
+               else wm * np.nan)
+    vs_stat[NAIVE] = np.nan
 
     def long(table: pd.DataFrame, name: str) -> pd.Series:
         return (
@@ -152,6 +162,7 @@ def _stair(wide: pd.DataFrame, order: list[str]) -> pd.DataFrame:
             long(bi, "bias"),
             long(vs_prev, "fva_vs_prev"),
             long(vs_naive, "fva_vs_naive"),
+            long(vs_stat, "fva_vs_statistical"),
             long(fc_f, "forecast"),
         ],
         axis=1,
@@ -181,3 +192,41 @@ def fva_worse_families(fva_frame: pd.DataFrame) -> pd.DataFrame:
     rank = f["step"].map({s: i for i, s in enumerate(order)})
     f = f.assign(_rank=rank).sort_values(["_rank", "fva_vs_prev", "family"], kind="stable")
     return f[["step", "family", "fva_vs_prev"]].reset_index(drop=True)
+
+
+#: The verdict of a step: the baseline (naive), or whether it adds or destroys value.
+BASELINE_VERDICT = "baseline"
+ADDS = "adds value"
+DESTROYS = "destroys value"
+
+
+def step_verdicts(fva_frame: pd.DataFrame, family: str = TOTAL) -> dict[str, str]:
+    """Whether each step of the stair-step adds or destroys forecast value, for one family.
+
+    The naive forecast is the baseline. The statistical forecast is judged against the naive
+    one. Every later step (a human input, the consensus, the executive's number) is judged
+    against the better of the two it could have used instead: it adds value only when it
+    beats both the naive and the statistical forecast (a step worse than the statistical
+    forecast destroys the value the model had, even where it still beats naive). Without a
+    statistical step, later steps are judged against naive.
+
+    Args:
+        fva_frame: the output of :func:`fva`.
+        family: whose steps (default: the total).
+
+    Returns:
+        ``{step: verdict}`` in process order (:data:`BASELINE_VERDICT`, :data:`ADDS`,
+        :data:`DESTROYS`).
+    """
+    rows = fva_frame[fva_frame["family"] == family]
+    out: dict[str, str] = {}
+    for step, vs_naive, vs_stat in zip(rows["step"], rows["fva_vs_naive"],
+                                       rows["fva_vs_statistical"], strict=True):
+        if step == NAIVE:
+            out[str(step)] = BASELINE_VERDICT
+            continue
+        against = [float(vs_naive)]
+        if step != STATISTICAL and not np.isnan(vs_stat):
+            against.append(float(vs_stat))
+        out[str(step)] = ADDS if all(v > 0 for v in against) else DESTROYS
+    return out

@@ -76,7 +76,7 @@ COMMAND_MODULES: dict[str, str] = {
     "record": "record_cmds", "meeting": "record_cmds",
     "forecast": "analysis_cmds", "metrics": "analysis_cmds", "fva": "analysis_cmds",
     "segments": "analysis_cmds", "supply": "analysis_cmds", "scenario": "analysis_cmds",
-    "pack": "pack_cmds",
+    "pack": "pack_cmds", "changes": "changes_cmds",
     "review": "tui_cmds",
 }
 

@@ -27,12 +27,15 @@ def verify(ctx: Context, against: Path | None) -> None:
         sys.exit(EXIT_FAILED)
     click.echo(f"ok: {report.count} events, head {report.head_hash}")
     if against is not None:
-        from sop_tui.pack.tamper import check_pack_against_log
+        from sop_tui.pack.tamper import verify_pack
 
-        problem = check_pack_against_log(against, log)
-        if problem:
+        check = verify_pack(against, log)
+        for problem in check.problems:
             click.echo(f"FAILED against {against.name}: {problem}", err=True)
+        if not check.ok:
             sys.exit(EXIT_FAILED)
+        for note in check.notes:
+            click.echo(f"ok: {note}")
         click.echo(f"ok: the log extends what {against.name} saw")
 
 

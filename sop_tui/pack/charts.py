@@ -2,8 +2,8 @@
 
 Provides :func:`metric_trend_svg` (one metric over the last cycles), :func:`fva_svg` (the FVA
 stair-step), :func:`revenue_vs_target_svg` (plan revenue against the target by month),
-:func:`utilisation_svg` (peak capacity utilisation by resource) and :func:`nice_ticks` (round
-y-axis values).
+:func:`load_svg` (each resource's peak load, uncapped) and :func:`nice_ticks` (round y-axis
+values).
 
 pygal is pure Python and writes SVG natively: importing it costs ~0.1 s and a chart ~0.01 s
 (matplotlib cost ~2 s of the pack's 4 s budget and its SVGs were slow for WeasyPrint to draw).
@@ -208,6 +208,8 @@ def _render(chart: Any) -> bytes:
     """The chart as an SVG document (bytes) with an XML declaration."""
     chart.add_xml_filter(_trim)
     chart.add_xml_filter(chart.sop_look)
+    for after in chart.sop_after:  # filters that need the look written on the elements
+        chart.add_xml_filter(after)
     text = chart.render(is_unicode=True)
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n").encode()
 
@@ -227,6 +229,7 @@ def _chart(kind: Callable[..., Any], chart_id: str, width_in: float, height_in: 
         **(settings | config),
     )
     chart.uuid = chart_id  # pygal draws a random UUID; a fixed one keeps the bytes stable
+    chart.sop_after = []
     chart.sop_look = _Look(label_size=style.label_font_size, value_size=style.value_font_size,
                            title_size=style.title_font_size, major=major,
                            major_dash=major_dash, x_anchor=x_anchor, round_lines=round_lines)
@@ -242,11 +245,25 @@ def _group(root: ElementTree.Element, cls: str) -> ElementTree.Element | None:
     return next((g for g in root.iter("g") if g.get("class", "").startswith(cls)), None)
 
 
-def _lift_values(root: ElementTree.Element, by: float = 2.5) -> ElementTree.Element:
-    """pygal prints a bar's value on its top edge; lift it clear of the bar."""
+def _values_inside(root: ElementTree.Element) -> ElementTree.Element:
+    """pygal prints a bar's value on its top edge; set it inside the bar's top, in white, so
+    a reference line across the plot (the 100 % line, drawn behind the bars) never strikes
+    it; a bar too short to hold its value gets it just above."""
+    plot = _group(root, "plot")
     layer = _group(root, "plot text-overlay")
-    for text in layer.iter("text") if layer is not None else ():
-        text.set("y", f"{float(text.get('y', '0')) - by:.2f}")
+    if plot is None or layer is None:
+        return root
+    rects = [r for r in plot.iter(f"{_SVG_NS}rect") if "reactive" in r.get("class", "")]
+    rects += [r for r in plot.iter("rect") if "reactive" in r.get("class", "")]
+    texts = list(layer.iter(f"{_SVG_NS}text")) + list(layer.iter("text"))
+    for rect, text in zip(rects, texts, strict=False):
+        top, height = float(rect.get("y", "0")), float(rect.get("height", "0"))
+        size = float(text.get("font-size", "7") or 7)
+        if height >= size + 4:
+            text.set("y", f"{top + size + 1.5:.2f}")
+            text.set("fill", "white")
+        else:
+            text.set("y", f"{top - 2.5:.2f}")
     return root
 
 
@@ -310,8 +327,8 @@ def metric_trend_svg(
 def _percent_bars(chart_id: str, height_in: float, labels: Sequence[str], pct: Sequence[float],
                   colours: Sequence[str], hi: float, decimals: int, y_title: str,
                   line_at: float | None = None, value_size: float = 7.0) -> bytes:
-    """Bars in percent, one colour each, the value printed above each bar; ``line_at`` draws
-    a dashed reference guide (the 100 % line)."""
+    """Bars in percent, one colour each, the value printed inside each bar's top; ``line_at``
+    draws a dashed reference guide (the 100 % line) behind the bars."""
     ticks = nice_ticks(0.0, hi, 6)
     if line_at is not None:
         ticks = sorted({*ticks, line_at})
@@ -327,44 +344,48 @@ def _percent_bars(chart_id: str, height_in: float, labels: Sequence[str], pct: S
         {"value": v, "color": c, "formatter": lambda x, d=decimals: f"{x:.{d}f}%"}
         for v, c in zip(pct, colours, strict=True)
     ])
-    chart.add_xml_filter(_lift_values)
+    chart.sop_after.append(_values_inside)
     return _render(chart)
 
 
-def fva_svg(steps: Sequence[str], wmape: Sequence[float]) -> bytes:
+def fva_svg(steps: Sequence[str], wmape: Sequence[float], verdicts: Sequence[str]) -> bytes:
     """The FVA stair-step: WMAPE per process step.
 
     Args:
         steps: the process steps in order (naive first).
         wmape: WMAPE of each step, as fractions.
+        verdicts: each step's verdict (``analytics.fva.step_verdicts``): ``baseline``,
+            ``adds value`` or ``destroys value``.
 
     Returns:
-        The chart as SVG bytes: each bar green when it improved on the step before it, red
-        when it made it worse; the first step (naive) grey.
+        The chart as SVG bytes: the baseline grey, a step that adds value green, one that
+        destroys it red (against the naive and the statistical forecast, not the bar before).
     """
-    colours = [MUTED if i == 0 else (GOOD if w <= wmape[i - 1] else BAD)
-               for i, w in enumerate(wmape)]
+    colours = [MUTED if v == "baseline" else GOOD if v == "adds value" else BAD
+               for v in verdicts]
     pct = [w * 100 for w in wmape]
-    return _percent_bars("sop-fva", 1.6, steps, pct, colours, max(pct, default=1) * 1.22, 1,
+    return _percent_bars("sop-fva", 1.6, steps, pct, colours, max(pct, default=1) * 1.15, 1,
                          "WMAPE % (lower wins)")
 
 
-def utilisation_svg(resources: Sequence[str], peak: Sequence[float]) -> bytes:
-    """Peak monthly utilisation of each resource over the horizon (100 % is full).
+def load_svg(resources: Sequence[str], peak: Sequence[float]) -> bytes:
+    """Each resource's peak monthly load over the horizon, uncapped (100 % is full).
 
     Args:
         resources: the resource names.
-        peak: each resource's peak load over capacity (1.0 is full).
+        peak: each resource's peak hours needed over hours available (1.0 is full; 1.3
+            needs 30 % more hours than it has).
 
     Returns:
-        The chart as SVG bytes: bars blue under 90 %, amber to 100 %, red over it, and the
-        100 % line dashed.
+        The chart as SVG bytes: bars blue under 90 %, amber to 100 %, red over it, each
+        value inside its bar, and the 100 % line dashed behind the bars (the legend is the
+        page's).
     """
     pct = [p * 100 for p in peak]
     colours = [BAD if p > 100.0 + 1e-6 else (ACCENT if p < 90 else AMBER) for p in pct]
-    return _percent_bars("sop-utilisation", 1.7, resources, pct, colours,
-                         max([*pct, 100.0]) * 1.2, 0, "peak load / capacity %", line_at=100.0,
-                         value_size=6.5)
+    return _percent_bars("sop-load", 1.7, resources, pct, colours,
+                         max([*pct, 100.0]) * 1.1, 0, "hours needed / available %",
+                         line_at=100.0, value_size=6.5)
 
 
 def revenue_vs_target_svg(months: Sequence[str], revenue: Sequence[float],

@@ -2,9 +2,9 @@
 
 :func:`build_context` reads a :class:`~sop_tui.cycle.planning.CyclePlanning` and returns a
 :class:`~sop_tui.pack.model.PackContext`, section by section (:mod:`sop_tui.pack.sections`).
-The two costly parts — the plan of record evaluated, the metrics with their trend — go
-through the pack's part cache (:mod:`sop_tui.pack.parts`); the rest is read from the log on
-every render.
+The costly parts — the plan of record evaluated with its capacity picture, every scenario as
+computed, the metrics with their trend and the FVA — go through the pack's part cache
+(:mod:`sop_tui.pack.parts`); the rest is read from the log on every render.
 
 The stamp (cycle, event count, head hash) is taken from the very state the pack is built from:
 the log is folded, then the hash of its last folded event is read, so the stamp never claims
@@ -16,18 +16,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sop_tui.cycle.changes import changes_since
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.pack.model import PackContext, Progress, Stamp
 from sop_tui.pack.parts import PartCache
 from sop_tui.pack.sections.appendix import appendix_section
 from sop_tui.pack.sections.assumptions import assumptions_section
 from sop_tui.pack.sections.changes import changes_section
+from sop_tui.pack.sections.colophon import colophon_section
 from sop_tui.pack.sections.decisions import decisions_section
-from sop_tui.pack.sections.scenarios import adjustment_texts, scenarios_section
+from sop_tui.pack.sections.scenarios import scenarios_section
 from sop_tui.pack.sections.summary import summary_section
 
 #: The planning views each cached part reads (their keys key the part).
 PLAN_VIEWS = ("baseline_result", "demand_plan")
+SCENARIO_VIEWS = ("baseline_totals",)
 METRIC_VIEWS = ("metrics", "trend", "fva", "family_accuracy")
 
 
@@ -62,40 +65,54 @@ def build_context(planning: CyclePlanning, *, progress: Progress | None = None,
     scenario = (scen_records[plan_name].payload["scenario"]
                 if plan_name != "consensus" and plan_name in scen_records else None)
     plan_part = parts.get("plan", scenario, PLAN_VIEWS, lambda: _plan_part(planning, scenario))
-    base_totals = planning.baseline_totals if scenario is not None else plan_part["totals"]
+    specs = {n: r.payload["scenario"] for n, r in scen_records.items()}
+    computed = parts.get("scenarios", specs, SCENARIO_VIEWS,
+                         lambda: _scenario_part(planning, specs))
     charts: dict[str, bytes] = dict(plan_part["charts"])
-    texts = parts.get("scenarios", {n: r.payload["scenario"] for n, r in scen_records.items()},
-                      (), lambda: adjustment_texts(scen_records))
-    scenarios = scenarios_section(base_totals, scen_records, rec, plan_name, texts)
-    decisions = decisions_section(st)
-    summary = summary_section(plan_part, base_totals, plan_name, outcome, rec, decisions)
+    scenarios = scenarios_section(computed, scen_records, rec, plan_name)
+    decisions = decisions_section(st, plan_name)
 
     say("measuring forecast accuracy, bias, attainment and E&O")
     metric = parts.get("metrics", None, METRIC_VIEWS, lambda: _metric_part(planning))
     charts.update(metric["charts"])
-    assumptions = assumptions_section(st)
-    changes = changes_section(planning.cycle, st, log_state, metric["metrics"])
+    cards = metric["metrics"]
+    changes = changes_section(changes_since(
+        log_state, planning.cycle, trend_cycles=metric["cycles"], trend=metric["series"],
+        metrics_now={c["key"]: c["value"] for c in cards}, prices=plan_part["prices"],
+        today=moment.strftime("%Y-%m-%d")))
+    summary = summary_section(cycle=planning.cycle, plan_part=plan_part, plan_name=plan_name,
+                              outcome=outcome, rec=rec, decisions=decisions,
+                              scenarios=scenarios, metrics=cards, fva=metric["fva"],
+                              log_state=log_state)
     say("per-family detail")
     appendix = appendix_section(st, plan_part, metric)
     year, month = (int(x) for x in planning.cycle.split("-"))
+    rendered_at = moment.strftime("%Y-%m-%d %H:%M UTC")
     return PackContext(
-        stamp=stamp,
-        rendered_at=moment.strftime("%Y-%m-%d %H:%M UTC"),
+        stamp=stamp, rendered_at=rendered_at,
         cycle_label=datetime(year, month, 1).strftime("%B %Y"),
-        summary=summary, metrics=metric["metrics"], fva=metric["fva"], plan=plan_part["plan"],
-        scenarios=scenarios, decisions=decisions, assumptions=assumptions, changes=changes,
-        appendix=appendix, notes=list(metric["notes"]), charts=charts,
+        summary=summary, metrics=cards, fva=metric["fva"], plan=plan_part["plan"],
+        capacity=plan_part["capacity"], scenarios=scenarios, decisions=decisions,
+        assumptions=assumptions_section(st), changes=changes, appendix=appendix,
+        colophon=colophon_section(rendered_at, planning.imports),
+        notes=list(metric["notes"]), charts=charts,
     )
 
 
-# The two costly parts import pandas and the analytics (and SciPy for the plan): imported
-# when a part is computed, so that a pack built from cached parts loads neither.
+# The costly parts import pandas and the analytics (and SciPy for a plan): imported when a
+# part is computed, so that a pack built from cached parts loads neither.
 
 
 def _plan_part(planning: CyclePlanning, scenario: dict[str, Any] | None) -> dict[str, Any]:
     from sop_tui.pack.sections.plan import plan_part
 
     return plan_part(planning, scenario)
+
+
+def _scenario_part(planning: CyclePlanning, specs: dict[str, Any]) -> dict[str, Any]:
+    from sop_tui.pack.sections.scenarios import scenario_part
+
+    return scenario_part(planning, specs)
 
 
 def _metric_part(planning: CyclePlanning) -> dict[str, Any]:

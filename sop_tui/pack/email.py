@@ -25,6 +25,8 @@ from typing import Any
 from sop_tui.pack.templating import environment
 
 TLS_MODES = ("starttls", "ssl", "none")
+SMTP_VARIABLES = ("SOP_SMTP_HOST", "SOP_SMTP_PORT", "SOP_SMTP_USER", "SOP_SMTP_PASSWORD",
+                  "SOP_SMTP_FROM", "SOP_SMTP_TLS")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 SUBJECT_TEMPLATE = "email_subject.txt.j2"
 BODY_TEMPLATE = "email_body.txt.j2"
@@ -75,6 +77,12 @@ class SmtpSettings:
         Raises:
             EmailError: naming the variable that is missing or wrong.
         """
+        for name in SMTP_VARIABLES:
+            value = env.get(name) or ""
+            bad = next((c for c in value if c in "\r\n\0"), None)
+            if bad is not None:
+                what = {"\r": "a carriage return", "\n": "a line feed", "\0": "a NUL"}[bad]
+                raise EmailError(f"{name} contains {what}; a mail setting must be one line")
         host = (env.get("SOP_SMTP_HOST") or "").strip()
         if not host:
             raise EmailError("set SOP_SMTP_HOST to the mail server's host name")
@@ -84,9 +92,14 @@ class SmtpSettings:
             port = int(port_text) if port_text else DEFAULT_PORTS.get(tls, 587)
         except ValueError:
             raise EmailError(f"SOP_SMTP_PORT={port_text!r} is not a port number") from None
-        sender = (env.get("SOP_SMTP_FROM") or env.get("SOP_SMTP_USER") or "").strip()
+        sender_var = "SOP_SMTP_FROM" if env.get("SOP_SMTP_FROM") else "SOP_SMTP_USER"
+        sender = (env.get(sender_var) or "").strip()
         if not sender:
             raise EmailError("set SOP_SMTP_FROM to the sender's address")
+        if not is_address(sender):
+            raise EmailError(f"{sender_var}={sender!r} is not an e-mail address (local@domain)"
+                             + ("; set SOP_SMTP_FROM to the sender's address"
+                                if sender_var == "SOP_SMTP_USER" else ""))
         return cls(host=host, port=port, sender=sender, tls=tls,
                    user=(env.get("SOP_SMTP_USER") or None),
                    password=(env.get("SOP_SMTP_PASSWORD") or None))
@@ -152,6 +165,12 @@ def send_message(msg: EmailMessage, settings: SmtpSettings) -> None:
             smtp.close()
 
 
+def is_address(addr: str) -> bool:
+    """``local@domain``, with nothing a header could be split or folded on."""
+    local, at, domain = addr.rpartition("@")
+    return bool(at and local and domain) and not any(c in addr for c in " <>,;\r\n\t")
+
+
 def parse_addresses(addresses: Sequence[str]) -> list[str]:
     """Split ``a@x, b@y`` lists, drop blanks, refuse anything that is not ``local@domain``."""
     out: list[str] = []
@@ -160,8 +179,7 @@ def parse_addresses(addresses: Sequence[str]) -> list[str]:
             addr = part.strip()
             if not addr:
                 continue
-            local, at, domain = addr.rpartition("@")
-            if not at or not local or not domain or any(c in addr for c in " <>\r\n"):
+            if not is_address(addr):
                 raise EmailError(f"{addr!r} is not an e-mail address")
             out.append(addr)
     if not out:

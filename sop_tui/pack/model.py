@@ -17,6 +17,9 @@ from sop_tui.cycle.state import Record
 
 Progress = Callable[[str], None]
 
+#: Bias beyond this, either way, is flagged (the reference's +9 % "silent tax" is far beyond).
+BIAS_LIMIT = 0.05
+
 
 @dataclass(frozen=True)
 class Stamp:
@@ -43,11 +46,13 @@ class PackContext:
     metrics: list[dict[str, Any]]
     fva: dict[str, Any]
     plan: dict[str, Any]
+    capacity: dict[str, Any]
     scenarios: dict[str, Any]
     decisions: dict[str, Any]
     assumptions: list[dict[str, Any]]
     changes: dict[str, Any]
     appendix: dict[str, Any]
+    colophon: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     charts: dict[str, bytes] = field(default_factory=dict)
 
@@ -61,14 +66,53 @@ class PackContext:
             "metrics": self.metrics,
             "fva": self.fva,
             "plan": self.plan,
+            "capacity": self.capacity,
             "scenarios": self.scenarios,
             "decisions": self.decisions,
             "assumptions": self.assumptions,
             "changes": self.changes,
             "appendix": self.appendix,
+            "colophon": self.colophon,
             "notes": self.notes,
             "chart_names": sorted(self.charts),
         }
+
+
+#: How the pack names the meetings (never their ids).
+MEETING_LABELS = {
+    "portfolio": "Portfolio review",
+    "demand": "Demand review",
+    "supply": "Supply review",
+    "pre_sop": "Pre-S&OP",
+    "executive": "Executive S&OP",
+}
+
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+               "Dec")
+
+
+def meeting_label(meeting: str | None) -> str:
+    """``pre_sop`` → ``Pre-S&OP``; empty for none."""
+    return MEETING_LABELS.get(meeting or "", (meeting or "").replace("_", " ").capitalize())
+
+
+def month_name(month: str) -> str:
+    """``2027-03`` → ``Mar 2027``."""
+    year, m = month.split("-")
+    return f"{MONTH_NAMES[int(m) - 1]} {year}"
+
+
+def month_span(start: str | None, end: str | None) -> str:
+    """A range of months in words: ``Mar–Aug 2027``, ``Dec 2027–Feb 2028``, ``Mar 2027``;
+    empty when there is no start (the whole horizon)."""
+    if not start:
+        return ""
+    end = end or start
+    if start == end:
+        return month_name(start)
+    if start[:4] == end[:4]:
+        return f"{MONTH_NAMES[int(start[5:7]) - 1]}–{month_name(end)}"
+    return f"{month_name(start)}–{month_name(end)}"
 
 
 def num(x: Any) -> float | None:
@@ -80,20 +124,23 @@ def num(x: Any) -> float | None:
 
 
 def months_text(payload: dict[str, Any]) -> str:
-    """A record's ``months`` as ``A..B`` (or one month), empty when it has none."""
+    """A record's ``months`` in words (``Mar–Aug 2027``), empty when it has none."""
     m = payload.get("months")
     if not m:
         return ""
-    return str(m["first"]) if m["first"] == m["last"] else f"{m['first']}..{m['last']}"
+    return month_span(str(m["first"]), str(m["last"]))
 
 
 def record_basics(r: Record) -> dict[str, Any]:
-    """What every captured record shows: its event number, meeting, who and when, and the
-    reasons of the amendments applied to it."""
+    """What every captured record shows: its event number (for the appendix), meeting (by
+    name), who and when, and its corrections: the reasons of the amendments applied to it
+    and, when retracted, the retraction's reason."""
     return {
         "seq": r.seq,
-        "meeting": r.event.meeting or "",
+        "meeting": meeting_label(r.event.meeting),
         "actor": r.event.actor,
         "at": r.event.at[:10],
         "amended": [a.payload.get("reason", "") for a in r.amendments],
+        "retracted": (r.retraction.payload.get("reason", "") or "retracted")
+        if r.retraction is not None else "",
     }

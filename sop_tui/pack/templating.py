@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from sop_tui import formats
-from sop_tui.pack.typeset import column_em, figure_run
+from sop_tui.pack.typeset import column_em, excerpt, figure_run
 
 PACK_TEMPLATE = "pack.html.j2"
 
@@ -29,7 +29,8 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(money=formats.money, units=formats.units, pct=formats.pct,
-                       signed_pct=formats.signed_pct, pp=formats.pp, metric=formats.metric)
+    env.filters.update(money=formats.money, money_exact=formats.money_exact,
+                       units=formats.units, pct=formats.pct, signed_pct=formats.signed_pct,
+                       pp=formats.pp, metric=formats.metric, excerpt=excerpt)
     env.globals.update(figure_run=figure_run, column_em=column_em)
     return env

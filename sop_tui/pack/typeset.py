@@ -54,3 +54,13 @@ def figure_run(values: list[str], digits: float | Sequence[float]) -> str:
         halves = round(pad / (DIGIT / 2))  # a comma is 651 units, half a digit 651.5
         out.append(FIGURE_SPACE * (halves // 2) + PUNCT_SPACE * (halves % 2) + text)
     return "".join(out)
+
+
+def excerpt(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis when
+    cut (a long rationale on page 1; the full text is in its section)."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.—-")
+    return cut + "…"

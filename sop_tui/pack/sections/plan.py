@@ -2,7 +2,8 @@
 
 :func:`plan_part` evaluates the plan of record (the scenario as recorded, or the consensus)
 and returns what the pack shows of it as plain data: the section itself, its charts, the
-plan's totals and the per-family figures the appendix reads.
+plan's totals, its capacity picture (:mod:`~sop_tui.pack.sections.capacity`) and the
+per-family figures the appendix reads.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import pandas as pd
 
 from sop_tui.analytics.scenarios import Scenario, ScenarioResult
 from sop_tui.cycle.planning import CyclePlanning
-from sop_tui.pack.charts import revenue_vs_target_svg, utilisation_svg
+from sop_tui.pack.charts import revenue_vs_target_svg
 from sop_tui.pack.model import num
+from sop_tui.pack.sections.capacity import capacity_part
 
 BUCKET = 3  # months per column of the plan-by-family table
 #: Widths, in digits, of the figure columns of the revenue-by-family table (a quarter, units,
@@ -31,7 +33,8 @@ def plan_part(planning: CyclePlanning, scenario: dict[str, Any] | None) -> dict[
     else:
         result = planning.evaluate(Scenario.from_dict(scenario))
     charts: dict[str, bytes] = {}
-    plan = _plan(planning, result, charts)
+    capacity = capacity_part(result, planning.data["routings"], charts)
+    plan = _plan(planning, result, charts, capacity)
     d = result.dollars.assign(family=result.dollars["family"].astype(str),
                               month=result.dollars["month"].astype(str))
     months = [str(m) for m in planning.horizon]
@@ -43,14 +46,18 @@ def plan_part(planning: CyclePlanning, scenario: dict[str, Any] | None) -> dict[
     families = [{"family": str(fam), "items": int(n_items.get(fam, 0)),
                  "units": float(units.loc[fam].sum()), "revenue": float(revenue.get(fam, 0.0)),
                  "monthly": [float(v) for v in units.loc[fam]]} for fam in units.index]
-    return {"plan": plan, "charts": charts, "months": months, "families": families,
+    prices = planning.prices
+    return {"plan": plan, "capacity": capacity, "charts": charts, "months": months,
+            "families": families,
+            "prices": {str(f): float(p) for f, p in zip(prices["family"], prices["unit_price"],
+                                                        strict=True)},
             "totals": {str(k): float(v) for k, v in result.totals.items()},
             "placeholder": list(planning.demand_plan.placeholder),
             "n_families": len(planning.families)}
 
 
-def _plan(planning: CyclePlanning, result: ScenarioResult,
-          charts: dict[str, bytes]) -> dict[str, Any]:
+def _plan(planning: CyclePlanning, result: ScenarioResult, charts: dict[str, bytes],
+          capacity: dict[str, Any]) -> dict[str, Any]:
     dollars = result.dollars
     months = [str(m) for m in planning.horizon]
     buckets = [months[i:i + BUCKET] for i in range(0, len(months), BUCKET)]
@@ -81,8 +88,7 @@ def _plan(planning: CyclePlanning, result: ScenarioResult,
         g = result.gap.assign(month=result.gap["month"].astype(str))
         for m, t in zip(g["month"], g["revenue_target"], strict=True):
             targets[m] = num(t)
-    cap = result.supply.capacity.assign(month=result.supply.capacity["month"].astype(str))
-    util_by_m = cap.groupby("month")["utilisation"].max()
+    busiest = capacity["busiest"]
     month_rows: list[dict[str, Any]] = []
     for m in months:
         t = targets.get(m)
@@ -90,22 +96,12 @@ def _plan(planning: CyclePlanning, result: ScenarioResult,
         month_rows.append({
             "month": m, "units": float(by_m.loc[m, "units"]), "revenue": rev,
             "target": t, "gap": (t - rev) if t is not None else None,
-            "peak_utilisation": num(util_by_m.get(m)),
+            "busiest": busiest.get(m, {}).get("resource", ""),
+            "busiest_share": busiest.get(m, {}).get("share"),
         })
     totals_buckets = [sum(r["revenue_buckets"][i] for r in fam_rows) for i in range(len(buckets))]
     charts["revenue"] = revenue_vs_target_svg(months, [r["revenue"] for r in month_rows],
                                               [r["target"] for r in month_rows])
-    res = cap.groupby("resource").agg(peak=("utilisation", "max"),
-                                      gap_hours=("gap_hours", "sum"),
-                                      overtime=("overtime_hours", "sum"))
-    resources = []
-    for name, row in res.iterrows():
-        over = cap[(cap["resource"] == name) & (cap["gap_hours"] > 1e-6)]["month"].tolist()
-        resources.append({"resource": str(name), "peak": num(row["peak"]),
-                          "gap_hours": float(row["gap_hours"]), "overtime": float(row["overtime"]),
-                          "short_months": over})
-    charts["utilisation"] = utilisation_svg([r["resource"] for r in resources],
-                                            [r["peak"] or 0.0 for r in resources])
     supply = result.supply
     return {
         "scenario": result.name,
@@ -115,7 +111,6 @@ def _plan(planning: CyclePlanning, result: ScenarioResult,
         "bucket_totals": totals_buckets,
         "run_digits": [PLAN_BUCKET_DIGITS] * len(buckets) + list(PLAN_TAIL_DIGITS),
         "by_month": month_rows,
-        "resources": resources,
         "placeholder": sorted(placeholder),
         "unmet_units": float(supply.totals.unmet),
         "service_level": float(supply.totals.service_level),
