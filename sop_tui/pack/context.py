@@ -60,11 +60,9 @@ def build_context(planning: CyclePlanning, *, progress: Progress | None = None,
     outcome = st.outcome
     rec = st.recommendation
     scen_records = st.scenarios
-    plan_name = (outcome.payload["scenario"] if outcome
-                 else rec.payload["scenario"] if rec else "consensus")
-    scenario = (scen_records[plan_name].payload["scenario"]
-                if plan_name != "consensus" and plan_name in scen_records else None)
-    plan_part = parts.get("plan", scenario, PLAN_VIEWS, lambda: _plan_part(planning, scenario))
+    record = planning.plan_of_record  # the executives' outcome, else the recommendation
+    plan_name, scenario = record.scenario, record.spec
+    plan_part = parts.get("plan", scenario, PLAN_VIEWS, lambda: _plan_part(planning))
     specs = {n: r.payload["scenario"] for n, r in scen_records.items()}
     computed = parts.get("scenarios", specs, SCENARIO_VIEWS,
                          lambda: _scenario_part(planning, specs))
@@ -103,10 +101,10 @@ def build_context(planning: CyclePlanning, *, progress: Progress | None = None,
 # part is computed, so that a pack built from cached parts loads neither.
 
 
-def _plan_part(planning: CyclePlanning, scenario: dict[str, Any] | None) -> dict[str, Any]:
+def _plan_part(planning: CyclePlanning) -> dict[str, Any]:
     from sop_tui.pack.sections.plan import plan_part
 
-    return plan_part(planning, scenario)
+    return plan_part(planning)
 
 
 def _scenario_part(planning: CyclePlanning, specs: dict[str, Any]) -> dict[str, Any]:

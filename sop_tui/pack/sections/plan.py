@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from sop_tui.analytics.scenarios import Scenario, ScenarioResult
+from sop_tui.analytics.scenarios import ScenarioResult
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.pack.charts import revenue_vs_target_svg
 from sop_tui.pack.model import num
@@ -25,13 +25,10 @@ PLAN_BUCKET_DIGITS = 8.5
 PLAN_TAIL_DIGITS = (12.0, 8.5, 6.5)
 
 
-def plan_part(planning: CyclePlanning, scenario: dict[str, Any] | None) -> dict[str, Any]:
-    """The plan of record (the scenario as recorded, or the consensus when None), evaluated,
-    as the plain data the pack shows."""
-    if scenario is None:
-        result = planning.baseline_result
-    else:
-        result = planning.evaluate(Scenario.from_dict(scenario))
+def plan_part(planning: CyclePlanning) -> dict[str, Any]:
+    """The plan of record (``CyclePlanning.plan_result``: the scenario the executives or the
+    pre-S&OP chose, else the consensus), evaluated, as the plain data the pack shows."""
+    result = planning.plan_result
     charts: dict[str, bytes] = {}
     capacity = capacity_part(result, planning.data["routings"], charts)
     plan = _plan(planning, result, charts, capacity)
