@@ -81,6 +81,8 @@ def _gap(totals: dict[str, Any], closed: float, scenarios: dict[str, Any]) -> di
         closing = "No revenue target was imported: there is no gap to close."
     elif gap <= 0:
         closing = f"The plan meets the target with {money(-gap)} to spare."
+    elif len(scenarios["columns"]) <= 1:
+        closing = "No scenario has been recorded yet to close it."
     elif closes:
         closing = (f"Scenario {' and '.join(closes)} closes it "
                    f"({'meets' if len(closes) == 1 else 'meet'} the target).")
