@@ -51,14 +51,9 @@ def forecast(ctx: Context, cycle: str | None, level: str, as_json: bool, record:
 
     result = p.statistical(level=level, progress=progress)
     if record:
-        models = dict(zip(result.models["key"].astype(str), result.models["model"], strict=True))
-        wm = result.models["backtest_wmape"].astype(float)
-        ctx.workspace.record("ForecastGenerated", {
-            "level": level, "input_hash": result.input_hash, "horizon": int(
-                result.forecast.groupby("key").size().max() if len(result.forecast) else 0),
-            "series": len(models), "models": models,
-            "backtest_wmape": None if wm.isna().all() else float(wm.mean()),
-        }, cycle=p.cycle, meeting="demand")
+        from sop_tui.cycle.forecasts import record_forecast
+
+        record_forecast(ctx.workspace, p.cycle, result, level)
     if as_json:
         echo_json(result.to_json_records())
         return

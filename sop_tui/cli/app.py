@@ -77,6 +77,7 @@ COMMAND_MODULES: dict[str, str] = {
     "forecast": "analysis_cmds", "metrics": "analysis_cmds", "fva": "analysis_cmds",
     "segments": "analysis_cmds", "supply": "analysis_cmds", "scenario": "analysis_cmds",
     "pack": "pack_cmds", "changes": "changes_cmds",
+    "followup": "loop_cmds", "maturity": "loop_cmds",
     "review": "tui_cmds",
 }
 

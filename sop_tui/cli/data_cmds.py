@@ -9,20 +9,24 @@ import click
 from sop_tui.cli.app import Context, refusals
 from sop_tui.cli.output import echo_json, table
 from sop_tui.data.schema import KINDS
+from sop_tui.events.envelope import MEETINGS
 
 
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--kind", type=click.Choice(list(KINDS)), help="The kind of a single file "
               "(default: from its name, e.g. actuals.csv).")
-@click.option("--cycle", help="Record the import in this cycle (default: the open cycle).")
+@click.option("--replace", is_flag=True, help="The file is the whole of its kind: what was "
+              "known before is set aside (default: the file adds to it).")
 @click.pass_obj
 @refusals
-def import_(ctx: Context, path: Path, kind: str | None, cycle: str | None) -> None:
+def import_(ctx: Context, path: Path, kind: str | None, replace: bool) -> None:
     """Import a data file (CSV or XLSX), or every KIND.csv/KIND.xlsx of a folder.
 
-    All or nothing: every bad cell is reported (file, line, column, value, rule) and nothing is
-    written. A file imported before is recognised and not doubled.
+    Each import adds to what is known: new rows are added, a known row with other values is
+    replaced, and the count of each is recorded. All or nothing: every bad cell is reported
+    (file, line, column, value, rule) and nothing is written. A file imported before is
+    recognised and not doubled.
     """
     from sop_tui.cycle.errors import CommandError
     from sop_tui.data.reader import kind_from_filename
@@ -40,13 +44,16 @@ def import_(ctx: Context, path: Path, kind: str | None, cycle: str | None) -> No
             raise CommandError({"kind": f"{path.name} does not name a kind; give --kind "
                                         f"({', '.join(KINDS)})"})
         files = [(path, k)]
-    cycle = cycle or ws.current_cycle_or_next()
-    outcome = import_files(ws.log, files, cycle=cycle, actor=ws.actor)
+    outcome = import_files(ws.log, files, cycle=ws.open_cycle_or_none() or "", actor=ws.actor,
+                           replace=replace)
     for f in outcome.files:
         if f.skipped:
             click.echo(f"{f.path.name}: already imported (event {f.seq}); nothing doubled")
         else:
-            click.echo(f"{f.path.name}: {f.rows:,} {f.kind} rows imported (event {f.seq})")
+            what = ("replaces what was known" if f.mode == "replace" else
+                    f"{f.added:,} added, {f.changed:,} changed, {f.unchanged:,} unchanged")
+            click.echo(f"{f.path.name}: {f.rows:,} {f.kind} rows imported (event {f.seq}): "
+                       f"{what}")
         for note in f.notes:
             click.echo(f"  note: {note}")
     for w in outcome.warnings:
@@ -74,15 +81,58 @@ def cycle() -> None:
     """Open a cycle and see where it stands."""
 
 
+def _schedule(dates: tuple[str, ...]) -> dict[str, str]:
+    from sop_tui.cycle.errors import CommandError
+
+    out: dict[str, str] = {}
+    for d in dates:
+        meeting, eq, day = d.partition("=")
+        if not eq:
+            raise CommandError({"date": f"{d!r}: expected MEETING=YYYY-MM-DD"})
+        out[meeting.strip()] = day.strip()
+    return out
+
+
 @cycle.command("open")
 @click.argument("month")
 @click.option("--note", help="A note on the cycle.")
+@click.option("--date", "dates", multiple=True, metavar="MEETING=YYYY-MM-DD",
+              help="A meeting's planned day (repeatable; the others follow the default "
+                   "calendar: every third working day from the day after opening).")
 @click.pass_obj
 @refusals
-def cycle_open(ctx: Context, month: str, note: str | None) -> None:
-    """Open the cycle MONTH (YYYY-MM)."""
-    e = ctx.workspace.open_cycle(month, note)
+def cycle_open(ctx: Context, month: str, note: str | None, dates: tuple[str, ...]) -> None:
+    """Open the cycle MONTH (YYYY-MM) and plan a day for each of its five meetings."""
+    e = ctx.workspace.open_cycle(month, note, _schedule(dates))
     click.echo(f"cycle {month} opened (event {e.seq})")
+    for meeting, day in e.payload["schedule"].items():
+        click.echo(f"  {meeting:<10} {day}")
+
+
+@cycle.command("close")
+@click.argument("month", required=False)
+@click.pass_obj
+@refusals
+def cycle_close(ctx: Context, month: str | None) -> None:
+    """Close the decided cycle: its numbers keep the imports they used from now on."""
+    e = ctx.workspace.close_cycle(month)
+    used = ", ".join(f"{k} ({len(v)})" for k, v in e.payload["imports"].items())
+    click.echo(f"cycle {e.cycle} closed (event {e.seq}); its numbers use the imports of: "
+               f"{used or 'none'}")
+
+
+@cycle.command("schedule")
+@click.argument("meeting", type=click.Choice(MEETINGS))
+@click.argument("day", metavar="YYYY-MM-DD")
+@click.option("--reason", help="Why it moved.")
+@click.option("--cycle", "which", help="Which cycle (default: the current one).")
+@click.pass_obj
+@refusals
+def cycle_schedule(ctx: Context, meeting: str, day: str, reason: str | None,
+                   which: str | None) -> None:
+    """Move a meeting's planned day."""
+    e = ctx.workspace.schedule_meeting(meeting, day, reason=reason, cycle=which)
+    click.echo(f"{meeting} planned for {day} (event {e.seq})")
 
 
 @cycle.command("status")
@@ -92,15 +142,21 @@ def cycle_open(ctx: Context, month: str, note: str | None) -> None:
 @refusals
 def cycle_status(ctx: Context, which: str | None, as_json: bool) -> None:
     """Meetings, captured records and the data each command still needs."""
+    from sop_tui.cycle.meetings import load_meetings
     from sop_tui.cycle.status import cycle_status as build
 
-    st = build(ctx.workspace, which)
+    limits = {m: d.limit_minutes for m, d in load_meetings(ctx.settings.meetings_dir).items()}
+    st = build(ctx.workspace, which, limits)
     if as_json:
         echo_json(st)
         return
-    click.echo(f"cycle {st['cycle']} — {st['events']} events in the log")
-    table("meetings", ["#", "meeting", "status", "started", "closed"],
-          ([i + 1, m["title"], m["status"], m["started"] or "", m["closed"] or ""]
+    closed = " (closed)" if st["closed"] else ""
+    click.echo(f"cycle {st['cycle']}{closed} — {st['events']} events in the log")
+    table("meetings", ["#", "meeting", "status", "planned", "started", "closed", "minutes"],
+          ([i + 1, m["title"], m["status"] + (" ⚠ out of order" if m["out_of_order"] else ""),
+            (m["scheduled"] or "") + (f" ({m['days_late']}d late)" if m["days_late"] else ""),
+            m["started"] or "", m["closed"] or "",
+            "" if m["minutes"] is None else f"{m['minutes']:g} / {m['limit_minutes']}"]
            for i, m in enumerate(st["meetings"])))
     c = st["captured"]
     click.echo(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from sop_tui.cli.app import Context, refusals
+from sop_tui.cycle.decisions import OUTCOMES
 from sop_tui.cycle.errors import CommandError
 from sop_tui.events.envelope import MEETINGS
 
@@ -32,8 +33,10 @@ def record() -> None:
 @click.option("--owner", required=True, help="Who stands behind it.")
 @click.option("--family", help="The product family it is about.")
 @click.option("--months", help="YYYY-MM or YYYY-MM..YYYY-MM.")
-@click.option("--units", type=float, help="Impact in units.")
-@click.option("--dollars", type=float, help="Impact in dollars.")
+@click.option("--units", type=float, help="The units it expects over --months (of --family, or "
+              "in all): the follow-up checks it against the actuals.")
+@click.option("--dollars", type=float, help="The revenue it expects over --months (checked "
+              "the same way).")
 @click.option("--source", help="Whose input it belongs to (sales, marketing, ...).")
 @click.pass_obj
 @refusals
@@ -46,12 +49,13 @@ def assumption(ctx: Context, **kw: object) -> None:
 @cycle_opt
 @meeting_opt
 @click.option("--question", required=True, help="What was decided.")
-@click.option("--option", "options", multiple=True, help="An option considered (repeatable).")
-@click.option("--chosen", required=True, help="The option chosen.")
+@click.option("--option", "options", multiple=True,
+              help="An option considered (repeat: at least two).")
+@click.option("--chosen", required=True, help="The option chosen (one of the --option).")
 @click.option("--rationale", required=True, help="Why.")
 @click.option("--decided-by", required=True, help="Who decided.")
-@click.option("--owner", help="Who carries it out.")
-@click.option("--due", help="By when (YYYY-MM-DD).")
+@click.option("--owner", help="Who carries it out (required).")
+@click.option("--due", help="By when, YYYY-MM-DD (required).")
 @click.option("--family", help="The family it concerns.")
 @click.option("--sku", "skus", multiple=True, help="An item it concerns (repeatable).")
 @click.option("--resource", help="The work centre it concerns (capacity decisions).")
@@ -79,13 +83,38 @@ def action(ctx: Context, **kw: object) -> None:
 
 
 @record.command()
-@click.option("--action", "action_seq", type=int, required=True, help="The action's event seq.")
+@click.option("--action", "action_ref", required=True, metavar="SEQ[.N]",
+              help="The action's event seq; an override's N-th action is SEQ.N.")
 @click.option("--note", help="How it was done.")
 @click.pass_obj
 @refusals
-def complete(ctx: Context, action_seq: int, note: str | None) -> None:
-    """Mark an action done."""
-    _done("completion", ctx.workspace.complete_action(action_seq, note).seq)
+def complete(ctx: Context, action_ref: str, note: str | None) -> None:
+    """Mark an action done (an override's gap-closing actions too)."""
+    _done("completion", ctx.workspace.complete_action(action_ref, note).seq)
+
+
+@record.command()
+@cycle_opt
+@meeting_opt
+@click.option("--decision", type=int, required=True, help="The decision's event seq.")
+@click.option("--outcome", required=True, type=click.Choice(OUTCOMES),
+              help="What came of it.")
+@click.option("--note", required=True, help="What happened, in a sentence.")
+@click.pass_obj
+@refusals
+def outcome(ctx: Context, cycle: str | None, meeting: str | None, decision: int, outcome: str,
+            note: str) -> None:
+    """Record the outcome of a decision that fell due (with its measured result, if any)."""
+    from sop_tui.cycle.followup import measured_result
+    from sop_tui.cycle.planning import CyclePlanning
+
+    planning = CyclePlanning(ctx.workspace, cycle, cache_dir=ctx.settings.cache_dir)
+    measured = measured_result(planning, decision)
+    ev = ctx.workspace.record_outcome(decision, outcome, note, measured=measured, cycle=cycle,
+                                      meeting=meeting)
+    if measured:
+        click.echo(f"measured: {measured}")
+    _done("outcome", ev.seq)
 
 
 @record.command()
@@ -173,9 +202,15 @@ def recommendation(ctx: Context, **kw: object) -> None:
 @click.option("--note")
 @click.pass_obj
 @refusals
-def approve(ctx: Context, **kw: object) -> None:
-    """Record the executive approval of a scenario's plan."""
-    _done("approval", ctx.workspace.approve_plan(**kw).seq)  # type: ignore[arg-type]
+def approve(ctx: Context, cycle: str | None, scenario: str, approved_by: str,
+            note: str | None) -> None:
+    """Record the executive approval of a scenario's plan (with its numbers)."""
+    from sop_tui.cycle.outcome import approve as record_approval
+    from sop_tui.cycle.planning import CyclePlanning
+
+    planning = CyclePlanning(ctx.workspace, cycle, cache_dir=ctx.settings.cache_dir)
+    _done("approval", record_approval(planning, scenario=scenario, approved_by=approved_by,
+                                      note=note).seq)
 
 
 @record.command()
@@ -189,7 +224,8 @@ def approve(ctx: Context, **kw: object) -> None:
               metavar="TEXT|OWNER|YYYY-MM-DD[|DOLLARS]", help="A gap-closing action (repeatable).")
 @click.pass_obj
 @refusals
-def override(ctx: Context, actions: tuple[str, ...], **kw: object) -> None:
+def override(ctx: Context, actions: tuple[str, ...], cycle: str | None, scenario: str,
+             overridden_by: str, rationale: str, revenue_gap_closed: float) -> None:
     """Record an executive override, with the gap it closes and its named actions."""
     parsed = []
     for i, a in enumerate(actions, 1):
@@ -204,7 +240,17 @@ def override(ctx: Context, actions: tuple[str, ...], **kw: object) -> None:
                 raise CommandError({f"action {i}": f"{parts[3]!r} is not a dollar amount"}) \
                     from None
         parsed.append(item)
-    _done("override", ctx.workspace.override_plan(actions=parsed, **kw).seq)  # type: ignore[arg-type]
+    from sop_tui.cycle.outcome import override as record_override
+    from sop_tui.cycle.planning import CyclePlanning
+
+    planning = CyclePlanning(ctx.workspace, cycle, cache_dir=ctx.settings.cache_dir)
+    ev = record_override(planning, scenario=scenario, overridden_by=overridden_by,
+                         rationale=rationale, revenue_gap_closed=revenue_gap_closed,
+                         actions=parsed)
+    _done("override", ev.seq)
+    for i, a in enumerate(parsed, 1):
+        click.echo(f"  action {ev.seq}.{i}: {a['text']} — {a['owner']} by {a['due']} "
+                   f"(sop record complete --action {ev.seq}.{i})")
 
 
 @click.group()
@@ -215,11 +261,27 @@ def meeting() -> None:
 @meeting.command("start")
 @click.argument("name", type=click.Choice(MEETINGS))
 @cycle_opt
+@click.option("--attendee", "attendees", multiple=True, help="Who attends (repeatable).")
+@click.option("--reason", help="Why it starts before the earlier meetings are closed.")
 @click.pass_obj
 @refusals
-def meeting_start(ctx: Context, name: str, cycle: str | None) -> None:
-    """Start a meeting."""
-    _done(f"{name} start", ctx.workspace.start_meeting(name, cycle=cycle).seq)
+def meeting_start(ctx: Context, name: str, cycle: str | None, attendees: tuple[str, ...],
+                  reason: str | None) -> None:
+    """Start a meeting; meetings run in order (out of order only with a --reason)."""
+    _done(f"{name} start", ctx.workspace.start_meeting(name, cycle=cycle, attendees=attendees,
+                                                       reason=reason).seq)
+
+
+@meeting.command("attend")
+@click.argument("name", type=click.Choice(MEETINGS))
+@click.argument("attendees", nargs=-1, required=True)
+@cycle_opt
+@click.pass_obj
+@refusals
+def meeting_attend(ctx: Context, name: str, attendees: tuple[str, ...],
+                   cycle: str | None) -> None:
+    """Record who attended a meeting (added to those recorded)."""
+    _done(f"{name} attendance", ctx.workspace.record_attendance(name, attendees, cycle=cycle).seq)
 
 
 @meeting.command("close")

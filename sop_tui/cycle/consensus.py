@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from sop_tui.cycle.demand import assumption_of, averaging_of, family_sources
 from sop_tui.cycle.errors import CommandError
+from sop_tui.cycle.forecasts import recorded_forecast
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.data.store import MissingData
 from sop_tui.events.envelope import MONTH_RE, Event
@@ -54,15 +55,14 @@ def choose_consensus(
     """Record the consensus of ``family`` taken from ``source``.
 
     ``source`` is one of the demand inputs (sales, marketing, finance, planner), ``statistical``
-    (the numbers are passed in ``statistical``) or ``manual`` (numbers in ``manual`` and a
+    (the numbers passed in ``statistical``, else the cycle's recorded statistical forecast —
+    ``sop forecast`` records it) or ``manual`` (numbers in ``manual`` and a
     rationale). When the chosen numbers equal the average of two or more inputs, the event
     carries that flag, and ``chosen_assumptions`` must say which source's assumptions were
     adopted — or the command is refused.
     """
-    from sop_tui.data.store import load
-
     cycle = cycle or ws.current_cycle()
-    data = load(ws.log, cycle, kinds=["demand_inputs"])  # only what the choice needs
+    data = ws.data(cycle, kinds=["demand_inputs"])  # only what the choice needs
     if "demand_inputs" not in data.frames:
         raise MissingData(["demand_inputs"])
     sources = family_sources(data["demand_inputs"], family)
@@ -75,6 +75,8 @@ def choose_consensus(
         units = sources[source]
         assumption = assumption or assumption_of(data["demand_inputs"], family, source)
     elif source == "statistical":
+        if not statistical:
+            statistical = recorded_forecast(ws.state(), cycle).get(family)
         if not statistical:
             raise CommandError({"source": "no statistical forecast for this family yet "
                                           "(run sop forecast)"})

@@ -21,9 +21,32 @@ def summary(e: Event, payload: dict[str, Any] | None = None) -> str:
     if t == "CycleOpened":
         return f"cycle {p['cycle']} opened"
     if t == "DatasetImported":
-        return f"{p['kind']}: {p['rows']:,} rows from {p['file']}"
+        text = f"{p['kind']}: {p['rows']:,} rows from {p['file']}"
+        if p.get("mode") == "add":
+            text += (f" (+{p['added']:,} added, {p['changed']:,} changed, "
+                     f"{p['unchanged']:,} unchanged)")
+        elif p.get("mode") == "replace":
+            text += " (replaces the kind)"
+        return text
+    if t == "CycleClosed":
+        return (f"cycle {p['cycle']} closed; its numbers use "
+                f"{sum(len(v) for v in p.get('imports', {}).values())} import(s)")
+    if t == "MeetingScheduled":
+        return f"{p['meeting']} planned for {p['date']}" + (f": {p['reason']}"
+                                                            if p.get("reason") else "")
+    if t == "AttendanceRecorded":
+        return f"{p['meeting']} attended by {', '.join(p['attendees'])}"
+    if t == "DecisionOutcomeRecorded":
+        return (f"decision {p['decision']}: {p['outcome'].replace('_', ' ')} — {p['note']}"
+                + (f" [{p['measured']}]" if p.get("measured") else ""))
     if t == "MeetingStarted":
-        return f"{p['meeting']} started"
+        text = f"{p['meeting']} started"
+        if p.get("attendees"):
+            text += f" with {', '.join(p['attendees'])}"
+        if p.get("out_of_order"):
+            text += (f" OUT OF ORDER (before {', '.join(p['out_of_order'])} closed): "
+                     f"{p.get('reason', '')}")
+        return text
     if t == "AgendaItemStarted":
         return f"item {p['item'] + 1}: {p['title']}"
     if t == "MeetingClosed":
@@ -36,7 +59,8 @@ def summary(e: Event, payload: dict[str, Any] | None = None) -> str:
     if t == "ActionRecorded":
         return f"{p['text']} — {p['owner']} by {p['due']}{_money(p.get('dollars'))}"
     if t == "ActionCompleted":
-        return f"action {p['action']} done" + (f": {p['note']}" if p.get("note") else "")
+        ref = f"{p['action']}.{p['item']}" if p.get("item") else str(p["action"])
+        return f"action {ref} done" + (f": {p['note']}" if p.get("note") else "")
     if t == "EventRetracted":
         return f"retracts {p['target']}: {p['reason']}"
     if t == "EventAmended":

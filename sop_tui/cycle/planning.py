@@ -37,9 +37,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sop_tui.cycle.criteria import CriteriaFacts
+from sop_tui.cycle.plan_history import (
+    RecordedHistory,
+    history_key,
+    past_cycles,
+    recorded_history,
+    with_recorded_forecasts,
+    with_recorded_plan,
+)
 from sop_tui.cycle.state import CycleState
 from sop_tui.cycle.viewcache import ViewCache
 from sop_tui.cycle.workspace import Workspace
+from sop_tui.data.imports import Chain, chain_key, chain_keys, chains
 from sop_tui.events.envelope import Event
 from sop_tui.events.log import EventLog
 
@@ -93,11 +102,11 @@ def code_digest() -> str:
     return _code_digest
 
 
-def load_kind(log: EventLog, event: Event) -> pd.DataFrame:
-    """The frame an import recorded (see :func:`sop_tui.data.store.load_kind`)."""
-    from sop_tui.data.store import load_kind as load
+def load_kind(log: EventLog, chain: Chain) -> pd.DataFrame:
+    """The frame a kind's chain of imports holds (see :func:`sop_tui.data.store.load_chain`)."""
+    from sop_tui.data.store import load_chain
 
-    return load(log, event)
+    return load_chain(log, chain)
 
 
 def require(data: PlanningData, *kinds: str) -> None:
@@ -110,34 +119,56 @@ def require(data: PlanningData, *kinds: str) -> None:
 class _LazyFrames(Mapping[str, "pd.DataFrame"]):
     """The frames of a cycle's imports, each decoded on first use (thread-safe).
 
-    With ``disk``, a decoded frame is also kept there, keyed by its block's sha256 (which the
-    chain covers) and the decoding code: reading it back is 10-20x quicker than decoding the
-    gzip'd CSV again (the demo's 275k-row forecast history: ~0.07 s against ~0.5 s).
+    With ``disk``, a decoded frame is also kept there, keyed by its chain of imports (whose
+    blocks the hash chain covers) and the decoding code: reading it back is 10-20x quicker
+    than decoding the gzip'd CSV again (the demo's 275k-row forecast history: ~0.07 s against
+    ~0.5 s). ``view`` turns a kind's data into what the cycle plans with (``cycle_view``, and
+    the recorded history laid over the imported one).
     """
 
-    def __init__(self, log: EventLog, imports: Mapping[str, Event],
-                 disk: ViewCache | None = None) -> None:
+    def __init__(self, log: EventLog, imports: Mapping[str, Chain],
+                 disk: ViewCache | None = None,
+                 view: Callable[[str, pd.DataFrame], pd.DataFrame] | None = None) -> None:
         self._log = log
         self._imports = imports
         self._disk = disk
+        self._view = view
         self._frames: dict[str, pd.DataFrame] = {}
+        self._raw: dict[str, pd.DataFrame] = {}
         self._lock = threading.Lock()
 
     def __getitem__(self, kind: str) -> pd.DataFrame:
-        event = self._imports[kind]  # KeyError for a kind not imported, as a dict would
+        chain = self._imports[kind]  # KeyError for a kind not imported, as a dict would
         with self._lock:
             frame = self._frames.get(kind)
             if frame is None:
-                frame = self._frames[kind] = self._read(kind, event)
+                raw = self._raw_locked(kind, chain)
+                frame = self._frames[kind] = raw if self._view is None else self._view(kind, raw)
             return frame
 
-    def _read(self, kind: str, event: Event) -> pd.DataFrame:
+    def raw(self, kind: str) -> pd.DataFrame:
+        """The kind's data as imported (every inventory snapshot, every month of inputs)."""
+        chain = self._imports[kind]
+        with self._lock:
+            return self._raw_locked(kind, chain)
+
+    def _raw_locked(self, kind: str, chain: Chain) -> pd.DataFrame:
+        frame = self._raw.get(kind)
+        if frame is None:
+            frame = self._raw[kind] = self._read(kind, chain)
+        return frame
+
+    def _read(self, kind: str, chain: Chain) -> pd.DataFrame:
+        if not chain:
+            from sop_tui.data.reader import empty_frame
+
+            return empty_frame(kind)
         if self._disk is None:
-            return load_kind(self._log, event)
-        key = f"{event.payload.get('content_sha256')}:{code_digest()}"
+            return load_kind(self._log, chain)
+        key = f"{chain_key(chain)}:{code_digest()}"
         hit, frame = self._disk.get(kind, "frame", key)
         if not hit:
-            frame = load_kind(self._log, event)
+            frame = load_kind(self._log, chain)
             self._disk.put(kind, "frame", key, frame)
         return frame  # type: ignore[no-any-return]
 
@@ -219,11 +250,13 @@ class CyclePlanning:
     """
 
     def __init__(self, ws: Workspace, cycle: str | None = None, *,
-                 cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None, lag: int = 1) -> None:
         self.ws = ws
         self.cycle = cycle or ws.current_cycle()
         self.cache_dir = cache_dir
         self.views = ViewCache(cache_dir / "planning") if cache_dir is not None else None
+        #: the lag past forecasts are measured at (the forecast for T made in cycle T-lag)
+        self.lag = lag
 
     #: Views that depend on the log's records (consensus, scenarios), not only on the data.
     EVENT_DEPENDENT = ("state", "demand_plan", "forward_sku_forecast", "metrics",
@@ -241,25 +274,68 @@ class CyclePlanning:
     # -- inputs ------------------------------------------------------------------------------
 
     @cached_property
-    def imports(self) -> dict[str, Event]:
-        """The newest import of each kind as of the cycle (the events: nothing is decoded).
+    def chains(self) -> dict[str, Chain]:
+        """Each kind's chain of imports as the cycle reads them (events: nothing is decoded).
 
-        As :func:`sop_tui.data.store.latest_imports`, without importing pandas with it.
+        An open cycle reads every import so far; a closed one, those it was closed with
+        (``Workspace.data_until``). This is what the pack names as the data the numbers used.
         """
-        newest: dict[str, Event] = {}
-        for e in self.ws.log.iter_events(types=["DatasetImported"]):
-            if e.cycle <= self.cycle:
-                newest[e.payload["kind"]] = e
-        return newest
+        return chains(self.ws.state().imports, self.ws.data_until(self.cycle))
+
+    @cached_property
+    def imports(self) -> dict[str, Event]:
+        """The newest import of each kind the cycle reads (the head of each chain)."""
+        return {k: c[-1] for k, c in self.chains.items()}
+
+    @cached_property
+    def data_keys(self) -> dict[str, str]:
+        """What each kind's frame is read from, hashed: the imports, and for the forecast
+        history and production the plans recorded in earlier cycles too (with the lag)."""
+        keys = chain_keys(self.chains)
+        recorded = history_key(self.ws.state(), self.cycle)
+        for kind in ("forecast_history", "production"):
+            keys[kind] = f"{keys.get(kind)}+{recorded}+lag{self.lag}"
+        return keys
 
     @cached_property
     def data(self) -> PlanningData:
-        """The planning data as of the cycle; each kind is decoded when first read."""
+        """The planning data as the cycle reads it; each kind is decoded when first read."""
         from sop_tui.data.store import PlanningData
 
         disk = ViewCache(self.cache_dir / "frames") if self.cache_dir is not None else None
-        return PlanningData(self.cycle, _LazyFrames(self.ws.log, self.imports, disk),
-                            self.imports)
+        chains_ = dict(self.chains)
+        if "forecast_history" not in chains_ and self.recorded_cycles:
+            chains_["forecast_history"] = ()  # the recorded history alone
+        frames = _LazyFrames(self.ws.log, chains_, disk, self._cycle_view)
+        return PlanningData(self.cycle, frames, self.imports, self.chains)
+
+    @cached_property
+    def recorded_cycles(self) -> list[str]:
+        """The cycles before this one whose records are part of its forecast history."""
+        return [cs.cycle for cs in past_cycles(self.ws.state(), self.cycle)]
+
+    @cached_property
+    def recorded(self) -> RecordedHistory:
+        """What the earlier cycles recorded: forecasts per step, approved production."""
+        return recorded_history(self.ws, self.cycle)
+
+    def _cycle_view(self, kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+        from sop_tui.data.store import cycle_view
+
+        if kind == "forecast_history":
+            return with_recorded_forecasts(frame if len(self.chains.get(kind, ())) else None,
+                                           self.recorded)  # type: ignore[return-value]
+        if kind == "production":
+            return with_recorded_plan(frame, self.recorded, self.lag)  # type: ignore[return-value]
+        return cycle_view(frame, kind, self.cycle)
+
+    @cached_property
+    def inventory_snapshots(self) -> pd.DataFrame | None:
+        """Every stock count the cycle reads (one per SKU and ``as_of``): the E&O trend
+        measures each past cycle against its own count."""
+        if "inventory" not in self.chains:
+            return None
+        return self.data.frames.raw("inventory")  # type: ignore[attr-defined,no-any-return]
 
     def consensus_key(self) -> list[tuple[str, str, list[str]]]:
         """What the plan-dependent views and the pack's parts are computed from: each family's
@@ -275,8 +351,8 @@ class CyclePlanning:
             "code": code_digest(),
             "cycle": self.cycle,
             "view": view,
-            "data": {k: (self.imports[k].payload.get("content_sha256") if k in self.imports
-                         else None) for k in kinds},
+            "data": {k: self.data_keys.get(k) for k in kinds},
+            "lag": self.lag,
         }
         if consensus:
             parts["consensus"] = self.consensus_key()
@@ -450,7 +526,7 @@ class CyclePlanning:
         d = self.data
         require(d, "items", "actuals", "forecast_history")
         return summary(d["forecast_history"], d["actuals"], d["items"], self.cycle,
-                       production=d.frames.get("production"), inventory=None)
+                       production=d.frames.get("production"), inventory=None, lag=self.lag)
 
     @_persistent("items", "actuals", "forecast_history")
     def family_accuracy(self) -> pd.DataFrame:
@@ -458,7 +534,8 @@ class CyclePlanning:
 
         d = self.data
         require(d, "items", "actuals", "forecast_history")
-        return forecast_accuracy(d["forecast_history"], d["actuals"], d["items"], self.cycle)
+        return forecast_accuracy(d["forecast_history"], d["actuals"], d["items"], self.cycle,
+                                 lag=self.lag)
 
     @_persistent("items", "actuals", "forecast_history")
     def item_accuracy(self) -> pd.DataFrame:
@@ -467,7 +544,7 @@ class CyclePlanning:
         d = self.data
         require(d, "items", "actuals", "forecast_history")
         return forecast_accuracy(d["forecast_history"], d["actuals"], d["items"], self.cycle,
-                                 level="item")
+                                 level="item", lag=self.lag)
 
     @_persistent("production")
     def attainment(self) -> pd.DataFrame:
@@ -523,7 +600,7 @@ class CyclePlanning:
         require(d, "items", "actuals", "forecast_history")
         return metric_trend(d["forecast_history"], d["actuals"], d["items"], self.cycle,
                             production=d.frames.get("production"),
-                            inventory=d.frames.get("inventory"))
+                            inventory=self.inventory_snapshots, lag=self.lag)
 
     @_persistent("items", "actuals", "forecast_history", "production", "inventory")
     def trend_series(self) -> dict[str, list[float]]:
@@ -538,7 +615,7 @@ class CyclePlanning:
 
         d = self.data
         require(d, "items", "actuals", "forecast_history")
-        return fva(d["forecast_history"], d["actuals"], d["items"], self.cycle)
+        return fva(d["forecast_history"], d["actuals"], d["items"], self.cycle, lag=self.lag)
 
     @_persistent("items", "actuals")
     def segments(self) -> pd.DataFrame:

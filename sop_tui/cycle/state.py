@@ -31,11 +31,15 @@ class Record:
     __slots__ = ("seq", "type", "cycle", "meeting", "_event", "_row", "_merged",
                  "amendments", "retraction", "completed")
 
-    def __init__(self, event: Event) -> None:
-        self.seq, self.type, self.cycle, self.meeting = (event.seq, event.type, event.cycle,
-                                                         event.meeting)
+    def __init__(self, event: Event | None = None, row: tuple[Any, ...] | None = None) -> None:
+        """A record of ``event``, or of ``row`` (read for folding, decoded on first use)."""
+        src: Any = event if event is not None else row
+        self.seq: int = src[0]
+        self.cycle: str = src[2]
+        self.meeting: str | None = src[3]
+        self.type: str = src[4]
         self._event: Event | None = event
-        self._row: tuple[Any, ...] | None = None
+        self._row: tuple[Any, ...] | None = row
         # (the amendments it was merged from, the effective payload): see payload
         self._merged: tuple[tuple[Event, ...], dict[str, Any]] | None = None
         # A tuple until amended: no list per record (folding 100,000 events must be cheap).
@@ -46,12 +50,7 @@ class Record:
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Record:
         """A record of a row read for folding (``EventLog.fold_rows``), decoded on first use."""
-        rec = cls.__new__(cls)
-        rec.seq, rec.cycle, rec.meeting, rec.type = row[0], row[2], row[3], row[4]
-        rec._event = rec._merged = None
-        rec._row = row
-        rec.amendments, rec.retraction, rec.completed = (), None, None
-        return rec
+        return cls(row=row)
 
     @property
     def event(self) -> Event:
@@ -99,6 +98,23 @@ class MeetingState:
     closed: Event | None = None
     item: int = 0
     item_started: Event | None = None
+    attendees: tuple[str, ...] = ()
+    scheduled: str | None = None  # the planned day, YYYY-MM-DD
+
+    @property
+    def out_of_order(self) -> tuple[str, ...]:
+        """The earlier meetings that were not closed when this one started."""
+        if self.started is None or self.started.type != "MeetingStarted":
+            return ()
+        return tuple(self.started.payload.get("out_of_order", ()))
+
+    @property
+    def minutes(self) -> float | None:
+        """How long the meeting ran, once closed."""
+        if self.closed is None:
+            return None
+        m = self.closed.payload.get("minutes")
+        return float(m) if m is not None else None
 
 
 @dataclass
@@ -107,6 +123,7 @@ class CycleState:
 
     cycle: str
     opened: Event | None = None
+    closed: Event | None = None
     meetings: dict[str, MeetingState] = field(
         default_factory=lambda: {m: MeetingState(m) for m in MEETINGS}
     )
@@ -170,6 +187,60 @@ class CycleState:
     def overrides(self) -> list[Record]:
         return self.of_type("PlanOverridden")
 
+    def schedule(self) -> dict[str, str]:
+        """Each meeting's planned day (YYYY-MM-DD), where one was set."""
+        return {m: ms.scheduled for m, ms in self.meetings.items() if ms.scheduled}
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """An action to follow up: one ``ActionRecorded``, or one of an override's named actions.
+
+    ``ref`` names it in commands: the event's seq (``"57"``), or for an override's action the
+    override's seq and the action's place (``"57.2"``). ``payload`` has the keys of an
+    ``ActionRecorded`` payload (text, owner, due, dollars, decision).
+    """
+
+    ref: str
+    seq: int
+    item: int | None
+    record: Record
+    payload: dict[str, Any]
+    completed: Event | None
+
+    @property
+    def event(self) -> Event:
+        return self.record.event
+
+    @property
+    def cycle(self) -> str:
+        return self.record.cycle
+
+    @property
+    def source(self) -> str:
+        """``action``, or ``override`` for an override's gap-closing action."""
+        return "action" if self.item is None else "override"
+
+    @property
+    def due(self) -> str:
+        return str(self.payload.get("due", ""))
+
+    @property
+    def live(self) -> bool:
+        return self.record.live
+
+    def overdue(self, today: str) -> bool:
+        return self.completed is None and self.due < today
+
+
+def parse_action_ref(ref: str | int) -> tuple[int, int | None]:
+    """``57`` -> (57, None); ``"57.2"`` -> (57, 2). Raises ValueError for anything else."""
+    text = str(ref).strip()
+    seq, dot, item = text.partition(".")
+    if not seq.isdigit() or (dot and not item.isdigit()):
+        raise ValueError(f"{text!r} is not an action (SEQ, or SEQ.N for an override's action)")
+    return int(seq), (int(item) if dot else None)
+
 
 @dataclass
 class LogState:
@@ -179,6 +250,10 @@ class LogState:
     by_seq: dict[int, Record] = field(default_factory=dict)
     count: int = 0
     last_seq: int = 0
+    #: every import of planning data, oldest first (the data is the company's, not a cycle's)
+    imports: list[Event] = field(default_factory=list)
+    #: completions of an override's actions, by (override seq, action place)
+    item_completions: dict[tuple[int, int], Event] = field(default_factory=dict)
 
     @property
     def current(self) -> CycleState | None:
@@ -192,15 +267,55 @@ class LogState:
             cs = self.cycles[cycle] = CycleState(cycle)
         return cs
 
-    def open_actions(self) -> list[Record]:
-        return [
-            r for r in self.by_seq.values()
-            if r.type == "ActionRecorded" and r.live and r.completed is None
-        ]
+    def actions(self) -> list[ActionItem]:
+        """Every live action of every cycle, an override's named actions included."""
+        out: list[ActionItem] = []
+        for r in self.by_seq.values():
+            if not r.live:
+                continue
+            if r.type == "ActionRecorded":
+                out.append(ActionItem(str(r.seq), r.seq, None, r, r.payload, r.completed))
+            elif r.type == "PlanOverridden":
+                for i, a in enumerate(r.payload.get("actions", ()), 1):
+                    payload = {**a, "decision": r.seq}
+                    out.append(ActionItem(f"{r.seq}.{i}", r.seq, i, r, payload,
+                                          self.item_completions.get((r.seq, i))))
+        return out
 
-    def overdue_actions(self, today: str) -> list[Record]:
+    def action(self, ref: str | int) -> ActionItem | None:
+        """The live action ``ref`` names (``57`` or ``57.2``), or None."""
+        try:
+            seq, item = parse_action_ref(ref)
+        except ValueError:
+            return None
+        return next((a for a in self.actions() if a.seq == seq and a.item == item), None)
+
+    def open_actions(self) -> list[ActionItem]:
+        return [a for a in self.actions() if a.completed is None]
+
+    def overdue_actions(self, today: str) -> list[ActionItem]:
         """Open actions whose due date (YYYY-MM-DD) is before ``today``."""
-        return [r for r in self.open_actions() if r.payload.get("due", "9999") < today]
+        return [a for a in self.open_actions() if a.payload.get("due", "9999") < today]
+
+    def outcome_of(self, decision: int) -> Record | None:
+        """The newest live outcome recorded for decision ``decision``."""
+        found = [r for r in self.by_seq.values()
+                 if r.type == "DecisionOutcomeRecorded" and r.live
+                 and r.payload.get("decision") == decision]
+        return found[-1] if found else None
+
+    def data_until(self, cycle: str) -> int | None:
+        """The last event whose imports ``cycle`` reads (``None``: every import so far).
+
+        A closed cycle reads what it was closed with. An open cycle reads every import,
+        unless a later cycle has been opened: then what was imported before that.
+        """
+        cs = self.cycles.get(cycle)
+        if cs is not None and cs.closed is not None:
+            return int(cs.closed.payload["until"])
+        later = [c.opened.seq for c in self.cycles.values()
+                 if c.cycle > cycle and c.opened is not None]
+        return min(later) - 1 if later else None
 
     def overrides_in_year(self, year: str) -> list[Record]:
         return [
@@ -219,6 +334,7 @@ RECORD_TYPES = frozenset(
         "RecommendationRecorded",
         "PlanApproved",
         "PlanOverridden",
+        "DecisionOutcomeRecorded",
     }
 )
 
@@ -253,8 +369,9 @@ def _fold(events: Iterable[Event | tuple[Any, ...]], st: LogState) -> LogState:
             e = r
             continue
         # everything else is folded from its payload (event_from_row, inlined: once per row)
-        e = r if type(r) is Event else new(Event, (r[0], r[1], r[2], r[3], t, r[5], r[6],
-                                                   loads(r[7]), r[8], r[9]))
+        raw: Any = r
+        e = r if type(r) is Event else new(Event, (raw[0], raw[1], raw[2], raw[3], t, raw[5],
+                                                   raw[6], loads(raw[7]), raw[8], raw[9]))
         if t == "EventRetracted":
             target = by_seq.get(e.payload["target"])
             if target is not None:
@@ -264,16 +381,31 @@ def _fold(events: Iterable[Event | tuple[Any, ...]], st: LogState) -> LogState:
             if target is not None:
                 target.amend(e)  # merged into its payload when the record is shown
         elif t == "ActionCompleted":
-            target = by_seq.get(e.payload["action"])
-            if target is not None:
-                target.completed = e
+            item = e.payload.get("item")
+            if item is not None:
+                st.item_completions[(e.payload["action"], item)] = e
+            else:
+                target = by_seq.get(e.payload["action"])
+                if target is not None:
+                    target.completed = e
         elif t == "CycleOpened":
-            st.cycle(e.payload["cycle"]).opened = e
+            cs = st.cycle(e.payload["cycle"])
+            cs.opened = e
+            for meeting, day in (e.payload.get("schedule") or {}).items():
+                cs.meetings[meeting].scheduled = day
+        elif t == "CycleClosed":
+            st.cycle(e.payload["cycle"]).closed = e
+        elif t == "MeetingScheduled":
+            st.cycle(e.cycle).meetings[e.payload["meeting"]].scheduled = e.payload["date"]
+        elif t == "AttendanceRecorded":
+            m = st.cycle(e.cycle).meetings[e.payload["meeting"]]
+            m.attendees = _union(m.attendees, e.payload["attendees"])
         elif t == "MeetingStarted":
             m = st.cycle(e.cycle).meetings[e.payload["meeting"]]
             if m.status == "not started":
                 m.status, m.started = "in progress", e
                 m.item, m.item_started = 0, e
+            m.attendees = _union(m.attendees, e.payload.get("attendees", ()))
         elif t == "AgendaItemStarted":
             m = st.cycle(e.cycle).meetings[e.payload["meeting"]]
             m.item, m.item_started = e.payload["item"], e
@@ -283,7 +415,9 @@ def _fold(events: Iterable[Event | tuple[Any, ...]], st: LogState) -> LogState:
             m = st.cycle(e.cycle).meetings[e.payload["meeting"]]
             m.status, m.closed = "closed", e
         elif t == "DatasetImported":
-            st.cycle(e.cycle).imports.append(e)
+            st.imports.append(e)
+            if e.cycle:
+                st.cycle(e.cycle).imports.append(e)
         elif t == "ForecastGenerated":
             st.cycle(e.cycle).forecasts.append(e)
         elif t == "PackRendered":
@@ -294,6 +428,15 @@ def _fold(events: Iterable[Event | tuple[Any, ...]], st: LogState) -> LogState:
         st.count += n
         st.last_seq = e[0]
     return st
+
+
+def _union(have: tuple[str, ...], new: Iterable[str]) -> tuple[str, ...]:
+    """``have`` with the names of ``new`` not in it yet, in the order first recorded."""
+    out = list(have)
+    for name in new:
+        if name not in out:
+            out.append(name)
+    return tuple(out)
 
 
 def corrections_of(state: LogState, seq: int) -> list[Event]:

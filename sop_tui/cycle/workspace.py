@@ -9,12 +9,14 @@ process's appends are seen on the next read.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sop_tui.cycle.cadence import default_schedule, earlier_not_closed
+from sop_tui.cycle.decisions import chosen_option, clean_options
 from sop_tui.cycle.errors import CommandError
-from sop_tui.cycle.state import LogState, fold
+from sop_tui.cycle.state import ActionItem, LogState, fold
 from sop_tui.events.envelope import CORRECTABLE, MEETINGS, MONTH_RE, Event
 from sop_tui.events.log import EventLog, utc_now
 from sop_tui.gcpause import freeze_settled, paused_gc
@@ -80,11 +82,23 @@ class Workspace:
         now = self.clock()
         return f"{now.year + now.month // 12:04d}-{now.month % 12 + 1:02d}"
 
-    def data(self, cycle: str | None = None) -> PlanningData:
-        """The planning data as of ``cycle`` (default: the current cycle)."""
+    def open_cycle_or_none(self) -> str | None:
+        """The newest opened cycle if it is not closed yet (imports are filed under it)."""
+        cur = self.state().current
+        return cur.cycle if cur is not None and cur.closed is None else None
+
+    def data_until(self, cycle: str | None) -> int | None:
+        """The last event whose imports ``cycle`` reads (``None``: every import so far)."""
+        return self.state().data_until(cycle) if cycle else None
+
+    def data(self, cycle: str | None = None, kinds: Iterable[str] | None = None
+             ) -> PlanningData:
+        """The planning data as ``cycle`` (default: the current cycle) reads it: every import
+        so far for an open cycle, exactly the imports it was decided with for a closed one."""
         from sop_tui.data.store import load
 
-        return load(self.log, cycle or self._cycle_or_none())
+        cycle = cycle or self._cycle_or_none()
+        return load(self.log, cycle, kinds, until=self.data_until(cycle))
 
     def _cycle_or_none(self) -> str | None:
         cur = self.state().current
@@ -105,13 +119,17 @@ class Workspace:
         except PayloadError as exc:
             raise CommandError(exc.problems) from None
 
-    def _check_context(self, cycle: str | None, meeting: str | None) -> str:
+    def _check_context(self, cycle: str | None, meeting: str | None, *,
+                       closed_ok: bool = False) -> str:
         cycle = cycle or self.current_cycle()
         if not CYCLE_RE.match(cycle):
             raise CommandError({"cycle": f"{cycle!r} is not a cycle in the form YYYY-MM"})
         cs = self.state().cycles.get(cycle)
         if cs is None or cs.opened is None:
             raise CommandError({"cycle": f"cycle {cycle} is not open (sop cycle open {cycle})"})
+        if cs.closed is not None and not closed_ok:
+            raise CommandError({"cycle": f"cycle {cycle} was closed (event {cs.closed.seq}): "
+                                         "it is decided; record in the current cycle"})
         if meeting is not None and meeting not in MEETINGS:
             raise CommandError(
                 {"meeting": f"{meeting!r} is not a meeting (one of: {', '.join(MEETINGS)})"}
@@ -121,28 +139,84 @@ class Workspace:
     def _check_family(self, family: str | None, cycle: str) -> None:
         if not family:
             return
-        from sop_tui.data.store import load
-
-        data = load(self.log, cycle, kinds=["items"])
+        data = self.data(cycle, kinds=["items"])
         if "items" not in data.frames:
             return  # no item master yet: nothing to check against
         families = set(data.frames["items"]["family"])
         if family not in families:
             raise CommandError({"family": f"{family!r} is not a family in the items data"})
 
-    def open_cycle(self, cycle: str, note: str | None = None) -> Event:
-        """Open cycle ``cycle`` (YYYY-MM). A cycle is opened once."""
+    def open_cycle(self, cycle: str, note: str | None = None,
+                   schedule: dict[str, str] | None = None) -> Event:
+        """Open cycle ``cycle`` (YYYY-MM), with a planned day per meeting. A cycle is opened once.
+
+        ``schedule`` gives some or all meetings' days; the others take the default calendar
+        (:func:`sop_tui.cycle.cadence.default_schedule`).
+        """
         if not CYCLE_RE.match(cycle or ""):
             raise CommandError({"cycle": f"{cycle!r} is not a cycle in the form YYYY-MM"})
         cs = self.state().cycles.get(cycle)
         if cs is not None and cs.opened is not None:
             raise CommandError({"cycle": f"cycle {cycle} is already open (event {cs.opened.seq})"})
-        return self._append("CycleOpened", {"cycle": cycle, "note": note}, cycle=cycle,
-                            meeting=None)
+        unknown = sorted(set(schedule or {}) - set(MEETINGS))
+        if unknown:
+            raise CommandError({"date": f"{', '.join(unknown)}: not a meeting (one of: "
+                                        f"{', '.join(MEETINGS)})"})
+        days = {**default_schedule(cycle, self.clock().date()), **(schedule or {})}
+        return self._append("CycleOpened", {"cycle": cycle, "note": note, "schedule": days},
+                            cycle=cycle, meeting=None)
 
-    def start_meeting(self, meeting: str, *, cycle: str | None = None) -> Event:
+    def close_cycle(self, cycle: str | None = None) -> Event:
+        """Close a decided cycle: its numbers keep the imports they used from now on.
+
+        Refused until the executive meeting is closed (the plan approved or overridden).
+        """
+        from sop_tui.data.imports import chains
+
+        cycle = self._check_context(cycle, None)
+        cs = self.state().cycles[cycle]
+        if cs.meetings["executive"].status != "closed":
+            raise CommandError({"cycle": f"cycle {cycle} is not decided yet: close the executive "
+                                         "meeting first (sop meeting close executive)"})
+        until = self.log.head().count
+        used = chains(self.state().imports, self.data_until(cycle))
+        return self._append(
+            "CycleClosed",
+            {"cycle": cycle, "until": until,
+             "imports": {k: [e.seq for e in c] for k, c in sorted(used.items())}},
+            cycle=cycle, meeting=None)
+
+    def schedule_meeting(self, meeting: str, day: str, *, reason: str | None = None,
+                         cycle: str | None = None) -> Event:
+        """Move a meeting's planned day."""
         cycle = self._check_context(cycle, meeting)
-        return self._append("MeetingStarted", {"meeting": meeting}, cycle=cycle, meeting=meeting)
+        return self._append("MeetingScheduled", {"meeting": meeting, "date": day,
+                                                 "reason": reason}, cycle=cycle, meeting=meeting)
+
+    def start_meeting(self, meeting: str, *, cycle: str | None = None,
+                      attendees: Sequence[str] = (), reason: str | None = None) -> Event:
+        """Start a meeting, with who attends.
+
+        Meetings run in order: starting one while an earlier one is not closed is refused
+        unless ``reason`` says why (recorded with the start).
+        """
+        cycle = self._check_context(cycle, meeting)
+        cs = self.state().cycles[cycle]
+        before = earlier_not_closed(cs, meeting)
+        return self._append(
+            "MeetingStarted",
+            {"meeting": meeting, "attendees": [a.strip() for a in attendees if a.strip()],
+             "out_of_order": before,
+             "reason": ((reason or "").strip() or None) if before else None},
+            cycle=cycle, meeting=meeting)
+
+    def record_attendance(self, meeting: str, attendees: Sequence[str], *,
+                          cycle: str | None = None) -> Event:
+        """Add names to who attended a meeting."""
+        cycle = self._check_context(cycle, meeting)
+        return self._append("AttendanceRecorded",
+                            {"meeting": meeting, "attendees": [a.strip() for a in attendees]},
+                            cycle=cycle, meeting=meeting)
 
     def start_item(self, meeting: str, item: int, title: str, *, cycle: str | None = None) -> Event:
         cycle = self._check_context(cycle, meeting)
@@ -184,9 +258,11 @@ class Workspace:
                         months: str | None = None) -> Event:
         cycle = self._check_context(cycle, meeting)
         self._check_family(family, cycle)
+        opts = clean_options(options)
+        chosen = chosen_option(chosen, opts) or chosen
         return self._append(
             "DecisionRecorded",
-            {"question": question, "options": list(options), "chosen": chosen,
+            {"question": question, "options": opts, "chosen": chosen,
              "rationale": rationale, "decided_by": decided_by, "owner": owner or None,
              "due": due or None, "family": family or None, "skus": list(skus),
              "resource": resource or None, "months": _months(months)},
@@ -207,15 +283,41 @@ class Workspace:
             cycle=cycle, meeting=meeting,
         )
 
-    def complete_action(self, action: int, note: str | None = None) -> Event:
-        rec = self.state().by_seq.get(action)
-        if rec is None or rec.event.type != "ActionRecorded":
-            raise CommandError({"action": f"event {action} is not a recorded action"})
-        if rec.completed is not None:
-            raise CommandError({"action": f"action {action} was completed by event "
-                                          f"{rec.completed.seq}"})
-        return self._append("ActionCompleted", {"action": action, "note": note},
-                            cycle=rec.event.cycle, meeting=rec.event.meeting)
+    def complete_action(self, action: int | str, note: str | None = None) -> Event:
+        """Mark an action done: ``57`` (an action), or ``57.2`` (an override's second action).
+
+        The completion is recorded in the current cycle when the action is an earlier one's.
+        """
+        item: ActionItem | None = self.state().action(action)
+        if item is None:
+            raise CommandError({"action": f"{action} is not a live action (SEQ, or SEQ.N for "
+                                          "the N-th action of an override)"})
+        if item.completed is not None:
+            raise CommandError({"action": f"action {item.ref} was completed by event "
+                                          f"{item.completed.seq}"})
+        now = self.open_cycle_or_none()
+        same = now is None or now == item.cycle
+        return self._append("ActionCompleted",
+                            {"action": item.seq, "item": item.item, "note": note},
+                            cycle=item.cycle if same or now is None else now,
+                            meeting=item.event.meeting if same else None)
+
+    def record_outcome(self, decision: int, outcome: str, note: str, *,
+                       measured: str | None = None, cycle: str | None = None,
+                       meeting: str | None = None) -> Event:
+        """Record what came of decision ``decision`` (worked / partly / did_not / superseded)."""
+        from sop_tui.cycle.decisions import outcome_problems
+
+        cycle = self._check_context(cycle, meeting)
+        rec = self.state().by_seq.get(decision)
+        if rec is None or rec.type != "DecisionRecorded" or not rec.live:
+            raise CommandError({"decision": f"event {decision} is not a live decision"})
+        problems = outcome_problems(outcome, note)
+        if problems:
+            raise CommandError(problems)
+        return self._append("DecisionOutcomeRecorded",
+                            {"decision": decision, "outcome": outcome, "note": note,
+                             "measured": measured}, cycle=cycle, meeting=meeting)
 
     def _target(self, seq: int) -> Any:
         rec = self.state().by_seq.get(seq)
@@ -315,31 +417,41 @@ class Workspace:
 
     def approve_plan(self, *, scenario: str, approved_by: str, units: float | None = None,
                      revenue: float | None = None, note: str | None = None,
-                     cycle: str | None = None) -> Event:
+                     cycle: str | None = None, plan: PlanNumbers | None = None,
+                     production: PlanNumbers | None = None) -> Event:
+        """Record the approval; ``plan``/``production`` (family -> month -> units) are the
+        numbers approved, which become the cycle's executive forecast and production plan
+        (``sop_tui.cycle.outcome`` computes them)."""
         cycle = self._check_context(cycle, "executive")
         self._check_scenario(cycle, scenario)
         return self._append("PlanApproved",
                             {"scenario": scenario, "approved_by": approved_by, "units": units,
-                             "revenue": revenue, "note": note},
+                             "revenue": revenue, "note": note, "plan": plan,
+                             "production": production},
                             cycle=cycle, meeting="executive")
 
     def override_plan(self, *, scenario: str, overridden_by: str, rationale: str,
                       revenue_gap_closed: float, actions: list[dict[str, Any]],
-                      cycle: str | None = None) -> Event:
+                      cycle: str | None = None, plan: PlanNumbers | None = None,
+                      production: PlanNumbers | None = None) -> Event:
         """The executive override of consensus: its own event, with the gap and named actions."""
         cycle = self._check_context(cycle, "executive")
         self._check_scenario(cycle, scenario)
         return self._append("PlanOverridden",
                             {"scenario": scenario, "overridden_by": overridden_by,
                              "rationale": rationale, "revenue_gap_closed": revenue_gap_closed,
-                             "actions": actions},
+                             "actions": actions, "plan": plan, "production": production},
                             cycle=cycle, meeting="executive")
 
     def record(self, type_: str, payload: dict[str, Any], *, cycle: str | None = None,
                meeting: str | None = None) -> Event:
-        """Append any other event type (forecasts, packs) in the current cycle."""
-        cycle = self._check_context(cycle, meeting)
+        """Append any other event type (forecasts, packs) in the current cycle (or a closed
+        one: a pack may be rendered after the cycle closed)."""
+        cycle = self._check_context(cycle, meeting, closed_ok=True)
         return self._append(type_, payload, cycle=cycle, meeting=meeting)
+
+
+PlanNumbers = dict[str, dict[str, float]]
 
 
 def _months(text: str | None) -> dict[str, str] | None:

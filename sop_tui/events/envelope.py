@@ -25,6 +25,7 @@ CORRECTABLE: frozenset[str] = frozenset(
         "ScenarioCreated",
         "PlanApproved",
         "PlanOverridden",
+        "DecisionOutcomeRecorded",
     }
 )
 

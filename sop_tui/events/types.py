@@ -68,11 +68,68 @@ class MonthRange(BaseModel):
         return self.first if self.first == self.last else f"{self.first}..{self.last}"
 
 
+def _schedule(v: dict[str, str] | None) -> dict[str, str] | None:
+    for meeting, day in (v or {}).items():
+        if meeting not in MEETINGS:
+            raise ValueError(f"{meeting!r} is not a meeting (one of: {', '.join(MEETINGS)})")
+        _date(day)
+    return v
+
+
 class CycleOpened(Payload):
     TYPE: ClassVar[str] = "CycleOpened"
     cycle: str
     note: str | None = None
+    schedule: dict[str, str] | None = None  # meeting -> the day it is planned (YYYY-MM-DD)
     _m = field_validator("cycle")(_month)
+    _s = field_validator("schedule")(_schedule)
+
+
+class CycleClosed(Payload):
+    """A cycle decided: the imports its numbers used are fixed (``until``: the last event
+    whose data it reads; ``imports``: kind -> the import events read, oldest first)."""
+
+    TYPE: ClassVar[str] = "CycleClosed"
+    cycle: str
+    until: int = Field(ge=0)
+    imports: dict[str, tuple[int, ...]] = {}
+    _m = field_validator("cycle")(_month)
+
+
+class MeetingScheduled(Payload):
+    """A meeting's planned day, moved after the cycle was opened."""
+
+    TYPE: ClassVar[str] = "MeetingScheduled"
+    meeting: Literal["portfolio", "demand", "supply", "pre_sop", "executive"]
+    date: str
+    reason: str | None = None
+    _d = field_validator("date")(_date)
+
+
+class AttendanceRecorded(Payload):
+    """Who attended a meeting (added to those recorded before)."""
+
+    TYPE: ClassVar[str] = "AttendanceRecorded"
+    meeting: Literal["portfolio", "demand", "supply", "pre_sop", "executive"]
+    attendees: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("attendees")
+    @classmethod
+    def _names(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not a.strip() for a in v):
+            raise ValueError("a name must not be blank")
+        return tuple(a.strip() for a in v)
+
+
+class DecisionOutcomeRecorded(Payload):
+    """What came of a decision, recorded when it fell due."""
+
+    TYPE: ClassVar[str] = "DecisionOutcomeRecorded"
+    decision: int = Field(ge=1)
+    outcome: Literal["worked", "partly", "did_not", "superseded"]
+    note: str = Field(min_length=1)
+    measured: str | None = None  # the measured result shown beside it, when there was one
+    _nb = field_validator("note")(_nonblank)
 
 
 class DatasetImported(Payload):
@@ -83,11 +140,19 @@ class DatasetImported(Payload):
     rows: int = Field(ge=0)
     content_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     notes: tuple[str, ...] = ()
+    # data over time (sop_tui.data.imports): absent on imports that replaced their kind
+    mode: Literal["add", "replace"] | None = None
+    added: int | None = Field(default=None, ge=0)
+    changed: int | None = Field(default=None, ge=0)
+    unchanged: int | None = Field(default=None, ge=0)
 
 
 class MeetingStarted(Payload):
     TYPE: ClassVar[str] = "MeetingStarted"
     meeting: Literal["portfolio", "demand", "supply", "pre_sop", "executive"]
+    attendees: tuple[str, ...] = ()
+    out_of_order: tuple[str, ...] = ()  # the earlier meetings not closed when it started
+    reason: str | None = None  # why it started out of order
 
 
 class AgendaItemStarted(Payload):
@@ -147,6 +212,7 @@ class ActionRecorded(Payload):
 class ActionCompleted(Payload):
     TYPE: ClassVar[str] = "ActionCompleted"
     action: int = Field(ge=1)
+    item: int | None = Field(default=None, ge=1)  # an override's action: its place, from 1
     note: str | None = None
 
 
@@ -199,6 +265,7 @@ class ForecastGenerated(Payload):
     series: int = Field(ge=0)
     models: dict[str, str]
     backtest_wmape: float | None = None
+    units: dict[str, dict[str, float]] | None = None  # series -> month -> units (the forecast)
 
 
 class ScenarioCreated(Payload):
@@ -222,6 +289,8 @@ class PlanApproved(Payload):
     units: float | None = None
     revenue: float | None = None
     note: str | None = None
+    plan: dict[str, dict[str, float]] | None = None  # family -> month -> units approved
+    production: dict[str, dict[str, float]] | None = None  # family -> month -> units to make
 
 
 class OverrideAction(BaseModel):
@@ -242,6 +311,8 @@ class PlanOverridden(Payload):
     rationale: str = Field(min_length=1)
     revenue_gap_closed: float
     actions: tuple[OverrideAction, ...] = Field(min_length=1)
+    plan: dict[str, dict[str, float]] | None = None  # family -> month -> units decided
+    production: dict[str, dict[str, float]] | None = None  # family -> month -> units to make
     _nb = field_validator("rationale", "overridden_by")(_nonblank)
 
 
@@ -266,6 +337,10 @@ PAYLOADS: dict[str, type[Payload]] = {
     cls.TYPE: cls
     for cls in (
         CycleOpened,
+        CycleClosed,
+        MeetingScheduled,
+        AttendanceRecorded,
+        DecisionOutcomeRecorded,
         DatasetImported,
         MeetingStarted,
         AgendaItemStarted,

@@ -41,7 +41,8 @@ class PartCache:
         p = self.planning
         return cache_key(f"pack/{part}", {
             "cycle": p.cycle, "extra": extra,
-            "data": {k: e.payload.get("content_sha256") for k, e in sorted(p.imports.items())},
+            # every import each kind is read from, and the plans recorded before the cycle
+            "data": dict(sorted(p.data_keys.items())),
             "consensus": p.consensus_key(),
             "views": {v: p.view_key(v, *PERSISTENT[v]) for v in views},
         }, schema=PACK_SCHEMA)

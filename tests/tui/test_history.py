@@ -50,8 +50,9 @@ def hws(file_log: EventLog, clock) -> Workspace:  # type: ignore[no-untyped-def]
     ws.open_cycle("2026-12")
     ws.start_meeting("portfolio")
     ws.record_decision(question="Phase out pump P-100?", chosen="yes, by March",
-                       rationale="margin below 5%", decided_by="GM", meeting="portfolio")
-    ws.start_meeting("demand")
+                       rationale="margin below 5%", decided_by="GM", meeting="portfolio",
+                       options=["yes, by March", "keep"], owner="Product", due="2027-03-31")
+    ws.start_meeting("demand", reason="demand first this month")
     ws.record_assumption(text="Retailer adds 40 doors in Q1", owner="Sales", meeting="demand",
                          family="PUMPS")
     ws.record_assumption(text="Price rise in March", owner="Finance", meeting="demand",

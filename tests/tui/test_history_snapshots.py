@@ -41,8 +41,9 @@ def snap_ws(tmp_path: Path, clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     ws.start_meeting("portfolio")
     d = ws.record_decision(question="Phase out pump P-100?", chosen="yes, by March",
                            rationale="margin below 5%", decided_by="GM", meeting="portfolio",
-                           options=["yes, by March", "keep one more year"])
-    ws.start_meeting("demand")
+                           options=["yes, by March", "keep one more year"], owner="Product",
+                           due="2027-03-31")
+    ws.start_meeting("demand", reason="demand first this month")
     a = ws.record_assumption(text="Retailer adds 40 doors in Q1", owner="Sales",
                              meeting="demand", family="PUMPS", months="2027-01..2027-03",
                              units=1200)
