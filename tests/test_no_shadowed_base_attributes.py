@@ -64,6 +64,10 @@ ALLOWED: dict[str, str] = {
     "list_commands": "click: Group.list_commands",
     "resolve_command": "click: Group.resolve_command (the closest command's name)",
     "format_commands": "click: Group.format_commands (the help's command list)",
+    # -- textual-serve: Server's route handlers (public methods), wrapped to check a token
+    "handle_index": "textual-serve: Server.handle_index, the page (token checked first)",
+    "handle_websocket": "textual-serve: Server.handle_websocket, a session (token checked first)",
+    "handle_download": "textual-serve: Server.handle_download (token checked first)",
     # -- WeasyPrint
     "fetch": "WeasyPrint: URLFetcher.fetch, what a fetcher subclass overrides",
 }

@@ -50,11 +50,53 @@ def launch(ws: Workspace, settings: Settings, *, read_only: bool = False
 
 
 @click.command()
+@click.option("--serve", is_flag=True,
+              help="Serve the history to web browsers instead (textual-serve).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="With --serve: the address to bind; beyond loopback it needs --token.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="With --serve: the TCP port.")
+@click.option("--token", envvar="SOP_SERVE_TOKEN", metavar="SECRET",
+              help="With --serve: the secret each browser gives once as ?token=SECRET "
+                   "[env SOP_SERVE_TOKEN].")
+@click.option("--public-url", metavar="URL",
+              help="With --serve: the address browsers use, if not http://HOST:PORT.")
 @click.pass_obj
 @refusals
-def review(ctx: Context) -> None:
-    """Open the decision history read-only (the database is opened read-only)."""
-    run_app(ctx, read_only=True)
+def review(ctx: Context, serve: bool, host: str, port: int, token: str | None,
+           public_url: str | None) -> None:
+    """Open the decision history read-only (the database is opened read-only).
+
+    With --serve, every browser that opens the address gets its own read-only session.
+    """
+    if not serve:
+        click_ctx = click.get_current_context()
+        for name in ("host", "port", "token", "public_url"):
+            if click_ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE:
+                raise click.UsageError(f"--{name.replace('_', '-')} needs --serve")
+        run_app(ctx, read_only=True)
+        return
+    serve_history(ctx, host=host, port=port, token=token, public_url=public_url)
+
+
+def serve_history(ctx: Context, *, host: str, port: int, token: str | None,
+                  public_url: str | None) -> None:
+    """Serve ``sop review`` of this store to browsers until interrupted."""
+    from sop_tui.events.log import EventLog, LogError
+    from sop_tui.tui.serve import ServeRefused, TokenServer, review_command
+
+    try:
+        EventLog(ctx.settings.url, read_only=True).close()  # refuse a missing log up front
+        where_log = (["--db", ctx.settings.db_url] if ctx.settings.db_url
+                     else ["--store", str(ctx.settings.store.resolve())])
+        server = TokenServer(review_command(where_log), host=host, port=port, token=token,
+                             public_url=public_url)
+    except (ServeRefused, LogError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None
+    where = server.public_url + (f"/?token={token}" if token else "/")
+    click.echo(f"sop: serving the history of {ctx.settings.url} read-only at {where}", err=True)
+    server.serve()
 
 
 def register(group: click.Group) -> None:
