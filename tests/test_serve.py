@@ -157,7 +157,7 @@ def test_token_is_required_for_the_page_the_session_and_downloads(
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine (apt-get install chromium)")
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium here (apt-get install chromium)")
 def test_browser_shows_the_history_and_filters_it(served: Served, tmp_path: Path) -> None:
     pyte = pytest.importorskip("pyte")
     sync_api = pytest.importorskip("playwright.sync_api")

@@ -73,10 +73,10 @@ class TokenServer(Server):
     def _refuse(self) -> web.HTTPForbidden:
         return web.HTTPForbidden(text="sop: this history needs its token (?token=...)\n")
 
-    async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
         if not self.allowed(request):
             raise self._refuse()
-        response: web.Response = await super().handle_index(request)
+        response: web.StreamResponse = await super().handle_index(request)
         if self.token is not None:
             response.set_cookie(COOKIE, self.token, httponly=True, samesite="Strict")
         return response
