@@ -78,6 +78,7 @@ COMMAND_MODULES: dict[str, str] = {
     "segments": "analysis_cmds", "supply": "analysis_cmds", "scenario": "analysis_cmds",
     "pack": "pack_cmds", "changes": "changes_cmds",
     "followup": "loop_cmds", "maturity": "loop_cmds",
+    "export": "export_cmds",
     "review": "tui_cmds",
 }
 
