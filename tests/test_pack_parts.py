@@ -405,7 +405,7 @@ def test_scenario_adjustments_read_in_words() -> None:
 
 
 def test_months_read_as_runs() -> None:
-    from sop_tui.pack.sections.capacity import month_ranges
+    from sop_tui.pack.model import month_ranges
 
     assert month_ranges(["2027-04", "2027-05", "2027-06", "2028-03"]) == \
         "Apr–Jun 2027, Mar 2028"
@@ -440,3 +440,22 @@ def test_a_long_text_is_cut_at_a_word_for_page_one() -> None:
     assert excerpt("short enough", 40) == "short enough"
     assert excerpt("the target stands: close the gap with named actions", 30) == \
         "the target stands: close the…"
+
+
+def test_the_pack_process_loads_no_pandas_until_a_part_is_computed() -> None:
+    """A pack built from its cached parts needs neither pandas nor SciPy (~0.5-0.8 s): the
+    renderer's imports (``python -m sop_tui.pack``) must not pull them in."""
+    out = _run_python(
+        "import sys\n"
+        "import sop_tui.pack.__main__\n"
+        "print(sorted(m for m in ('pandas', 'scipy', 'statsmodels') if m in sys.modules))\n"
+    )
+    assert out.strip() == "[]"
+
+
+def _run_python(code: str) -> str:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120).stdout

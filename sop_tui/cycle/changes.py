@@ -21,7 +21,6 @@ from typing import Any
 
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.cycle.state import CycleState, LogState, Record
-from sop_tui.data.store import MissingData
 
 #: The metrics compared, in the order shown: key, label, kind (a ``formats.metric`` kind).
 METRICS: tuple[tuple[str, str, str], ...] = (
@@ -226,13 +225,14 @@ def changes_for(planning: CyclePlanning, since: str | None = None, *,
     """:func:`changes_since` for ``planning.cycle``, with the metrics and prices of its views.
 
     Without the data the metrics need (no forecast history imported yet), the changes carry
-    the records only.
+    the records only; without items and actuals, no dollars.
     """
     trend: dict[str, list[float | None]] = {}
     cycles: list[str] = []
     now: dict[str, float | None] = {}
     prices: dict[str, float] = {}
-    try:
+    imported = set(planning.imports)
+    if {"items", "actuals", "forecast_history"} <= imported:
         frame = planning.trend
         cycles = sorted({str(c) for c in frame["cycle"]})
         for key, *_ in METRICS:
@@ -242,11 +242,10 @@ def changes_for(planning: CyclePlanning, since: str | None = None, *,
             trend[key] = [by_cycle.get(c) for c in cycles]
         values = planning.metric_values
         now = {key: values.get(key) for key, *_ in METRICS}
+    if {"items", "actuals"} <= imported:
         table = planning.prices
         prices = {str(f): float(p) for f, p in zip(table["family"], table["unit_price"],
                                                    strict=True)}
-    except MissingData:
-        pass
     return changes_since(planning.ws.state(), planning.cycle, since, trend_cycles=cycles,
                          trend=trend, metrics_now=now, prices=prices, today=today)
 

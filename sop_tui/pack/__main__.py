@@ -14,7 +14,6 @@ from pathlib import Path
 
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.workspace import Workspace
-from sop_tui.data.store import MissingData
 from sop_tui.events.log import EventLog, LogError
 from sop_tui.pack.child import PROGRESS_PREFIX, result_line
 from sop_tui.pack.runner import render_pack
@@ -44,7 +43,16 @@ def main(argv: list[str] | None = None) -> int:
         for field, problem in exc.problems.items():
             print(f"error: {field}: {problem}", file=sys.stderr)
         return 2
-    except (LogError, MissingData) as exc:
+    except LogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        # imported here: sop_tui.data.store imports pandas (~0.35 s), which a pack built from
+        # its cached parts does not need
+        from sop_tui.data.store import MissingData
+
+        if not isinstance(exc, MissingData):
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:

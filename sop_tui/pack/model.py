@@ -115,6 +115,23 @@ def month_span(start: str | None, end: str | None) -> str:
     return f"{month_name(start)}–{month_name(end)}"
 
 
+def month_ranges(months: list[str]) -> str:
+    """Months as runs: ``["2027-04", "2027-05", "2027-06", "2028-03"]`` → ``Apr–Jun 2027,
+    Mar 2028``."""
+    ordinals = sorted({int(m[:4]) * 12 + int(m[5:7]) - 1 for m in months})
+    runs: list[list[int]] = []
+    for o in ordinals:
+        if runs and o == runs[-1][1] + 1:
+            runs[-1][1] = o
+        else:
+            runs.append([o, o])
+
+    def name(o: int) -> str:
+        return f"{o // 12}-{o % 12 + 1:02d}"
+
+    return ", ".join(month_span(name(a), name(b)) for a, b in runs)
+
+
 def num(x: Any) -> float | None:
     """A float, or None for NaN/None (the templates print None as a dash)."""
     if x is None:

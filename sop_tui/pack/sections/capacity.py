@@ -19,7 +19,7 @@ import pandas as pd
 from sop_tui.analytics.scenarios import ScenarioResult
 from sop_tui.analytics.supply import unconstrained_load
 from sop_tui.pack.charts import load_svg
-from sop_tui.pack.model import num
+from sop_tui.pack.model import month_ranges, num
 
 #: A resource loaded beyond this share of its hours is shown as nearly full.
 NEARLY_FULL = 0.9
@@ -82,24 +82,3 @@ def _hours_per_unit(demand: pd.DataFrame, routings: pd.DataFrame) -> pd.DataFram
     g = m.groupby(["resource", "month"], as_index=False)[["hours", "units"]].sum()
     g["hours_per_unit"] = g["hours"] / g["units"].where(g["units"] > 0)
     return g[["resource", "month", "hours_per_unit"]]
-
-
-def month_ranges(months: list[str]) -> str:
-    """Months as runs: ``["2027-04", "2027-05", "2027-06", "2028-03"]`` → ``Apr–Jun 2027,
-    Mar 2028``."""
-    periods = sorted(pd.Period(m, freq="M") for m in months)
-    runs: list[tuple[pd.Period, pd.Period]] = []
-    for p in periods:
-        if runs and (p - runs[-1][1]).n == 1:
-            runs[-1] = (runs[-1][0], p)
-        else:
-            runs.append((p, p))
-    out = []
-    for a, b in runs:
-        if a == b:
-            out.append(a.strftime("%b %Y"))
-        elif a.year == b.year:
-            out.append(f"{a.strftime('%b')}–{b.strftime('%b %Y')}")
-        else:
-            out.append(f"{a.strftime('%b %Y')}–{b.strftime('%b %Y')}")
-    return ", ".join(out)

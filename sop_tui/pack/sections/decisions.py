@@ -13,8 +13,7 @@ import re
 from typing import Any
 
 from sop_tui.cycle.state import CycleState, Record
-from sop_tui.pack.model import meeting_label, months_text, num, record_basics
-from sop_tui.pack.sections.capacity import month_ranges
+from sop_tui.pack.model import meeting_label, month_ranges, months_text, num, record_basics
 
 #: Two texts this alike (difflib's ratio, case and punctuation ignored) name the same decision.
 SAME_DECISION = 0.8
