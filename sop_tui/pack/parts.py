@@ -25,7 +25,7 @@ from sop_tui.cycle.planning import PERSISTENT, CyclePlanning
 T = TypeVar("T")
 
 #: Bump when a cached part changes meaning (what it holds, or how it is computed or drawn).
-PACK_SCHEMA = 2
+PACK_SCHEMA = 3
 
 
 class PartCache:
