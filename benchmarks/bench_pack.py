@@ -124,7 +124,7 @@ def main() -> None:
             print(f"run {i + 1}: {seconds:.2f} s wall, {cpu:.2f} s CPU")
         mode = "again" if args.again else "warm" if args.warm else "cold"
         print(f"{mode} views: median {statistics.median(times):.2f} s, "
-              f"min {min(times):.2f}, max {max(times):.2f} over {len(times)} runs (target 4 s); "
+              f"min {min(times):.2f}, max {max(times):.2f} over {len(times)} runs (target 3 s); "
               f"CPU median {statistics.median(cpus):.2f} s")
         print(f"load average {os.getloadavg()[0]:.1f}")
         previous = 0.0
