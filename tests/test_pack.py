@@ -292,7 +292,7 @@ def test_a_pack_built_again_reads_its_plan_and_metrics_back(
         raise AssertionError("computed again")
 
     monkeypatch.setattr(context, "_plan_part", computed)
-    monkeypatch.setattr(context, "_scenario_part", computed)
+    monkeypatch.setattr(context, "scenario_part", computed)
     monkeypatch.setattr(context, "_metric_part", computed)
     again = context.build_context(CyclePlanning(demo_ws, cache_dir=tmp_path))
     assert again.plan == first.plan and again.metrics == first.metrics

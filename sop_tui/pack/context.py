@@ -25,7 +25,7 @@ from sop_tui.pack.sections.assumptions import assumptions_section
 from sop_tui.pack.sections.changes import changes_section
 from sop_tui.pack.sections.colophon import colophon_section
 from sop_tui.pack.sections.decisions import decisions_section
-from sop_tui.pack.sections.scenarios import scenarios_section
+from sop_tui.pack.sections.scenarios import scenario_part, scenarios_section
 from sop_tui.pack.sections.summary import summary_section
 
 #: The planning views each cached part reads (their keys key the part).
@@ -65,7 +65,7 @@ def build_context(planning: CyclePlanning, *, progress: Progress | None = None,
     plan_part = parts.get("plan", scenario, PLAN_VIEWS, lambda: _plan_part(planning))
     specs = {n: r.payload["scenario"] for n, r in scen_records.items()}
     computed = parts.get("scenarios", specs, SCENARIO_VIEWS,
-                         lambda: _scenario_part(planning, specs))
+                         lambda: scenario_part(planning, specs))
     charts: dict[str, bytes] = dict(plan_part["charts"])
     scenarios = scenarios_section(computed, scen_records, rec, plan_name)
     decisions = decisions_section(st, plan_name)
@@ -105,12 +105,6 @@ def _plan_part(planning: CyclePlanning) -> dict[str, Any]:
     from sop_tui.pack.sections.plan import plan_part
 
     return plan_part(planning)
-
-
-def _scenario_part(planning: CyclePlanning, specs: dict[str, Any]) -> dict[str, Any]:
-    from sop_tui.pack.sections.scenarios import scenario_part
-
-    return scenario_part(planning, specs)
 
 
 def _metric_part(planning: CyclePlanning) -> dict[str, Any]:
