@@ -180,11 +180,12 @@ def test_verify_empty_log(log: EventLog) -> None:
 def test_backup_is_a_verified_copy(file_log: EventLog, tmp_path: Path) -> None:
     for i in range(10):
         _assume(file_log, f"a{i}")
-    target = file_log.backup(tmp_path / "copy" / "backup.db")
-    copy = EventLog(f"sqlite:///{target}")
+    done = file_log.backup(tmp_path / "copy" / "backup.db")
+    copy = EventLog(f"sqlite:///{done.path}")
     assert copy.head() == file_log.head() and copy.verify().ok
+    assert (done.count, done.head_hash) == (10, copy.head().hash)
     with pytest.raises(LogError, match="exists"):
-        file_log.backup(target)
+        file_log.backup(done.path)
 
 
 def test_read_only_log_refuses_appends(file_log: EventLog) -> None:

@@ -14,7 +14,8 @@ def _write(log: EventLog, text: str) -> None:
 def test_data_version_changes_when_another_connection_commits(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sop.db'}"
     app, cli = EventLog(url), EventLog(url)
-    review = EventLog(url, read_only=True)
+    _write(cli, "the store is created by its first append")
+    review = EventLog(url, read_only=True)  # reading never creates a store: it exists now
     try:
         seen, seen_ro = app.data_version(), review.data_version()
         assert app.data_version() == seen  # nothing written: the same number

@@ -55,9 +55,9 @@ def refusals(fn: F) -> F:
                                err=True)
                 click.echo("nothing was written", err=True)
             elif isinstance(exc, ImportRejected):
-                for e in exc.errors:
-                    click.echo(f"error: {e}", err=True)
-                click.echo(f"{len(exc.errors)} problem(s); nothing was imported", err=True)
+                from sop_tui.cli.problems import echo_problems
+
+                echo_problems(exc.errors)
             elif isinstance(exc, MissingData | LogError | MeetingFileError):
                 click.echo(f"error: {exc}", err=True)
             else:
@@ -71,7 +71,7 @@ def refusals(fn: F) -> F:
 #: opens the app and must not wait for what the other commands import — pandas (~0.5 s) for
 #: the numbers, smtplib and ssl for the pack's email.
 COMMAND_MODULES: dict[str, str] = {
-    "verify": "log_cmds", "log": "log_cmds", "backup": "log_cmds",
+    "verify": "log_cmds", "log": "log_cmds", "backup": "log_cmds", "repair": "log_cmds",
     "import": "data_cmds", "cycle": "data_cmds", "demo": "data_cmds",
     "record": "record_cmds", "meeting": "record_cmds",
     "forecast": "analysis_cmds", "metrics": "analysis_cmds", "fva": "analysis_cmds",

@@ -1,4 +1,8 @@
-"""``sop verify``, ``sop log``, ``sop backup``: reading and protecting the event log."""
+"""``sop verify``, ``sop log``, ``sop backup``, ``sop repair``: reading and protecting the log.
+
+The first three only read: they open the log read-only, so a mistyped ``--store`` is reported
+("no event log at …") instead of being created, and a store on read-only media works.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,23 @@ import click
 
 from sop_tui.cli.app import EXIT_FAILED, Context, refusals
 from sop_tui.cli.output import echo_json_lines, table
+from sop_tui.cycle.describe import summary
+from sop_tui.events.log import EventLog, LogError
+
+#: Characters of an event's text shown in `sop log`'s table; --json has all of it. Folding a
+#: table cell of megabytes into lines is what made one long assumption take seconds.
+SHOWN_CHARS = 200
+
+
+def _reader(ctx: Context) -> EventLog:
+    return EventLog(ctx.settings.url, read_only=True)
+
+
+def clip(text: str, limit: int = SHOWN_CHARS) -> tuple[str, bool]:
+    """``text`` cut to ``limit`` characters with a note of its length, and whether it was cut."""
+    if len(text) <= limit:
+        return text, False
+    return f"{text[:limit - 1]}… ({len(text):,} characters)", True
 
 
 @click.command()
@@ -18,16 +39,24 @@ from sop_tui.cli.output import echo_json_lines, table
 @click.pass_obj
 @refusals
 def verify(ctx: Context, against: Path | None) -> None:
-    """Walk the hash chain; exit 1 naming the first event that does not hold."""
-    log = ctx.workspace.log
-    report = log.verify()
+    """Walk the hash chain; exit 1 naming the first event that does not hold.
+
+    Never creates anything: a missing store or table is a failed check.
+    """
+    try:
+        log = _reader(ctx)
+        report = log.verify()
+    except LogError as exc:
+        click.echo(f"FAILED: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
     if not report.ok:
-        click.echo(f"FAILED at event {report.seq}: {report.reason}", err=True)
+        where = f" at event {report.seq}" if report.seq is not None else ""
+        click.echo(f"FAILED{where}: {report.reason}", err=True)
         click.echo(f"{report.count} event(s) before it verified", err=True)
         sys.exit(EXIT_FAILED)
     click.echo(f"ok: {report.count} events, head {report.head_hash}")
     if against is not None:
-        from sop_tui.pack.tamper import verify_pack
+        from sop_tui.pack.tamper import verify_pack  # pypdf: only for --against
 
         check = verify_pack(against, log)
         for problem in check.problems:
@@ -48,9 +77,8 @@ def verify(ctx: Context, against: Path | None) -> None:
 @refusals
 def log_(ctx: Context, cycle: str | None, meeting: str | None, type_: tuple[str, ...],
          as_json: bool) -> None:
-    """The events of the log, oldest first."""
-    events = ctx.workspace.log.iter_events(cycle=cycle, meeting=meeting,
-                                           types=list(type_) or None)
+    """The events of the log, oldest first (long texts cut; --json has them whole)."""
+    events = _reader(ctx).iter_events(cycle=cycle, meeting=meeting, types=list(type_) or None)
     if as_json:
         echo_json_lines(
             {"seq": e.seq, "event_id": e.event_id, "cycle": e.cycle, "meeting": e.meeting,
@@ -59,11 +87,18 @@ def log_(ctx: Context, cycle: str | None, meeting: str | None, type_: tuple[str,
             for e in events
         )
         return
-    from sop_tui.cycle.describe import summary
-
-    table(None, ["seq", "at (UTC)", "cycle", "meeting", "type", "actor", "what"],
-          ((e.seq, e.at[:16].replace("T", " "), e.cycle, e.meeting or "", e.type, e.actor,
-            summary(e)) for e in events), right=["seq"])
+    rows = []
+    cut = 0
+    for e in events:
+        what, was_cut = clip(summary(e))
+        cut += was_cut
+        rows.append((e.seq, e.at[:16].replace("T", " "), e.cycle, e.meeting or "", e.type,
+                     e.actor, what))
+    table(None, ["seq", "at (UTC)", "cycle", "meeting", "type", "actor", "what"], rows,
+          right=["seq"])
+    if cut:
+        click.echo(f"{cut} long text(s) shortened to {SHOWN_CHARS} characters; "
+                   "`sop log --json` has them whole")
 
 
 @click.command()
@@ -72,10 +107,33 @@ def log_(ctx: Context, cycle: str | None, meeting: str | None, type_: tuple[str,
 @refusals
 def backup(ctx: Context, file: Path) -> None:
     """Copy the log to FILE with SQLite's online backup (safe while others write)."""
-    target = ctx.workspace.log.backup(file)
-    click.echo(f"backed up {ctx.workspace.log.head().count} events to {target}")
+    done = _reader(ctx).backup(file)
+    click.echo(f"backed up {done.count} events to {done.path} (head {done.head_hash})")
+
+
+@click.command()
+@click.pass_obj
+@refusals
+def repair(ctx: Context) -> None:
+    """Re-create the log's missing append-only guards (triggers), after `sop verify`.
+
+    Missing guards mean someone could edit the history; `sop verify` reports them as
+    tampering and nothing else re-creates them. Tables and events are never touched.
+    """
+    log = EventLog(ctx.settings.url)
+    done = log.repair()
+    if done:
+        click.echo(f"re-created {len(done)} append-only guard(s): {', '.join(done)}")
+    else:
+        click.echo("nothing to repair: every append-only guard is in place")
+    report = log.verify()
+    if not report.ok:
+        where = f" at event {report.seq}" if report.seq is not None else ""
+        click.echo(f"the chain still FAILS{where}: {report.reason}", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(f"ok: {report.count} events, head {report.head_hash}")
 
 
 def register(group: click.Group) -> None:
-    for c in (verify, log_, backup):
+    for c in (verify, log_, backup, repair):
         group.add_command(c)

@@ -253,8 +253,9 @@ class CyclePlanning:
                  cache_dir: Path | None = None, lag: int = 1) -> None:
         self.ws = ws
         self.cycle = cycle or ws.current_cycle()
-        self.cache_dir = cache_dir
-        self.views = ViewCache(cache_dir / "planning") if cache_dir is not None else None
+        # a store on read-only media (or opened immutable) gets no file written to it
+        self.cache_dir = None if ws.log.media_read_only else cache_dir
+        self.views = ViewCache(self.cache_dir / "planning") if self.cache_dir is not None else None
         #: the lag past forecasts are measured at (the forecast for T made in cycle T-lag)
         self.lag = lag
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+import orjson
+
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 DATE_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
@@ -69,8 +71,6 @@ def event_from_row(row: tuple[Any, ...]) -> Event:
     decoded from its JSON text. An Event (its payload already decoded) is returned as is."""
     if type(row) is Event:
         return row
-    import orjson  # a C extension: cheap, and loaded already wherever the log is read
-
     # tuple.__new__ builds the named tuple in C (Event(...) runs a Python __new__)
     return tuple.__new__(Event, (row[0], row[1], row[2], row[3], row[4], row[5], row[6],
                                  orjson.loads(row[7]), row[8], row[9]))

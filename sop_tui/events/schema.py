@@ -6,7 +6,7 @@ from sqlmodel import Field, SQLModel
 
 from sop_tui.events.triggers import APPEND_ONLY, SQLITE_TRIGGERS
 
-__all__ = ["APPEND_ONLY", "SQLITE_TRIGGERS", "DatasetRow", "EventRow"]
+__all__ = ["APPEND_ONLY", "SQLITE_TRIGGERS", "DatasetRow", "EventRow", "SQLModel"]
 
 
 class EventRow(SQLModel, table=True):

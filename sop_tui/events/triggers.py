@@ -15,9 +15,9 @@ SQLITE_TRIGGERS: tuple[str, ...] = (
     # Any insert must extend the chain: the next seq and the head's hash as prev_hash. seq is
     # the table's only key, so an insert that passes cannot clash with an existing row and
     # INSERT OR REPLACE can never overwrite history, even from a shell where
-    # recursive_triggers is off and a REPLACE would not fire the delete trigger. (Stores made
-    # before 2026-11-26 also keep unique indexes on event_id and hash, and a trigger that checks
-    # them too; both versions refuse the same rewrites.)
+    # recursive_triggers is off and a REPLACE would not fire the delete trigger. (Older stores
+    # also keep unique indexes on event_id and hash, and a trigger that checks them too; both
+    # versions refuse the same rewrites.)
     f"""CREATE TRIGGER IF NOT EXISTS events_append_only BEFORE INSERT ON events
         WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM events)
           OR NEW.prev_hash IS NOT COALESCE(

@@ -32,6 +32,7 @@ def walk_chain(rows: Iterable[Sequence[Any]], digests: Mapping[int, str]) -> Ver
     expected_seq, prev = 1, GENESIS_HASH
     # event_id has no unique index (see EventRow): the walk is where a repeat is caught
     seen: dict[str, int] = {}
+    hashes: list[str] = []  # hashes[n - 1] is event n's: what a recorded pack is checked against
     for r in rows:
         seq = r[0]
         if seq != expected_seq:
@@ -61,11 +62,35 @@ def walk_chain(rows: Iterable[Sequence[Any]], digests: Mapping[int, str]) -> Ver
                 False, seq - 1, prev, seq,
                 "content changed: its imported data does not match its sha256",
             )
+        if r[4] == "PackRendered":
+            problem = _pack_problem(payload, hashes)
+            if problem:
+                return VerifyReport(False, seq - 1, prev, seq, problem)
         first = seen.setdefault(r[1], seq)
         if first != seq:
             return VerifyReport(
                 False, seq - 1, prev, seq, f"duplicate: its event_id is event {first}'s",
             )
         prev = r[9]
+        hashes.append(prev)
         expected_seq += 1
     return VerifyReport(True, expected_seq - 1, prev)
+
+
+def _pack_problem(payload: Mapping[str, Any], hashes: Sequence[str]) -> str | None:
+    """Why a recorded ``PackRendered`` no longer fits the chain before it, or ``None``.
+
+    A pack records how many events it saw and the newest one's hash. A history rewritten
+    before that point and re-chained holds together on its own, but the pack event still
+    carries the old hash: the log alone catches it, without the PDF.
+    """
+    count, head = payload.get("event_count"), payload.get("head_hash")
+    if not isinstance(count, int) or not isinstance(head, str):
+        return "pack: its recorded event count or head hash is malformed"
+    if count > len(hashes):
+        return f"pack: it says it saw {count} events, but only {len(hashes)} come before it"
+    now = hashes[count - 1] if count else GENESIS_HASH
+    if now != head:
+        return (f"pack: it recorded hash {head[:16]}… for event {count}, which now has "
+                f"{now[:16]}…: the history before it was rewritten")
+    return None

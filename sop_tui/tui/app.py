@@ -66,8 +66,10 @@ class SopApp(App[None]):
                  clock: Clock | None = None, warmer: Warmer | None = None) -> None:
         super().__init__()
         # parsed stylesheets from the last launch (see csscache): before anything is parsed
-        self.stylesheet = CachedStylesheet(variables=self.get_css_variables(),
-                                           cache_dir=settings.cache_dir)
+        # (none kept for a store opened read-only: reading it must write nothing there)
+        self.stylesheet = CachedStylesheet(
+            variables=self.get_css_variables(),
+            cache_dir=None if workspace.log.read_only else settings.cache_dir)
         self.warmer = warmer
         self.workspace = workspace
         self.settings = settings
