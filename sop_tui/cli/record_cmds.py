@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from sop_tui.cli.app import Context, refusals
+from sop_tui.cli.textopt import long_text
 from sop_tui.cycle.decisions import OUTCOMES
 from sop_tui.cycle.errors import CommandError
 from sop_tui.events.envelope import MEETINGS
@@ -29,7 +30,8 @@ def record() -> None:
 @record.command()
 @cycle_opt
 @meeting_opt
-@click.option("--text", required=True, help="The assumption, in a sentence.")
+@click.option("--text", help="The assumption, in a sentence.")
+@long_text("text")
 @click.option("--owner", required=True, help="Who stands behind it.")
 @click.option("--family", help="The product family it is about.")
 @click.option("--months", help="YYYY-MM or YYYY-MM..YYYY-MM.")
@@ -52,7 +54,8 @@ def assumption(ctx: Context, **kw: object) -> None:
 @click.option("--option", "options", multiple=True,
               help="An option considered (repeat: at least two).")
 @click.option("--chosen", required=True, help="The option chosen (one of the --option).")
-@click.option("--rationale", required=True, help="Why.")
+@click.option("--rationale", help="Why.")
+@long_text("rationale")
 @click.option("--decided-by", required=True, help="Who decided.")
 @click.option("--owner", help="Who carries it out (required).")
 @click.option("--due", help="By when, YYYY-MM-DD (required).")
@@ -70,7 +73,8 @@ def decision(ctx: Context, **kw: object) -> None:
 @record.command()
 @cycle_opt
 @meeting_opt
-@click.option("--text", required=True, help="What will be done.")
+@click.option("--text", help="What will be done.")
+@long_text("text")
 @click.option("--owner", required=True, help="Who does it.")
 @click.option("--due", required=True, help="By when (YYYY-MM-DD).")
 @click.option("--dollars", type=float, help="Dollar impact.")

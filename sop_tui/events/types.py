@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sop_tui.events.envelope import CORRECTABLE, DATE_RE, MEETINGS, MONTH_RE, Event
+from sop_tui.settings import Limits, LimitSettingError
 
 __all__ = ["CORRECTABLE", "DATE_RE", "MEETINGS", "MONTH_RE", "Event", "PAYLOADS",
            "PayloadError", "validate_payload"]
@@ -392,4 +393,36 @@ def validate_payload(type_: str, payload: dict[str, Any]) -> dict[str, Any]:
                 msg = "required"
             problems.setdefault(field, msg)
         raise PayloadError(type_, problems) from None
-    return obj.model_dump(mode="json", exclude_none=True)
+    data = obj.model_dump(mode="json", exclude_none=True)
+    too_long = _over_length(data, _text_limit())
+    if too_long:
+        raise PayloadError(type_, too_long)
+    return data
+
+
+def _text_limit() -> Limits:
+    try:
+        return Limits.from_env()
+    except LimitSettingError as exc:
+        raise PayloadError("payload", {"settings": str(exc)}) from None
+
+
+def _over_length(data: Any, limits: Limits, path: str = "") -> dict[str, str]:
+    """Each text field of ``data`` longer than the recorded-text limit, by its dotted name.
+
+    The log is append-only: a megabyte pasted by mistake could never be taken out again, and
+    every reader of the log would carry it.
+    """
+    found: dict[str, str] = {}
+    if isinstance(data, str):
+        if len(data) > limits.text_chars:
+            found[path or "text"] = (
+                f"is {len(data):,} characters long, over the limit of {limits.text_chars:,} "
+                f"({limits.setting('text_chars')} raises it)")
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            found.update(_over_length(v, limits, f"{path}.{k}" if path else str(k)))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            found.update(_over_length(v, limits, f"{path}.{i}"))
+    return found
