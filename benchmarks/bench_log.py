@@ -1,22 +1,13 @@
-"""Benchmarks of the event log (issue 2).
+"""Benchmarks of the event log.
 
-- durable appends through the project's own API (one BEGIN IMMEDIATE transaction and a
-  synchronous=FULL commit per event) — target at least 2,000 events/s;
+- durable appends through the project's own API (one serialised transaction and a durable
+  commit per event), on SQLite and, with a PostgreSQL server, beside it in the same run;
 - the same with raw sqlite3 for reference (one INSERT + commit per event, WAL, FULL);
-- reading and folding 100,000 events into state — target under 0.7 s.
+- reading and folding 100,000 events into state (what the app does at launch);
+- two writers started at once: how long each append waits (fairness);
+- the WAL's size after an import-sized burst, before and after ``EventLog.checkpoint()``.
 
-Run: .venv/bin/python benchmarks/bench_log.py
-
-2026-11-26, 2-core box at load ~1, raw sqlite3 3,300-5,000 /s in the same runs:
-- appends 1,560-1,740 /s -> 2,085-2,492 /s over nine runs in three sittings. The table's only
-  key is now ``seq``: the unique indexes on event_id and hash and the indexes on cycle and type
-  each added a page at a random place to every commit's flush (an append in raw SQL with our
-  rows: 430 -> 300 us). The append's Python (synchronous=OFF): 180-260 -> 110-150 us (the
-  envelope encoded once around a slot for the payload; strings normalised without a call each).
-- read + fold: medians 0.57-0.91 s -> 0.38-0.48 s (best 0.35 s). The state is folded from rows
-  (``EventLog.fold_rows``), and a captured record decodes its payload when first used; CPU
-  time interleaved with the previous code on one database, medians of 6: 0.48-0.62 s ->
-  0.34-0.61 s.
+Run: .venv/bin/python benchmarks/bench_log.py [--pg] (figures: benchmarks/README.md)
 """
 
 from __future__ import annotations
@@ -93,6 +84,61 @@ def bench_fold(n: int = 100_000, repeat: int = 5) -> tuple[float, float, float]:
         return min(times), statistics.median(times), statistics.median(cpu)
 
 
+FAIR_WRITER = """
+import sys, time
+from sop_tui.events.log import EventLog
+import sop_tui.events.types  # the payload models load on a first append: not a wait
+log = EventLog(sys.argv[1])
+log.head()
+start = float(sys.argv[3])
+while time.time() < start:
+    pass
+waits = []
+for i in range(int(sys.argv[2])):
+    t = time.perf_counter()
+    log.append("AssumptionRecorded", {"text": f"w {i}", "owner": "o"}, cycle="2026-12")
+    waits.append(time.perf_counter() - t)
+print(" ".join(f"{w:.6f}" for w in waits))
+"""
+
+
+def bench_fairness(n: int = 300) -> dict[str, float]:
+    """Two writers released at the same instant, ``n`` appends each: per-append waits."""
+    import subprocess
+    import sys
+
+    with tempfile.TemporaryDirectory() as d:
+        url = f"sqlite:///{Path(d) / 'sop.db'}"
+        log = EventLog(url)
+        log.append("CycleOpened", {"cycle": "2026-12"}, cycle="2026-12")
+        log.close()
+        start = time.time() + 1.5  # both processes are up and waiting by then
+        procs = [subprocess.Popen([sys.executable, "-c", FAIR_WRITER, url, str(n), str(start)],
+                                  stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        outs = [p.communicate(timeout=600)[0] for p in procs]
+        waits = [[float(x) for x in o.split()] for o in outs]
+        assert EventLog(url).verify().count == 2 * n + 1
+    every = sorted(w for ws in waits for w in ws)
+    return {"first append, slower writer (s)": max(ws[0] for ws in waits),
+            "median append (ms)": 1000 * statistics.median(every),
+            "p99 append (ms)": 1000 * every[int(0.99 * len(every))],
+            "max append (ms)": 1000 * every[-1]}
+
+
+def bench_wal(n: int = 2000) -> tuple[int, int]:
+    """WAL bytes after ``n`` 2 KB events in one go, and after ``checkpoint()``."""
+    with tempfile.TemporaryDirectory() as d:
+        log = EventLog(f"sqlite:///{Path(d) / 'sop.db'}")
+        log.append_all([NewEvent("AssumptionRecorded", {"text": "x" * 2000, "owner": "o"},
+                                 "2026-12") for _ in range(n)])
+        wal = Path(d) / "sop.db-wal"
+        before = wal.stat().st_size
+        log.checkpoint()
+        after = wal.stat().st_size
+        log.close()
+        return before, after
+
+
 if __name__ == "__main__":
     print(f"durable appends via EventLog.append: {bench_appends():,.0f} events/s")
     print(f"raw sqlite3 (WAL, FULL, one txn per insert): {bench_raw():,.0f} events/s")
@@ -100,3 +146,8 @@ if __name__ == "__main__":
     # CPU time beside the wall time: on the shared box the wall time moves with the load
     print(f"read + fold 100,000 events: best {best:.3f} s, median {median:.3f} s "
           f"(median CPU {cpu:.3f} s)")
+    for k, v in bench_fairness().items():
+        print(f"two writers at once, {k}: {v:.3f}")
+    before, after = bench_wal()
+    print(f"WAL after 2,000 x 2 KB events: {before / 1e6:.1f} MB; after checkpoint(): "
+          f"{after / 1e6:.1f} MB")

@@ -261,3 +261,14 @@ def test_a_large_fold_freezes_the_state_out_of_the_collector(
         assert gc.isenabled()  # the pause is over
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_the_create_statements_match_the_sqlmodel_declaration(dialect: str) -> None:
+    from sop_tui.events.ddl import POSTGRES_TABLES, SQLITE_TABLES, compiled
+
+    def words(sql: str) -> list[str]:
+        return sql.replace("(", " ( ").replace(")", " ) ").replace(",", " , ").split()
+
+    ours = SQLITE_TABLES if dialect == "sqlite" else POSTGRES_TABLES
+    assert [words(s) for s in ours] == [words(s) for s in compiled(dialect)]

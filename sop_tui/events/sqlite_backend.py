@@ -37,6 +37,7 @@ from sop_tui.events.backend import (
     SchemaReport,
 )
 from sop_tui.events.canonical import GENESIS_HASH
+from sop_tui.events.ddl import SQLITE_TABLES
 from sop_tui.events.errors import LogError
 from sop_tui.events.triggers import SQLITE_TRIGGERS, TRIGGER_NAMES
 
@@ -233,7 +234,7 @@ class SqliteBackend:
                 present = {name for (name,) in con.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'table'")}
                 if not present & set(TABLES):
-                    for stmt in _schema_ddl():
+                    for stmt in (*SQLITE_TABLES, *SQLITE_TRIGGERS):
                         con.execute(stmt)
                 con.execute("COMMIT")
             except BaseException:
@@ -380,24 +381,3 @@ class SqliteBackend:
         finally:
             dest.close()
         return CopyReport(str(target), row[0] if row else 0, row[1] if row else "")
-
-
-def _schema_ddl() -> list[str]:
-    """CREATE statements for the SQLModel tables, their indexes, and the triggers."""
-    # SQLAlchemy is imported only to create a new store: opening one must stay cheap.
-    from sqlalchemy.dialects import sqlite
-    from sqlalchemy.schema import CreateIndex, CreateTable
-
-    from sop_tui.events.schema import SQLModel
-
-    dialect = sqlite.dialect()
-    out: list[str] = []
-    for name in TABLES:
-        table = SQLModel.metadata.tables[name]
-        out.append(str(CreateTable(table, if_not_exists=True).compile(dialect=dialect)))
-        out.extend(
-            str(CreateIndex(ix, if_not_exists=True).compile(dialect=dialect))
-            for ix in table.indexes
-        )
-    out.extend(SQLITE_TRIGGERS)
-    return out
