@@ -34,8 +34,8 @@ def build_store(root: Path) -> Path:
     """The demo store with the cycle's meetings recorded; returns its folder."""
     from pack_fixtures import record_demo_cycle
 
+    from sop_tui.cycle.demo_setup import build_demo_store
     from sop_tui.cycle.workspace import Workspace
-    from sop_tui.data.demo_setup import build_demo_store
     from sop_tui.events.log import EventLog
 
     root.mkdir(parents=True, exist_ok=True)

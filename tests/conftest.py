@@ -77,7 +77,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Tests must not write to it: use :func:`demo_ws`, which works on a private copy.
     """
-    from sop_tui.data.demo_setup import build_demo_store
+    from sop_tui.cycle.demo_setup import build_demo_store
 
     root = tmp_path_factory.mktemp("demo-store")
     log = EventLog(f"sqlite:///{root / 'sop.db'}",

@@ -179,7 +179,7 @@ def cycle_status(ctx: Context, which: str | None, as_json: bool) -> None:
 @refusals
 def demo(ctx: Context, seed: int, no_tui: bool) -> None:
     """Build the demo company in the store (CSV under STORE/demo/, imported) and open it."""
-    from sop_tui.data.demo_setup import build_demo_store
+    from sop_tui.cycle.demo_setup import build_demo_store
 
     summary = build_demo_store(ctx.workspace, ctx.settings.store / "demo", seed=seed,
                                progress=lambda msg: click.echo(msg, err=True))
