@@ -3,7 +3,8 @@ entries that cannot be read (recomputed, never an error)."""
 
 from __future__ import annotations
 
-import pickle
+import dataclasses
+import math
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +15,11 @@ from hypothesis import strategies as st
 
 import sop_tui.analytics.segments as segments_mod
 import sop_tui.analytics.summary as summary_mod
-import sop_tui.cycle.planning as planning_mod
+import sop_tui.data.store as store_mod
 from sop_tui.cycle.consensus import choose_consensus
-from sop_tui.cycle.planning import CyclePlanning, ViewCache
+from sop_tui.cycle.planning import CyclePlanning
+from sop_tui.cycle.planning.views import view, views_of
+from sop_tui.cycle.state import CycleState
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.data.blocks import from_block, to_block
 from sop_tui.data.store import import_files
@@ -42,43 +45,6 @@ def _count(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[i
     return calls
 
 
-# -- ViewCache on its own ------------------------------------------------------------------
-
-
-def test_view_cache_round_trips_and_a_different_key_is_a_miss(tmp_path: Path) -> None:
-    cache = ViewCache(tmp_path / "planning")
-    assert cache.get("2026-12", "v", "k1") == (False, None)  # nothing yet (no folder either)
-    frame = pd.DataFrame({"sku": ["007", "NA"], "units": [1.5, 2.0]})
-    cache.put("2026-12", "v", "k1", frame)
-    hit, value = cache.get("2026-12", "v", "k1")
-    assert hit
-    pd.testing.assert_frame_equal(value, frame)
-    assert list(value["sku"]) == ["007", "NA"]  # codes stay strings
-    assert cache.get("2026-12", "v", "k2") == (False, None)
-    assert cache.get("2027-01", "v", "k1") == (False, None)
-    # a new value replaces the view's entry: one file per cycle and view, no leftovers
-    cache.put("2026-12", "v", "k2", 3)
-    assert cache.get("2026-12", "v", "k2") == (True, 3)
-    assert cache.get("2026-12", "v", "k1") == (False, None)
-    assert [p.name for p in (tmp_path / "planning").iterdir()] == ["2026-12-v.pkl"]
-
-
-@pytest.mark.parametrize("content", [b"", b"not a pickle", pickle.dumps((1, 2, 3)),
-                                     pickle.dumps(("k", 1))[:-3]])
-def test_an_unreadable_entry_is_a_miss(tmp_path: Path, content: bytes) -> None:
-    cache = ViewCache(tmp_path)
-    (tmp_path / "2026-12-v.pkl").write_bytes(content)
-    assert cache.get("2026-12", "v", "k") == (False, None)
-
-
-def test_an_unwritable_cache_is_only_slower(tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("a file where the folder should be")
-    cache = ViewCache(blocker / "planning")
-    cache.put("2026-12", "v", "k", 1)  # no exception
-    assert cache.get("2026-12", "v", "k") == (False, None)
-
-
 # -- CyclePlanning on the demo store ---------------------------------------------------------
 
 
@@ -86,7 +52,7 @@ def test_a_second_planning_reads_the_views_without_decoding_data(
         demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = CyclePlanning(demo_ws, cache_dir=tmp_path)
     seg, fva = first.segments, first.fva
-    _forbid(monkeypatch, (planning_mod, "load_kind"), (segments_mod, "segment_items"))
+    _forbid(monkeypatch, (store_mod, "load_chain"), (segments_mod, "segment_items"))
     second = CyclePlanning(demo_ws, cache_dir=tmp_path)
     assert second.data.has("items", "actuals", "forecast_history")  # known without decoding
     pd.testing.assert_frame_equal(second.segments, seg)
@@ -100,7 +66,7 @@ def test_decoded_frames_are_kept_and_read_back_equal(
     decoded one (codes still strings, months still periods); new data of the kind misses."""
     first = CyclePlanning(demo_ws, cache_dir=tmp_path)
     items, actuals = first.data["items"], first.data["actuals"]
-    _forbid(monkeypatch, (planning_mod, "load_kind"))
+    _forbid(monkeypatch, (store_mod, "load_chain"))
     second = CyclePlanning(demo_ws, cache_dir=tmp_path)
     pd.testing.assert_frame_equal(second.data["items"], items)
     pd.testing.assert_frame_equal(second.data["actuals"], actuals)
@@ -111,7 +77,7 @@ def test_decoded_frames_are_kept_and_read_back_equal(
     path = tmp_path / "items.csv"
     changed.to_csv(path, index=False)
     import_files(demo_ws.log, [(path, "items")], cycle="2026-12", actor="tester")
-    calls = _count(monkeypatch, planning_mod, "load_kind")
+    calls = _count(monkeypatch, store_mod, "load_chain")
     third = CyclePlanning(demo_ws, cache_dir=tmp_path)
     assert third.data["items"].loc[0, "description"] == "a new description"
     assert len(calls) == 1
@@ -129,7 +95,7 @@ def test_new_data_of_a_kind_the_view_reads_is_a_miss(
     p = CyclePlanning(demo_ws, cache_dir=tmp_path)
     items = p.data["items"]
     before = p.segments
-    attainment_key = p.view_key("attainment", ("production",), False)
+    attainment_key = p.view_key("attainment")
     # the most valuable item becomes nearly worthless: its ABC class must change
     top = before["sku"].iloc[0]  # highest revenue first
     changed = items.copy()
@@ -146,7 +112,7 @@ def test_new_data_of_a_kind_the_view_reads_is_a_miss(
     pd.testing.assert_frame_equal(after, fresh)
     assert not after.equals(before)
     # a view that does not read items keeps its key
-    assert q.view_key("attainment", ("production",), False) == attainment_key
+    assert q.view_key("attainment") == attainment_key
 
 
 def test_a_new_consensus_is_a_miss_for_plan_views_only(
@@ -158,7 +124,7 @@ def test_a_new_consensus_is_a_miss_for_plan_views_only(
     # an event that changes no consensus: the plan is read back as it was
     demo_ws.record_assumption(text="steel prices hold", owner="purchasing")
     q = CyclePlanning(demo_ws, cache_dir=tmp_path)
-    _forbid(monkeypatch, (planning_mod, "load_kind"))
+    _forbid(monkeypatch, (store_mod, "load_chain"))
     assert q.demand_plan.agreed == plan.agreed
     pd.testing.assert_frame_equal(q.demand_plan.frame, plan.frame)
     monkeypatch.undo()
@@ -174,19 +140,19 @@ def test_a_new_consensus_is_a_miss_for_plan_views_only(
 
 def test_an_amended_consensus_is_a_miss_for_the_plan_and_the_packs_parts(
         demo_ws: Workspace, tmp_path: Path) -> None:
-    from sop_tui.pack.context import PartCache
+    from sop_tui.pack.parts import PartCache
 
     ev = choose_consensus(demo_ws, family="BRG-01", source="sales")
     p = CyclePlanning(demo_ws, cache_dir=tmp_path)
-    view_key, part_key = p.view_key("demand_plan", (), True), PartCache(p).key("plan", None)
+    view_key, part_key = p.view_key("demand_plan"), PartCache(p).key("plan", None)
     demo_ws.amend(ev.seq, {"rationale": "sales' number, rounded"}, "rounded in the meeting")
     q = CyclePlanning(demo_ws, cache_dir=tmp_path)
-    assert q.view_key("demand_plan", (), True) != view_key
+    assert q.view_key("demand_plan") != view_key
     assert PartCache(q).key("plan", None) != part_key
     # and an event that is no consensus changes neither
     demo_ws.record_assumption(text="steel prices hold", owner="purchasing")
     r = CyclePlanning(demo_ws, cache_dir=tmp_path)
-    assert r.view_key("demand_plan", (), True) == q.view_key("demand_plan", (), True)
+    assert r.view_key("demand_plan") == q.view_key("demand_plan")
     assert PartCache(r).key("plan", None) == PartCache(q).key("plan", None)
 
 
@@ -215,20 +181,29 @@ def test_metrics_from_the_cache_equal_the_summary_and_follow_the_consensus(
     assert again.family_accuracy == first.family_accuracy
 
 
-def test_an_edit_to_the_analytics_code_is_a_miss(
+class SegmentsSchema2(CyclePlanning):
+    """The planning after a change to how segments are computed: their schema went up."""
+
+    @view("items", "actuals", disk=True, schema=2)
+    def segments(self) -> pd.DataFrame:
+        return segments_mod.segment_items(self.data["items"], self.data["actuals"],
+                                          self.through)
+
+
+def test_a_new_schema_number_is_a_miss(
         demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seg = CyclePlanning(demo_ws, cache_dir=tmp_path).segments
-    assert len(planning_mod.code_digest()) == 64
-    monkeypatch.setattr(planning_mod, "_code_digest", "the analytics after an edit")
     calls = _count(monkeypatch, segments_mod, "segment_items")
-    pd.testing.assert_frame_equal(CyclePlanning(demo_ws, cache_dir=tmp_path).segments, seg)
+    pd.testing.assert_frame_equal(SegmentsSchema2(demo_ws, cache_dir=tmp_path).segments, seg)
     assert len(calls) == 1
+    pd.testing.assert_frame_equal(SegmentsSchema2(demo_ws, cache_dir=tmp_path).segments, seg)
+    assert len(calls) == 1  # the new schema's entry is kept in turn
 
 
 def test_a_corrupt_entry_is_recomputed_and_rewritten(
         demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seg = CyclePlanning(demo_ws, cache_dir=tmp_path).segments
-    entry = tmp_path / "planning" / "2026-12-segments.pkl"
+    (entry,) = (tmp_path / "planning" / "segments").glob("*.pkl")
     entry.write_bytes(entry.read_bytes()[:100])  # a torn copy
     calls = _count(monkeypatch, segments_mod, "segment_items")
     pd.testing.assert_frame_equal(CyclePlanning(demo_ws, cache_dir=tmp_path).segments, seg)
@@ -320,3 +295,88 @@ def test_an_evaluated_scenario_is_read_back_until_the_consensus_changes(
     choose_consensus(demo_ws, family="BRG-02", source="sales")
     CyclePlanning(demo_ws, cache_dir=tmp_path).evaluate(upside)
     assert len(calls) == 2
+
+
+# -- what each view declares it depends on ----------------------------------------------------
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal values, NaN equal to NaN, frames and series compared by pandas."""
+    if isinstance(a, pd.DataFrame | pd.Series):
+        return type(a) is type(b) and a.equals(b)  # type: ignore[arg-type]
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):
+        return type(a) is type(b) and all(
+            _same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    if isinstance(a, dict):
+        return (isinstance(b, dict) and a.keys() == b.keys()
+                and all(_same(a[k], b[k]) for k in a))
+    if isinstance(a, list | tuple):
+        return (type(a) is type(b) and len(a) == len(b)  # type: ignore[arg-type]
+                and all(_same(x, y) for x, y in zip(a, b, strict=True)))  # type: ignore[arg-type]
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
+
+
+class NoRecords(CyclePlanning):
+    """A planning whose views may read imported data only."""
+
+    @property  # type: ignore[override]
+    def state(self) -> CycleState:
+        raise AssertionError("this view read the log's records")
+
+
+@pytest.mark.slow
+def test_each_view_reads_only_what_it_declares(demo_ws: Workspace) -> None:
+    """Computed from only the kinds it declares, each view equals the view computed from all
+    the data; those that declare no consensus never read the log's records at all. So the
+    cache keys and what ``refresh`` drops follow from the declarations."""
+    choose_consensus(demo_ws, family="BRG-01", source="sales")
+    full = CyclePlanning(demo_ws)
+    data_only = NoRecords(demo_ws, full.cycle)
+    specs = views_of(CyclePlanning)
+    assert {"demand_plan", "segments", "metrics", "baseline_totals"} <= specs.keys()
+    for name, spec in specs.items():
+        if spec.records or name == "data":  # the inputs themselves, and the state's views
+            continue
+        expected = getattr(full, name)
+        if not spec.follows_records:
+            assert _same(getattr(data_only, name), expected), name
+        only = CyclePlanning(demo_ws, full.cycle)
+        only.__dict__["chains"] = {k: c for k, c in full.chains.items() if k in spec.kinds}
+        assert _same(getattr(only, name), expected), f"{name} reads more than {spec.kinds}"
+
+
+def test_refresh_drops_what_follows_the_records_and_the_kinds_imported_again(
+        demo_ws: Workspace, tmp_path: Path) -> None:
+    p = CyclePlanning(demo_ws)
+    plan, segments, attainment = p.demand_plan, p.segments, p.attainment
+    assert "BRG-01" in plan.placeholder
+
+    choose_consensus(demo_ws, family="BRG-01", source="sales")
+    p.refresh()
+    assert "demand_plan" not in p.__dict__ and "state" not in p.__dict__
+    assert p.segments is segments and p.attainment is attainment  # data only: kept
+    assert "BRG-01" in p.demand_plan.agreed
+
+    production = p.data["production"].copy()
+    production["actual_units"] *= 0.5  # half of every month made
+    path = tmp_path / "production.csv"
+    production.assign(month=production["month"].astype(str)).to_csv(path, index=False)
+    import_files(demo_ws.log, [(path, "production")], cycle=p.cycle, actor="tester")
+    p.refresh()
+    assert p.segments is segments  # reads no production: kept
+    assert p.attainment is not attainment
+    pd.testing.assert_frame_equal(p.attainment, CyclePlanning(demo_ws).attainment)
+    assert not p.attainment.equals(attainment)
+
+
+def test_is_cached_answers_from_the_disk_without_computing(
+        demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = CyclePlanning(demo_ws, cache_dir=tmp_path)
+    assert not first.is_cached("segments")
+    assert len(first.segments)
+    _forbid(monkeypatch, (segments_mod, "segment_items"), (store_mod, "load_chain"))
+    second = CyclePlanning(demo_ws, cache_dir=tmp_path)
+    assert second.is_cached("segments") and not second.is_cached("fva")
+    assert "segments" not in second.__dict__  # asked, not read

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sop_tui.cache import DiskCache, cache_key
-from sop_tui.cycle.planning import PERSISTENT, CyclePlanning
+from sop_tui.cycle.planning import CyclePlanning
 
 T = TypeVar("T")
 
@@ -44,7 +44,7 @@ class PartCache:
             # every import each kind is read from, and the plans recorded before the cycle
             "data": dict(sorted(p.data_keys.items())),
             "consensus": p.consensus_key(),
-            "views": {v: p.view_key(v, *PERSISTENT[v]) for v in views},
+            "views": {v: p.view_key(v) for v in views},
         }, schema=PACK_SCHEMA)
 
     def get(self, part: str, extra: Any, views: tuple[str, ...],

@@ -29,7 +29,7 @@ from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.css.types import CSSLocation
 
-from sop_tui.cycle.viewcache import ViewCache
+from sop_tui.cache import DiskCache
 
 
 @cache
@@ -51,23 +51,19 @@ def _fingerprint(variables: dict[str, str]) -> str:
 
 class CachedStylesheet(Stylesheet):
     """A Stylesheet that reads parsed rules from, and adds them to, an entry in ``cache_dir``
-    (a :class:`ViewCache` entry per key: ``textual-css-<key>.pkl``)."""
+    (a :class:`~sop_tui.cache.DiskCache` entry per key, under ``textual/css``)."""
 
     def __init__(self, *, variables: dict[str, str], cache_dir: Path | None) -> None:
         super().__init__(variables=variables)
-        self._disk = ViewCache(cache_dir) if cache_dir is not None else None
+        self._disk = DiskCache(cache_dir) if cache_dir is not None else None
         self._key = _fingerprint(variables)
         self._kept: dict[tuple[Any, ...], list[RuleSet]] = self._load()
         self._added = False
 
-    def _entry(self) -> tuple[str, str]:
-        # one entry per key: a store shared by two themes keeps one for each
-        return "textual", f"css-{self._key[:16]}"
-
     def _load(self) -> dict[tuple[Any, ...], list[RuleSet]]:
         if self._disk is None:
             return {}
-        hit, rules = self._disk.get(*self._entry(), self._key)
+        hit, rules = self._disk.get("textual/css", self._key)
         return rules if hit and isinstance(rules, dict) else {}
 
     def _parse_rules(self, css: str, read_from: CSSLocation, is_default_rules: bool = False,
@@ -93,10 +89,10 @@ class CachedStylesheet(Stylesheet):
     def save(self) -> None:
         """Write what this launch parsed for the first time (nothing if it parsed nothing new).
 
-        Through :class:`ViewCache`: renamed into place, so a launch reading it concurrently
+        Through the store's DiskCache: renamed into place, so a launch reading it concurrently
         sees the old entry or the new one; a store it cannot write to (``sop review`` on
         someone else's folder) is left as it is, and not tried again.
         """
         if self._added and self._disk is not None:
-            self._disk.put(*self._entry(), self._key, self._kept)
+            self._disk.put("textual/css", self._key, self._kept)
         self._added = False

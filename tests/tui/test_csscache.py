@@ -47,7 +47,7 @@ async def test_the_next_launch_parses_nothing_and_styles_the_same(
     first, app = await _launch(make, empty_ws)
     assert isinstance(app.stylesheet, CachedStylesheet)  # type: ignore[attr-defined]
     assert parses  # the first launch parsed everything itself...
-    assert list(settings.cache_dir.glob("textual-css-*.pkl"))  # ...and kept it once painted
+    assert list(settings.cache_dir.glob("textual/css/*.pkl"))  # ...and kept it once painted
     parses.clear()
     second, _ = await _launch(make, empty_ws)
     assert parses == []
@@ -57,7 +57,7 @@ async def test_the_next_launch_parses_nothing_and_styles_the_same(
 async def test_another_theme_or_a_torn_file_is_parsed_as_usual(
         empty_ws: Workspace, make, settings: Settings, parses: list[str]) -> None:
     await _launch(make, empty_ws)
-    (kept,) = settings.cache_dir.glob("textual-css-*.pkl")
+    (kept,) = settings.cache_dir.glob("textual/css/*.pkl")
     parses.clear()
     sheet = CachedStylesheet(variables={"primary": "#ff0000"}, cache_dir=settings.cache_dir)
     assert sheet._kept == {}  # the file is for other variables

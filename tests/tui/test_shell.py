@@ -446,9 +446,8 @@ async def test_a_relaunch_after_a_capture_shows_the_numbers_from_the_planning_ca
     async with first.run_test(size=SIZE) as pilot:
         await first.workers.wait_for_complete()
         await pilot.pause()
-    cached = {p.name for p in (settings.cache_dir / "planning").iterdir()}
-    assert {"2026-12-metrics.pkl", "2026-12-trend.pkl", "2026-12-baseline_result.pkl",
-            "2026-12-demand_plan.pkl"} <= cached
+    cached = {p.parent.name for p in (settings.cache_dir / "planning").glob("*/*.pkl")}
+    assert {"metrics", "trend", "baseline_result", "demand_plan"} <= cached
     assert not (settings.cache_dir / "dashboard").exists()  # the screen keeps no cache of its own
 
     # an assumption changes no consensus and no data: nothing is decoded or recomputed
@@ -459,9 +458,9 @@ async def test_a_relaunch_after_a_capture_shows_the_numbers_from_the_planning_ca
 
     import sop_tui.analytics.scenarios as scenarios
     import sop_tui.analytics.summary as metrics
-    import sop_tui.cycle.planning as planning
+    import sop_tui.data.store as store
 
-    monkeypatch.setattr(planning, "load_kind", no_work)
+    monkeypatch.setattr(store, "load_kind", no_work)
     monkeypatch.setattr(metrics, "summary", no_work)
     monkeypatch.setattr(metrics, "metric_trend", no_work)
     monkeypatch.setattr(scenarios, "evaluate", no_work)
