@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 __all__ = ["DASH", "MINUS", "is_missing", "metric", "money", "money_exact", "pct", "points",
-           "pp", "signed_pct", "units"]
+           "pp", "signed_pct", "unit_price", "units"]
 
 DASH = "–"
 MINUS = "−"
@@ -63,6 +63,14 @@ def money_exact(x: Any) -> str:
     if v is None:
         return DASH
     return _signed(v, f"${abs(v):,.0f}")
+
+
+def unit_price(x: Any) -> str:
+    """A price a unit: cents below $100 (``$5.87``), whole dollars above (``$1,250``)."""
+    v = _num(x)
+    if v is None:
+        return DASH
+    return _signed(v, f"${abs(v):,.2f}" if abs(v) < 100 else f"${abs(v):,.0f}")
 
 
 def units(x: Any) -> str:

@@ -32,6 +32,8 @@ def test_money_exact_units_and_percentages() -> None:
     assert f.pp(-3.8) == "−3.8 pp"
     assert f.pp(-0.01) == "+0.0 pp"
     assert f.points(-3.84) == "3.8 pp"
+    assert f.unit_price(5.8712) == "$5.87" and f.unit_price(1250.4) == "$1,250"
+    assert f.unit_price(-0.001) == "$0.00"
     assert f.points(None) == "–"
     assert f.metric(0.5, "pct") == "50.0%"
     assert f.metric("not a number", "units") == "–"

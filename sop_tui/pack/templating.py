@@ -30,7 +30,8 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.filters.update(money=formats.money, money_exact=formats.money_exact,
-                       units=formats.units, pct=formats.pct, signed_pct=formats.signed_pct,
+                       units=formats.units, unit_price=formats.unit_price, pct=formats.pct,
+                       signed_pct=formats.signed_pct,
                        pp=formats.pp, metric=formats.metric, excerpt=excerpt)
     env.globals.update(figure_run=figure_run, column_em=column_em)
     return env
