@@ -122,16 +122,17 @@ def _all(cols: list[dict[str, Any]], key: str, test: Any) -> bool:
 def _why(cols: list[dict[str, Any]]) -> list[str]:
     """Why a measure reads the same in every scenario, from the numbers."""
     notes = []
+    where = "in every scenario" if len(cols) > 1 else "in the consensus plan"
     if _all(cols, "service_level", lambda v: v >= 0.9995):
-        notes.append("Service is 100% in every scenario: the supply plan meets all demand, "
-                     "building ahead of the months where capacity is short.")
+        notes.append(f"Service is 100% {where}: the supply plan meets all demand, building "
+                     "ahead of the months where capacity is short.")
     if _all(cols, "ending_inventory_value", lambda v: abs(v) < 0.5):
-        notes.append("Ending inventory is $0 in every scenario: the plan makes what is sold "
-                     "and builds ahead only for a capacity gap, so no stock is left at the "
-                     "end of the horizon.")
+        notes.append(f"Ending inventory is $0 {where}: the plan makes what is sold and builds "
+                     "ahead only for a capacity gap, so no stock is left at the end of the "
+                     "horizon.")
     if _all(cols, "overtime_hours", lambda v: abs(v) < 0.5):
-        notes.append("Overtime is 0 hours in every scenario: the supply plan is given no "
-                     "overtime hours; a scenario adds shifts as capacity instead.")
+        notes.append(f"Overtime is 0 hours {where}: the supply plan is given no overtime "
+                     "hours; a scenario adds shifts as capacity instead.")
     return notes
 
 
