@@ -218,8 +218,18 @@ class Workspace:
                             {"meeting": meeting, "attendees": [a.strip() for a in attendees]},
                             cycle=cycle, meeting=meeting)
 
-    def start_item(self, meeting: str, item: int, title: str, *, cycle: str | None = None) -> Event:
+    def start_item(self, meeting: str, item: int, title: str, *,
+                   cycle: str | None = None) -> Event | None:
+        """Record the first start of agenda item ``item``; None when it had started before.
+
+        Only first starts are recorded: moving back and forth through the agenda would
+        otherwise fill the log. Item 0 starts with the meeting. The time of each item is
+        derived from the first starts (an item runs until the next first start or the close).
+        """
         cycle = self._check_context(cycle, meeting)
+        if item == 0 or any(e.payload.get("item") == item for e in self.log.events(
+                cycle=cycle, meeting=meeting, types=["AgendaItemStarted"])):
+            return None
         return self._append("AgendaItemStarted", {"meeting": meeting, "item": item,
                                                   "title": title}, cycle=cycle, meeting=meeting)
 
