@@ -433,3 +433,38 @@ async def test_demo_store_history(demo_ws: Workspace) -> None:
         screen = await ready(app, pilot)
         types = {r.type for r in screen.query_one(HistoryTable).rows}
         assert {"CycleOpened", "DatasetImported"} <= types
+
+
+async def test_esc_in_the_search_left_the_history_it_clears_the_search_first(
+        hws: Workspace) -> None:
+    app = Host(hws, over=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("slash", *"overtime")
+        await pilot.press("enter")  # Enter keeps the search: one row
+        await pilot.pause()
+        assert shown(screen) == [7]
+        await pilot.press("slash", "escape")  # Esc in the box: the search goes, we stay
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one("#filter-text", Input).value == ""
+        assert len(shown(screen)) == 9  # every event again
+        assert screen.query_one(HistoryTable).has_focus
+        await pilot.press("escape")  # from the table: back
+        await pilot.pause()
+        assert isinstance(app.screen, Below)
+
+
+async def test_five_tabs_to_reach_the_table_one_from_the_search_or_the_first_filter(
+        hws: Workspace) -> None:
+    app = Host(hws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(app, pilot)
+        table = screen.query_one(HistoryTable)
+        assert table.has_focus
+        await pilot.press("slash", "tab")
+        assert table.has_focus
+        await pilot.press("tab")  # the filters come next, the first of them at once
+        assert screen.focused is screen.query_one("#filter-cycle", Select)
+        await pilot.press("shift+tab")
+        assert table.has_focus

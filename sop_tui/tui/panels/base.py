@@ -75,3 +75,7 @@ class Panel(Widget):
 
     def reload(self) -> None:
         """Re-read what the panel shows (after the log changed). Subclasses override."""
+
+    def follow(self, seq: int) -> None:
+        """The log has new events, up to ``seq`` (written here or elsewhere): show them."""
+        self.reload()

@@ -1,4 +1,6 @@
-"""What the meeting panels share: a loading base class and number formatting.
+"""What the meeting panels share: a loading base class, a sparkline, a sign's colour.
+
+Numbers are formatted by :mod:`sop_tui.formats`, as in the CLI and the pack.
 
 :class:`DataPanel` is the pattern every panel follows: ``load`` runs in a thread worker (it may
 take seconds — ``CyclePlanning`` computes lazily), ``show`` paints the result on the UI thread,
@@ -22,57 +24,13 @@ from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.data.store import MissingData
 from sop_tui.events.types import Event
-from sop_tui.tui.panels.base import Panel
+from sop_tui.tui.panels.base import Panel, PanelContext
 
-__all__ = [
-    "DataPanel",
-    "money",
-    "pct",
-    "points",
-    "signed_pct",
-    "sparkline",
-    "units",
-]
+__all__ = ["DataPanel", "red_if_negative", "sparkline"]
 
 
 def _nan(x: float | None) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def pct(x: float | None, digits: int = 1) -> str:
-    """A share as a percent: ``0.58`` -> ``58.0%`` (``—`` when unknown)."""
-    return "—" if _nan(x) else f"{x * 100:.{digits}f}%"
-
-
-def signed_pct(x: float | None, digits: int = 1) -> str:
-    """A signed share: ``0.09`` -> ``+9.0%``."""
-    return "—" if _nan(x) else f"{x * 100:+.{digits}f}%"
-
-
-def points(x: float | None) -> str:
-    """Percentage points, signed: ``4.79`` -> ``+4.8 pt``."""
-    return "—" if _nan(x) else f"{x:+.1f} pt"
-
-
-def units(x: float | None) -> str:
-    """Whole units with thousands separators."""
-    return "—" if _nan(x) else f"{x:,.0f}"
-
-
-def money(x: float | None) -> str:
-    """Dollars, short: ``$4.1M``, ``$820k``, ``$950``; negative as ``-$1.2M``."""
-    if _nan(x):
-        return "—"
-    assert x is not None
-    sign = "-" if x < 0 else ""
-    a = abs(x)
-    if a >= 1e9:
-        return f"{sign}${a / 1e9:.2f}B"
-    if a >= 1e6:
-        return f"{sign}${a / 1e6:.1f}M"
-    if a >= 1e3:
-        return f"{sign}${a / 1e3:.0f}k"
-    return f"{sign}${a:.0f}"
 
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
@@ -110,6 +68,10 @@ class DataPanel(Panel):
     #: Actions that write events: not offered in ``sop review`` (read-only).
     CAPTURE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
 
+    def __init__(self, context: PanelContext, *, id: str | None = None) -> None:
+        super().__init__(context, id=id)
+        self.loaded_seq = -1  # the log's last event when the panel last loaded
+
     def compose(self) -> ComposeResult:
         yield Static(self.TITLE, classes="panel-title")
         yield Static(self.LOADING, classes="panel-status")
@@ -134,11 +96,22 @@ class DataPanel(Panel):
         if self.is_attached and self.display:
             self.reload()
 
-    def reload(self) -> None:
-        """Load the panel's numbers again (after the log changed)."""
-        self.set_status(self.LOADING)
-        self.add_class("-loading")
+    def reload(self, *, quiet: bool = False) -> None:
+        """Load the panel's numbers again (after the log changed).
+
+        ``quiet``: no "Loading…" meanwhile — the log moved and the panel keeps showing what it
+        has until the new numbers come (following the log must not blink every panel).
+        """
+        self.loaded_seq = self.context.workspace.state().last_seq
+        if not quiet:
+            self.set_status(self.LOADING)
+            self.add_class("-loading")
         self._load()
+
+    def follow(self, seq: int) -> None:
+        """Reload, quietly, if the log has events since the panel last loaded."""
+        if seq != self.loaded_seq:
+            self.reload(quiet=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="panel-load")
     def _load(self) -> Any:

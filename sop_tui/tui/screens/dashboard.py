@@ -5,7 +5,8 @@ metrics, their 12-cycle trend and the revenue gap come from the shared ``CyclePl
 thread worker and fill their placeholders when ready; the planning keeps those views on disk
 (keyed by the data and the consensus, not by the log's head), so a relaunch — even after a
 capture — shows them without recomputing. With no cycle open, the screen says so and offers to
-open one.
+open one. The screen follows the log (:mod:`.follow`): a write from the CLI or another app — a
+cycle opened, an action recorded, a meeting closed — shows within a second or two.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 from sop_tui.cycle.state import MEETING_STATUS
+from sop_tui.formats import DASH, money, pct, signed_pct
+from sop_tui.tui.screens.follow import FOLLOW_SECONDS, LogWatch
+from sop_tui.tui.widgets.fit_table import Col, FitTable, Row
 from sop_tui.tui.widgets.keybar import KeyBar
 from sop_tui.tui.widgets.metric_cards import MetricCard
 
@@ -45,31 +49,25 @@ SUMMARY_FIELDS = ("family_accuracy", "item_accuracy", "bias", "plan_attainment",
                   "excess_value", "obsolete_value")
 
 
-def money(x: float) -> str:
-    """Dollars, short: $4.10M, $820K, $95."""
-    if math.isnan(x):
-        return "n/a"
-    sign = "-" if x < 0 else ""
-    a = abs(x)
-    if a >= 1e6:
-        return f"{sign}${a / 1e6:,.2f}M"
-    if a >= 1e3:
-        return f"{sign}${a / 1e3:,.0f}K"
-    return f"{sign}${a:,.0f}"
+#: The meetings table: the meeting's name and owner give way at 80 columns, the rest is kept.
+MEETING_COLUMNS = (
+    Col("#", "n", number=True), Col("Meeting", "title", floor=14), Col("Owner", "owner"),
+    Col("Status", "status", keep=True), Col("Started", "started", keep=True),
+    Col("Closed", "closed", keep=True), Col("Timebox", "timebox", keep=True),
+)
 
 
-def pct(x: float, *, signed: bool = False) -> str:
-    """A fraction as a percentage (0.833 → 83.3%)."""
-    if math.isnan(x):
-        return "n/a"
-    return f"{x * 100:+.1f}%" if signed else f"{x * 100:.1f}%"
+def top_bar_title(cycle: str | None, where: str) -> str:
+    """What the top bar says: ``sop · 2026-12 · dashboard``."""
+    return f"sop · {cycle or 'no cycle open'} · {where}"
 
 
-def top_bar(app: SopApp, where: str) -> ComposeResult:
-    """The line at the top of every screen: cycle, where we are, the read-only badge."""
-    cycle = app.cycle or "no cycle open"
+def top_bar(app: SopApp, where: str, *, cycle: str | None = None) -> ComposeResult:
+    """The line at the top of every screen: cycle (default: the app's current one), where we
+    are, the read-only badge."""
     with Horizontal(classes="topbar"):
-        yield Label(f"sop · {cycle} · {where}", classes="topbar-title", markup=False)
+        yield Label(top_bar_title(cycle or app.cycle, where), classes="topbar-title",
+                    markup=False)
         yield Label("", classes="topbar-status", markup=False)
         if app.read_only:
             yield Label(" READ-ONLY ", classes="badge")
@@ -116,10 +114,16 @@ class DashboardScreen(Screen[None]):
     #: scrolling container first and restyle the whole dashboard when the table took over.
     AUTO_FOCUS = "#meetings"
 
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [  # type: ignore[misc]
+        (0, "-narrow"), (100, "-normal")]
+
     def __init__(self) -> None:
         super().__init__()
         self._loaded_seq = -1
         self._with_cycle = False  # composed with the meetings table (a cycle was open)
+        self.shown_seq = -1  # the log's last event when the screen last showed it
+        self.shown_cycle: str | None = None
+        self.log_watch: LogWatch | None = None
 
     @property
     def sop(self) -> SopApp:
@@ -143,7 +147,7 @@ class DashboardScreen(Screen[None]):
             return
         with VerticalScroll(id="dash"):
             yield Label("Meetings", classes="section-title")
-            yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+            yield FitTable(id="meetings")
             with Horizontal(id="metric-cards"):
                 for key, title in CARDS:
                     yield MetricCard(title, id=f"card-{key}")
@@ -155,13 +159,13 @@ class DashboardScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.log_watch = LogWatch(self.sop.workspace.log)
+        self.set_interval(FOLLOW_SECONDS, self.follow_log)
+        self.shown_cycle = self.sop.cycle
+        self.shown_seq = self.sop.workspace.state().last_seq
         if not self._with_cycle:
             return
-        table = self.query_one("#meetings", DataTable)
-        for label, key in (("#", "n"), ("Meeting", "title"), ("Owner", "owner"),
-                           ("Status", "status"), ("Started", "started"), ("Closed", "closed"),
-                           ("Timebox", "timebox")):
-            table.add_column(label, key=key)
+        table = self.query_one("#meetings", FitTable)
         self.fill_from_log()
         table.focus()
         # After the first frame: the workers' imports and reads hold the GIL in bursts, and
@@ -172,12 +176,33 @@ class DashboardScreen(Screen[None]):
         self.call_after_refresh(self.load_numbers)
 
     def on_screen_resume(self) -> None:
+        # back from a meeting, the history or a dialog: what they (or others) wrote
+        self.show_log()
+
+    # -- following the log -------------------------------------------------------------------
+
+    def follow_log(self) -> None:
+        """Each half second: if another connection wrote, show what changed."""
+        if self.is_current and self.log_watch is not None and self.log_watch.moved():
+            self.show_log()
+
+    def show_log(self) -> None:
+        """Show the log's new events: the cycle in the top bar, meetings, cards, numbers."""
+        app = self.sop
         if not self._with_cycle:
-            if self.sop.cycle is not None:  # a cycle was opened meanwhile: the full layout
+            if app.cycle is not None:  # a cycle was opened: the full layout
                 self.app.switch_screen(DashboardScreen())
             return
+        seq = app.workspace.state().last_seq
+        if seq == self.shown_seq:
+            return
+        self.shown_seq = seq
+        if app.cycle != self.shown_cycle:  # a new cycle: its meetings, from the top
+            self.shown_cycle = app.cycle
+            self.query_one(".topbar-title", Label).update(top_bar_title(app.cycle, "dashboard"))
+            self.query_one("#meetings", FitTable).move_cursor(row=0)
         self.fill_from_log()
-        if self.sop.workspace.state().last_seq != self._loaded_seq:
+        if seq != self._loaded_seq:
             self.load_numbers()
 
     # -- what the log says (cheap, on the UI thread) ----------------------------------------
@@ -189,17 +214,17 @@ class DashboardScreen(Screen[None]):
         cycle = app.cycle
         assert cycle is not None
         cs = state.cycles[cycle]
-        table = self.query_one("#meetings", DataTable)
+        table = self.query_one("#meetings", FitTable)
         keep = table.cursor_row if table.row_count else None
-        table.clear()
         next_row = None
+        rows: list[Row] = []
         for i, (mid, d) in enumerate(app.meetings.items()):
             ms = cs.meetings[mid]
             if next_row is None and ms.status != MEETING_STATUS[2]:
                 next_row = i
-            table.add_row(str(d.order), d.title, d.owner, ms.status,
-                          _day(ms.started), _day(ms.closed),
-                          f"{d.planned_minutes} / {d.limit_minutes} min", key=mid)
+            rows.append((mid, [str(d.order), d.title, d.owner, ms.status, _day(ms.started),
+                               _day(ms.closed), f"{d.planned_minutes} / {d.limit_minutes} min"]))
+        table.fill(MEETING_COLUMNS, rows)
         # Stay where the facilitator was, unless that meeting has just closed: then the next
         # meeting to run is the natural Enter.
         if keep is not None and cs.meetings[list(app.meetings)[keep]].status == MEETING_STATUS[2]:
@@ -290,15 +315,14 @@ class DashboardScreen(Screen[None]):
             if len(vals) < 2:
                 return "no trend yet"
             first, last = vals[0], vals[-1]
-            f = (lambda v: pct(v, signed=True)) if fmt == "signed" else (
-                money if fmt == "money" else pct)
+            f = signed_pct if fmt == "signed" else (money if fmt == "money" else pct)
             return f"{len(vals)} cycles: {f(first)} → {f(last)}"
 
         self.query_one("#card-family_accuracy", MetricCard).show(
             f"{pct(s.family_accuracy)} family · {pct(s.item_accuracy)} item",
             caption("family_accuracy", "pct"), t.get("family_accuracy", []))
         self.query_one("#card-bias", MetricCard).show(
-            pct(s.bias, signed=True), caption("bias", "signed"),
+            signed_pct(s.bias), caption("bias", "signed"),
             [abs(v) for v in t.get("bias", [])],
             alert=not math.isnan(s.bias) and abs(s.bias) > 0.05)
         self.query_one("#card-plan_attainment", MetricCard).show(
@@ -326,8 +350,8 @@ class DashboardScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------------
 
-    @on(DataTable.RowSelected, "#meetings")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(FitTable.RowSelected, "#meetings")
+    def _row_selected(self, event: FitTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
             self.sop.open_meeting(event.row_key.value)
@@ -335,7 +359,7 @@ class DashboardScreen(Screen[None]):
     def action_open_selected(self) -> None:
         if self.sop.cycle is None:
             return
-        table = self.query_one("#meetings", DataTable)
+        table = self.query_one("#meetings", FitTable)
         row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         if row_key.value is not None:
             self.sop.open_meeting(row_key.value)
@@ -358,6 +382,7 @@ class DashboardScreen(Screen[None]):
         if event is None:
             return
         self.notify(f"Cycle {event.payload['cycle']} is open (event {event.seq}).")
+        self.show_log()  # the top bar named the old cycle until the next launch
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_cycle" and self.sop.read_only:
@@ -370,4 +395,4 @@ class DashboardScreen(Screen[None]):
 
 
 def _day(event: Event | None) -> str:
-    return event.at[:10] if event is not None else "—"
+    return event.at[:10] if event is not None else DASH

@@ -5,7 +5,9 @@ The rows and their filter are in :mod:`sop_tui.cycle.history` (no Textual), the 
 
 - :class:`HistoryScreen` — the screen: a filter bar (cycle, meeting, type, family, text), the
   table, the event detail on Enter (with retract/amend unless read-only), and chain verification
-  on ``v``. It works as the app's first screen (``sop review``) or pushed over another.
+  on ``v``. It works as the app's first screen (``sop review``) or pushed over another. It
+  follows the log (:mod:`.follow`): events written elsewhere appear within a second or two,
+  without moving the rows the reader is looking at.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from sop_tui.cycle.state import LogState, corrections_of
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.envelope import Event
 from sop_tui.events.verify import VerifyReport
+from sop_tui.tui.screens.follow import FOLLOW_SECONDS, LogWatch
 from sop_tui.tui.widgets.history_table import HistoryTable, layout_columns
 from sop_tui.tui.widgets.keybar import KeyBar
 
@@ -41,10 +44,6 @@ __all__ = ["HistoryFilter", "HistoryRow", "HistoryScreen", "HistoryTable", "buil
 
 #: How long the text filter waits after the last keystroke before it filters (seconds).
 TEXT_DEBOUNCE = 0.15
-#: How often a read-only history looks for events the lead appended meanwhile (seconds).
-POLL_SECONDS = 5.0
-
-
 
 _ANY = Select.NULL
 
@@ -97,18 +96,23 @@ class HistoryScreen(Screen[None]):
         self.verify_report: VerifyReport | None = None
         self._debounce: Timer | None = None
         self._keep_seq: int | None = None
+        self.log_watch: LogWatch | None = None
+        self.new_above = 0  # events that came in above the rows on screen
 
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(self._title(), id="history-title")
+        # The table comes before the filters, which are docked above it: the focus goes
+        # table → filters → table, so one Tab (or Shift+Tab) from the search box or the first
+        # filter reaches the table (five did, with the filters first).
+        yield HistoryTable(id="history-table")
         with Horizontal(id="history-filters"):
             yield Select([], prompt="cycle", id="filter-cycle", compact=True)
             yield Select([], prompt="meeting", id="filter-meeting", compact=True)
             yield Select([], prompt="type", id="filter-type", compact=True)
             yield Select([], prompt="family", id="filter-family", compact=True)
             yield Input(placeholder="/ search text", id="filter-text", compact=True)
-        yield HistoryTable(id="history-table")
         yield Static("", id="history-status")
         yield KeyBar()
 
@@ -123,9 +127,14 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#history-status", Static).update("reading the log…")
         self.load()
-        if self.read_only:
-            # Participants look back while the lead writes: pick up new events now and then.
-            self.set_interval(POLL_SECONDS, self._poll)
+        # Participants look back while the lead writes, the lead while the CLI does.
+        self.log_watch = LogWatch(self.workspace.log)
+        self.set_interval(FOLLOW_SECONDS, self.follow_log)
+
+    def follow_log(self) -> None:
+        """Each half second: if another connection wrote, read the new events."""
+        if self.is_current and self.log_watch is not None and self.log_watch.moved():
+            self._poll()
 
     def on_screen_resume(self) -> None:
         self.refresh_bindings()
@@ -170,9 +179,13 @@ class HistoryScreen(Screen[None]):
         keep = self._keep_seq if self._keep_seq is not None else (
             table.current.seq if table.current else None)
         self._keep_seq = None
+        before = self.loaded.head if self.loaded is not None else None
         self.loaded = loaded
         self._fill_selects(loaded.rows)
         self._apply_filter(keep_seq=keep)
+        if before is not None:
+            # newest first: new events land above; the rows on screen stay where they were
+            self.new_above = sum(1 for r in table.rows[:table.first_shown] if r.seq > before)
         self.query_one("#history-status", Static).update(self._status_text())
         self.refresh_bindings()
 
@@ -324,6 +337,8 @@ class HistoryScreen(Screen[None]):
 
     def _status_text(self) -> str:
         parts = []
+        if self.new_above:
+            parts.append(f"↑ {self.new_above} new above (Home)")
         if self.verify_report is not None:
             parts.append(verify_text(self.verify_report))
         else:
@@ -349,6 +364,13 @@ class HistoryScreen(Screen[None]):
 
     def action_back(self) -> None:
         focused = self.focused
+        if isinstance(focused, Input) and focused.value:
+            # Esc cancels the search (Enter keeps it): the text and its filter go
+            if self._debounce is not None:
+                self._debounce.stop()
+            with focused.prevent(Input.Changed):
+                focused.value = ""
+            self._set_text("")
         if isinstance(focused, (Input, Select)):
             self.query_one(HistoryTable).focus()
             return

@@ -1,10 +1,18 @@
 """The meeting screen: one generic screen driven by a meeting definition.
 
-Left, the agenda (timebox and time spent per item) and the facilitator's prompts for the current
-item; in the middle, the current item's panel (from ``PANELS``); right, what this meeting has
-captured, newest first. The clocks tick from the app's injected clock. Keys capture (``a``,
-``d``, ``x``), move through the agenda (``n``, ``p``, each recorded as AgendaItemStarted) and
-close the meeting (``c``, after its exit criteria are checked in a worker).
+Left, the agenda (timebox and time spent per item), the facilitator's prompts for the current
+item and what this meeting has captured, newest first; the rest of the width is the current
+item's panel (from ``PANELS``), whose numbers need it. Below 100 columns the left column gives
+way to one line of agenda and the prompts above the panel (the history shows what was
+captured). The clocks tick from the app's injected clock. Keys capture (``a``,
+``d``, ``x``), move through the agenda (``n``, ``p``) and close the meeting (``c``, after its
+exit criteria are checked in a worker).
+
+Only an item's first start is recorded (AgendaItemStarted; item 0 starts with the meeting):
+the time of each item is derived from the first starts — an item runs until the next first
+start or the close — so the lead's screen, ``sop review`` and a relaunch show the same times,
+and moving back and forth writes nothing. The screen follows the log (:mod:`.follow`): what
+the CLI or another app writes shows within a second.
 """
 
 from __future__ import annotations
@@ -23,7 +31,9 @@ from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef
 from sop_tui.events.log import LogError
 from sop_tui.tui.dialogs.backdrop import BackdropSource
+from sop_tui.tui.panels.base import Panel
 from sop_tui.tui.screens.dashboard import top_bar
+from sop_tui.tui.screens.follow import FOLLOW_SECONDS, LogWatch
 from sop_tui.tui.widgets.agenda import AgendaView
 from sop_tui.tui.widgets.captured import CapturedList
 from sop_tui.tui.widgets.clock import MeetingClock
@@ -47,16 +57,25 @@ def _at(event: Event) -> datetime:
 
 
 def item_segments(events: list[Event]) -> list[tuple[int, datetime, datetime | None]]:
-    """(item, from, to) intervals of a meeting from its clock events (``to`` None: running)."""
+    """(item, from, to) intervals of a meeting from its clock events (``to`` None: running).
+
+    Each item runs from its first start to the next first start or the close; a repeated start
+    of an item (logs written before only first starts were recorded) is not a move.
+    """
     segs: list[tuple[int, datetime, datetime | None]] = []
+    started: set[int] = set()
     for e in events:
+        item: int | None = None  # the close ends the running item and starts none
+        if e.type != "MeetingClosed":
+            item = 0 if e.type == "MeetingStarted" else int(e.payload["item"])
+            if item in started:
+                continue
+            started.add(item)
         if segs and segs[-1][2] is None:
-            item, start, _ = segs[-1]
-            segs[-1] = (item, start, _at(e))
-        if e.type == "MeetingStarted":
-            segs.append((0, _at(e), None))
-        elif e.type == "AgendaItemStarted":
-            segs.append((int(e.payload["item"]), _at(e), None))
+            running, start, _ = segs[-1]
+            segs[-1] = (running, start, _at(e))
+        if item is not None:
+            segs.append((item, _at(e), None))
     return segs
 
 
@@ -88,6 +107,9 @@ class MeetingScreen(BackdropSource[None]):
         self.family: str | None = None
         self._segments: list[tuple[int, datetime, datetime | None]] = []
         self.meeting_closed = False
+        self.meeting_cycle: str | None = None
+        self.shown_seq = -1  # the log's last event when the screen last showed it
+        self.log_watch: LogWatch | None = None
 
     @property
     def sop(self) -> SopApp:
@@ -95,15 +117,19 @@ class MeetingScreen(BackdropSource[None]):
 
     @property
     def cycle(self) -> str:
-        cycle = self.sop.cycle
-        assert cycle is not None, "the meeting screen needs an open cycle"
-        return cycle
+        """The meeting's cycle: the one open when the screen was built (a cycle opened later,
+        from the CLI say, does not move a meeting under way to another cycle)."""
+        if self.meeting_cycle is None:
+            cycle = self.sop.cycle
+            assert cycle is not None, "the meeting screen needs an open cycle"
+            self.meeting_cycle = cycle
+        return self.meeting_cycle
 
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         m = self.meeting
-        yield from top_bar(self.sop, m.title)
+        yield from top_bar(self.sop, m.title, cycle=self.cycle)
         with Horizontal(id="meeting-head"):
             yield Label(f"{m.title} · owner: {m.owner}", id="meeting-title", markup=False)
             yield MeetingClock(id="clock")
@@ -113,13 +139,16 @@ class MeetingScreen(BackdropSource[None]):
                 yield AgendaView(m.agenda, id="agenda")
                 yield Label("Prompts", classes="section-title")
                 yield Static("", id="prompts", markup=False)
-                yield Label("Key output", classes="section-title")
-                yield Static(m.key_output, id="key-output", markup=False)
-            yield Vertical(id="panel-area")
-            with Vertical(id="right"):
                 yield Label("Captured here", classes="section-title")
                 with VerticalScroll(id="captured-scroll"):
                     yield CapturedList(id="captured")
+                yield Label("Key output", classes="section-title", id="key-output-title")
+                yield Static(m.key_output, id="key-output", markup=False)
+            with Vertical(id="middle"):
+                # shown below 100 columns only, where the left column gives way
+                yield Static("", id="narrow-agenda", markup=False)
+                yield Static("", id="narrow-prompts", markup=False)
+                yield Vertical(id="panel-area")
         # Ctrl+P shows on the right where the meeting's keys leave room (not at 80 columns)
         yield KeyBar()
 
@@ -134,21 +163,42 @@ class MeetingScreen(BackdropSource[None]):
                 self.notify(f"The meeting start was not recorded: {exc}", severity="error")
             ms = app.workspace.state().cycles[self.cycle].meetings[self.meeting.id]
         self.item = min(ms.item, len(self.meeting.agenda) - 1)
+        self.shown_seq = app.workspace.state().last_seq
         self.read_clock_events()
         self.show_item()
         self.refresh_captured()
         self.tick()
         self.set_interval(1.0, self.tick)
+        self.log_watch = LogWatch(app.workspace.log)
+        self.set_interval(FOLLOW_SECONDS, self.follow_log)
         if not app.read_only:
             # the capture forms, built once the meeting is on screen (see _prebuild_forms)
             self.call_after_refresh(self._prebuild_forms)
 
     def on_screen_resume(self) -> None:
         # back from a dialog or the history (where a record may have been retracted)
-        self.read_clock_events()
-        self.refresh_captured()
+        self.show_log()
         if not self.sop.read_only:
             self.call_after_refresh(self._prebuild_forms)
+
+    # -- following the log -------------------------------------------------------------------
+
+    def follow_log(self) -> None:
+        """Each half second: if another connection wrote, show what changed."""
+        if self.is_current and self.log_watch is not None and self.log_watch.moved():
+            self.show_log()
+
+    def show_log(self) -> None:
+        """Clock, captured list and panel, if the log has events this screen has not shown."""
+        seq = self.sop.workspace.state().last_seq
+        if seq == self.shown_seq:
+            return
+        self.shown_seq = seq
+        self.read_clock_events()
+        self.refresh_captured()
+        self.tick()
+        for panel in self.query_one("#panel-area").query(Panel):
+            panel.follow(seq)
 
     # -- the clock -------------------------------------------------------------------------
 
@@ -177,6 +227,8 @@ class MeetingScreen(BackdropSource[None]):
         self.query_one(MeetingClock).set_times(per[self.item], current.minutes, total,
                                                self.meeting.limit_minutes)
         self.query_one(AgendaView).show(self.item, per)
+        self.query_one("#narrow-agenda", Static).update(
+            f"▶ {self.item + 1}/{len(self.meeting.agenda)} {current.title}")
 
     # -- the current item --------------------------------------------------------------------
 
@@ -185,6 +237,7 @@ class MeetingScreen(BackdropSource[None]):
         item = self.meeting.agenda[self.item]
         prompts = "\n".join(f"• {p}" for p in item.prompts) or "(no prompts)"
         self.query_one("#prompts", Static).update(prompts)
+        self.query_one("#narrow-prompts", Static).update(prompts)
         area = self.query_one("#panel-area", Vertical)
         area.remove_children()
         area.mount(self.build_panel(item.panel))
@@ -214,7 +267,7 @@ class MeetingScreen(BackdropSource[None]):
         self.family = getattr(message, "family", None)
 
     def on_panel_recorded(self, message: object) -> None:
-        self.refresh_captured()
+        self.show_log()
 
     def refresh_captured(self) -> None:
         cs = self.sop.workspace.state().cycles[self.cycle]
@@ -234,13 +287,15 @@ class MeetingScreen(BackdropSource[None]):
             self.notify(f"This is the {where} agenda item{hint}.")
             return
         try:
-            self.sop.workspace.start_item(self.meeting.id, item, agenda[item].title,
-                                          cycle=self.cycle)
+            # writes only the item's first start (see the module's docstring)
+            started = self.sop.workspace.start_item(self.meeting.id, item, agenda[item].title,
+                                                    cycle=self.cycle)
         except (CommandError, LogError) as exc:
             self.notify(f"Not recorded: {exc}", severity="error")
             return
         self.item = item
-        self.read_clock_events()
+        if started is not None:
+            self.read_clock_events()
         self.show_item()
         self.tick()
 
@@ -296,7 +351,7 @@ class MeetingScreen(BackdropSource[None]):
             return
         label = event.type.removesuffix("Recorded").lower()
         self.notify(f"{label.capitalize()} recorded (event {event.seq}).")
-        self.refresh_captured()
+        self.show_log()  # the list, and the panel if it shows what was captured (an action)
 
     def action_assumption(self) -> None:
         from sop_tui.tui.dialogs.capture import AssumptionForm

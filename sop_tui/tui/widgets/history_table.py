@@ -129,18 +129,26 @@ class HistoryTable(ScrollView, can_focus=True):
     # -- data --------------------------------------------------------------------------------
 
     def set_rows(self, rows: list[HistoryRow], *, keep_seq: int | None = None) -> None:
-        """Show ``rows``; keep the cursor on event ``keep_seq`` if it is among them."""
+        """Show ``rows``; keep the cursor on event ``keep_seq`` if it is among them, on the
+        line of the screen where it was (rows that come in above it do not move it)."""
+        line = self.cursor - self.first_shown
         self.rows = rows
         self._columns_for = -1
         self._texts.clear()
-        index = 0
+        index = None
         if keep_seq is not None:
-            index = next((i for i, r in enumerate(rows) if r.seq == keep_seq), 0)
+            index = next((i for i, r in enumerate(rows) if r.seq == keep_seq), None)
         self.virtual_size = Size(self.size.width, len(rows) + 1)
-        self.cursor = index
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self.cursor = index if index is not None else 0
+        top = max(0, self.cursor - line) if index is not None else 0
+        self.scroll_to(y=top, animate=False, immediate=True)
         self._show_cursor()
         self.refresh()
+
+    @property
+    def first_shown(self) -> int:
+        """The index of the first row on screen."""
+        return int(self.scroll_y)
 
     @property
     def current(self) -> HistoryRow | None:

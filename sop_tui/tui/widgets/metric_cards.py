@@ -58,7 +58,7 @@ class MetricCard(Widget):
     def render(self) -> RenderableType:
         style = self.get_component_rich_style
         lines: list[RenderableType] = [
-            Text(self.title, style=style("metric-card--title"), no_wrap=True),
+            Text(self.title, style=style("metric-card--title")),
             Text(self.value, style=style("metric-card--value")),
         ]
         # a flat baseline while loading (the card keeps its height when the numbers come);
