@@ -98,12 +98,13 @@ def signed_pct(x: Any, digits: int = 1) -> str:
     return text if text.startswith(MINUS) else f"+{text}"
 
 
-def pp(x: Any, digits: int = 1) -> str:
-    """Percentage points, signed (the value is already in points): ``+3.8 pp``."""
+def pp(x: Any, digits: int = 1, *, unit: bool = True) -> str:
+    """Percentage points, signed (the value is already in points): ``+3.8 pp``; ``+3.8``
+    with ``unit=False`` (a column whose header says "points")."""
     v = _num(x)
     if v is None:
         return DASH
-    body = f"{abs(v):.{digits}f} pp"
+    body = f"{abs(v):.{digits}f}" + (" pp" if unit else "")
     out = _signed(v, body)
     return out if out.startswith(MINUS) else f"+{out}"
 

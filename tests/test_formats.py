@@ -35,6 +35,7 @@ def test_money_exact_units_and_percentages() -> None:
     assert f.unit_price(5.8712) == "$5.87" and f.unit_price(1250.4) == "$1,250"
     assert f.unit_price(-0.001) == "$0.00"
     assert f.points(None) == "–"
+    assert f.pp(-3.8, unit=False) == "−3.8" and f.pp(0.04, unit=False) == "+0.0"
     assert f.metric(0.5, "pct") == "50.0%"
     assert f.metric("not a number", "units") == "–"
 

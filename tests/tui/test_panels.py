@@ -17,7 +17,7 @@ import pytest
 from rich.console import Console
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.worker import WorkerFailed
 
 from sop_tui.cycle.meetings import PANELS as PANEL_IDS
@@ -27,12 +27,13 @@ from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.log import EventLog
 from sop_tui.events.types import Event
 from sop_tui.settings import Settings
+from sop_tui.tui.dialogs.confirm import ConfirmDialog
 from sop_tui.tui.dialogs.consensus import ConsensusDialog
 from sop_tui.tui.dialogs.outcome import OverrideDialog, parse_actions, parse_money
 from sop_tui.tui.dialogs.scenario import ScenarioDialog
 from sop_tui.tui.panels import PANELS
 from sop_tui.tui.panels.base import Panel, PanelContext
-from sop_tui.tui.panels.common import money, pct, signed_pct, sparkline
+from sop_tui.tui.panels.common import sparkline
 from sop_tui.tui.panels.demand import DemandPanel
 from sop_tui.tui.panels.forms import DecisionDialog, FormDialog
 from sop_tui.tui.widgets.chart import ChartSpec, Line, draw
@@ -144,11 +145,20 @@ def test_registry_has_every_panel_a_meeting_file_may_name() -> None:
     assert all(cls.PANEL_ID == pid for pid, cls in PANELS.items())
 
 
-def test_formats() -> None:
-    assert pct(0.58) == "58.0%"
-    assert signed_pct(0.09) == "+9.0%" and signed_pct(-0.033) == "-3.3%"
-    assert money(4_101_550.96) == "$4.1M" and money(-820_000) == "-$820k"
-    assert money(950) == "$950" and money(float("nan")) == "—"
+def test_six_formatters_the_tui_formats_numbers_with_sop_tui_formats_only() -> None:
+    """The dashboard and the panels had their own money/percent formatters ("$4.10M" on a card,
+    "$4.1M" in a panel): every number now goes through :mod:`sop_tui.formats`."""
+    import ast
+
+    tui = Path(__file__).resolve().parents[2] / "sop_tui" / "tui"
+    own = {"money", "pct", "signed_pct", "units", "points", "pp", "money_exact", "metric"}
+    defined = [f"{path.name}:{node.name}" for path in tui.rglob("*.py")
+               for node in ast.walk(ast.parse(path.read_text()))
+               if isinstance(node, ast.FunctionDef) and node.name in own]
+    assert defined == []
+
+
+def test_sparkline() -> None:
     assert sparkline([1.0, 2.0, 3.0]) == "▁▄█"
     assert sparkline([1.0, float("nan"), 1.0]) == "▁ ▁"
 
@@ -209,18 +219,19 @@ async def test_fva_panel_shows_the_stair_step_and_destroyed_value(
     app = reader(shared, "fva")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        total = static_text(app, "#fva-total")
-        steps = [line.split()[0] for line in total.splitlines()[1:] if line.strip()]
-        assert steps == ["naive", "statistical", "sales", "marketing", "finance", "consensus",
-                         "executive"]
-        assert "+4.8 pt" in total  # the statistical forecast beats naive by 4.8 points
-        assert "-5.4 pt" in total  # sales destroys 5.4 points against the statistical
+        total = rows(app.query_one("#fva-total", DataTable))
+        assert [r[0] for r in total] == ["naive", "statistical", "sales", "marketing",
+                                         "finance", "consensus", "executive"]
+        assert total[1][4] == "+4.8 pp"  # the statistical forecast beats naive by 4.8 points
+        assert total[2][3] == "−5.4 pp"  # sales destroys 5.4 points against the statistical
         table = app.query_one("#fva-families", DataTable)
+        # naive against itself is 0 everywhere: the families' table starts at statistical
+        assert [str(c.label) for c in table.columns.values()][:2] == ["Family", "statistical"]
         first = table.get_row_at(0)
         assert str(first[0]) == "SPR-02"
         # destroyed value is red
-        consensus_cell = first[6]
-        assert str(consensus_cell) == "-8.3 pt" and "red" in str(consensus_cell.style)
+        consensus_cell = first[5]
+        assert str(consensus_cell) == "−8.3" and "red" in str(consensus_cell.style)
 
 
 async def test_segments_panel_shows_the_abc_xyz_matrix(
@@ -273,7 +284,8 @@ async def test_a_failing_worker_becomes_a_notification(demo_ws: Workspace) -> No
 # -- capturing panels --------------------------------------------------------------------------
 
 
-async def test_actions_panel_lists_open_actions_and_marks_one_done(demo_ws: Workspace) -> None:
+async def test_actions_panel_needed_tab_before_enter_and_completed_without_asking(
+        demo_ws: Workspace) -> None:
     dec = demo_ws.record_decision(question="Overtime on ASSY-B?", chosen="yes",
                                   rationale="gap", decided_by="ops", meeting="supply")
     late = demo_ws.record_action(text="Book overtime", owner="Lee", due="2026-11-20",
@@ -287,8 +299,19 @@ async def test_actions_panel_lists_open_actions_and_marks_one_done(demo_ws: Work
         assert [r[2] for r in shown] == ["Book overtime", "Call supplier"]  # by due date
         assert shown[0][4] == "2026-11-20 overdue" and shown[0][5] == "Overtime on ASSY-B?"
         assert "overdue" not in shown[1][4]
-        table.focus()
+        assert table.has_focus  # Enter answers at once, no Tab first
         await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)  # it asks, naming the action
+        assert "Book overtime" in str(dialog.query_one(".dialog-question", Label).render())
+        assert events(demo_ws, "ActionCompleted") == []
+        await pilot.press("n")  # not yet: nothing written
+        await pilot.pause()
+        assert events(demo_ws, "ActionCompleted") == []
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
         await settle(app, pilot)
         done = events(demo_ws, "ActionCompleted")
         assert [e.payload["action"] for e in done] == [late.seq]

@@ -1,4 +1,8 @@
-"""The actions panel: open actions of every cycle, overdue ones highlighted; mark one done."""
+"""The actions panel: open actions of every cycle, overdue ones highlighted; mark one done.
+
+The table has the focus as soon as it shows (Enter answers at once), and marking an action
+done asks first, naming it: Enter on the wrong row must not complete an action unasked.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,16 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
 
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.planning import CyclePlanning
+from sop_tui.tui.dialogs.confirm import ConfirmDialog
 from sop_tui.tui.panels.common import DataPanel
+from sop_tui.tui.widgets.fit_table import Col, FitTable, Row
+
+COLUMNS = (Col("#", "seq", number=True), Col("Cycle", "cycle", keep=True),
+           Col("Action", "text", floor=16), Col("Owner", "owner", floor=8),
+           Col("Due", "due", keep=True), Col("Decision served", "decision"))
 
 
 @dataclass(frozen=True)
@@ -37,10 +46,12 @@ class ActionsPanel(DataPanel):
         Binding("space", "complete", "Mark done"),
     ]
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.rows: dict[str, ActionRow] = {}
+
     def compose_body(self) -> ComposeResult:
-        table: DataTable[str | Text] = DataTable(id="actions-table", cursor_type="row",
-                                                 zebra_stripes=True)
-        yield table
+        yield FitTable(id="actions-table")
 
     def load(self, planning: CyclePlanning) -> list[ActionRow]:
         ws = self.context.workspace
@@ -59,34 +70,44 @@ class ActionsPanel(DataPanel):
         return rows
 
     def show(self, data: list[ActionRow]) -> None:
-        dt = self.query_one("#actions-table", DataTable)
-        dt.clear(columns=True)
-        dt.add_columns("#", "Cycle", "Action", "Owner", "Due", "Decision served")
+        self.rows = {str(r.seq): r for r in data}
+        rows: list[Row] = []
         for r in data:
             style = "bold red" if r.overdue else ""
             due = Text(r.due + (" overdue" if r.overdue else ""), style=style)
-            dt.add_row(str(r.seq), r.cycle, Text(r.text, style=style), r.owner, due, r.decision,
-                       key=str(r.seq))
+            rows.append((str(r.seq), [str(r.seq), r.cycle, Text(r.text, style=style), r.owner,
+                                      due, r.decision]))
+        dt = self.query_one("#actions-table", FitTable)
+        dt.fill(COLUMNS, rows)
+        dt.focus()  # Enter and Space answer without a Tab first
         if not data:
             self.set_status("No open actions.")
 
     def hint(self) -> str:
         return "" if self.context.read_only else "Enter or Space: mark the selected action done"
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: FitTable.RowSelected) -> None:
         event.stop()
         self.action_complete()
 
     def action_complete(self) -> None:
+        """Ask, naming the action under the cursor, then mark it done."""
         if self.context.read_only:
             return
-        dt = self.query_one("#actions-table", DataTable)
+        dt = self.query_one("#actions-table", FitTable)
         if dt.row_count == 0:
             self.notify("No open action to mark done.", severity="warning")
             return
-        key = dt.coordinate_to_cell_key(dt.cursor_coordinate).row_key.value
+        key = str(dt.coordinate_to_cell_key(dt.cursor_coordinate).row_key.value)
+        row = self.rows[key]
+        question = (f"Mark action {row.seq} done? “{row.text}” — {row.owner}, due {row.due}"
+                    + (" (overdue)" if row.overdue else ""))
+        self.app.push_screen(ConfirmDialog(question, yes="Done", no="Not yet"),
+                             lambda ok: self._complete(row.seq) if ok else None)
+
+    def _complete(self, seq: int) -> None:
         try:
-            ev = self.context.workspace.complete_action(int(str(key)))
+            ev = self.context.workspace.complete_action(seq)
         except CommandError as exc:
             self.notify("; ".join(exc.problems.values()), severity="error")
             return

@@ -13,11 +13,13 @@ Choosing the consensus is choosing a source: ``1`` sales, ``2`` marketing, ``3``
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 from weakref import WeakKeyDictionary
 
 import pandas as pd
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -31,16 +33,11 @@ from sop_tui.cycle.consensus import INPUT_SOURCES
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.data.store import MissingData, require
 from sop_tui.events.envelope import Event
-from sop_tui.tui.panels.common import (
-    DataPanel,
-    pct,
-    points,
-    red_if_negative,
-    signed_pct,
-    units,
-)
+from sop_tui.formats import DASH, pct, pp, signed_pct, units
+from sop_tui.tui.panels.common import DataPanel, red_if_negative
 from sop_tui.tui.procs import start_resource_tracker
 from sop_tui.tui.widgets.chart import Chart, ChartSpec, Line, month_ticks
+from sop_tui.tui.widgets.fit_table import Col
 
 if TYPE_CHECKING:
     from sop_tui.analytics.forecast import ForecastResult
@@ -57,27 +54,60 @@ HISTORY_MONTHS = 24
 _STATISTICAL: WeakKeyDictionary[CyclePlanning, ForecastResult] = WeakKeyDictionary()
 
 
-def fill_in_place(dt: DataTable[str | Text], columns: list[str],
-                  rows: list[tuple[str, list[str | Text]]], width: int = 11,
-                  widths: dict[str, int] | None = None) -> None:
-    """Show ``rows`` (key, cells) in ``dt``; cells are updated in place when the table already
-    has these columns and row keys, so moving between families costs no new layout.
+#: The sources table (one row per source) and the months table (one row per month). The
+#: months' headers are short so that seven columns fit a 120-column meeting screen.
+SOURCE_COLUMNS = (Col("Key", "key", keep=True), Col("Source", "source", keep=True),
+                  Col("Horizon units", "units", number=True), Col("WMAPE", "wmape", number=True),
+                  Col("Bias", "bias", number=True), Col("vs naive", "fva", number=True))
+MONTH_LABELS = {"statistical": "stat", "marketing": "mktg"}
+MONTH_COLUMNS = (Col("Month", "month", keep=True),
+                 *(Col(MONTH_LABELS.get(s, s), s, number=True)
+                   for s in ("statistical", *INPUT_SOURCES, "consensus")))
 
-    Columns have a fixed width (at least ``width``, at least the label): widths measured from
-    the content changed with the moment the table was first painted, and with the family.
+
+def fill_in_place(dt: DataTable[str | Text], cols: Sequence[Col],
+                  rows: Sequence[tuple[str, Sequence[str | Text]]],
+                  widths: Mapping[str, int]) -> None:
+    """Show ``rows`` (key, cells) in ``dt``; cells are updated in place when the table already
+    has these columns, widths and row keys, so moving between families costs no new layout.
+
+    ``widths`` hold each column's widest value over every family (a number is never cut, and
+    the columns do not move from one family to the next); numbers are right-aligned.
     """
-    same = ([str(c.label) for c in dt.columns.values()] == columns
+    keys = [c.key or c.label for c in cols]
+    have = [(str(k.value), c.width) for k, c in dt.columns.items()]
+    same = (have == [(k, widths[k]) for k in keys]
             and [str(k.value) for k in dt.rows] == [k for k, _ in rows])
+
+    def shown(cell: str | Text, col: Col) -> str | Text:
+        if not col.number:
+            return cell
+        text = cell.copy() if isinstance(cell, Text) else Text(cell)
+        text.justify = "right"
+        return text
+
     if same:
         for key, cells in rows:
-            for col, cell in zip(columns, cells, strict=True):
-                dt.update_cell(key, col, cell)
+            for col, cell in zip(cols, cells, strict=True):
+                dt.update_cell(key, col.key or col.label, shown(cell, col))
         return
     dt.clear(columns=True)
-    for col in columns:
-        dt.add_column(col, key=col, width=(widths or {}).get(col, max(len(col), width)))
+    for col, key in zip(cols, keys, strict=True):
+        dt.add_column(col.label, key=key, width=widths[key])
     for key, cells in rows:
-        dt.add_row(*cells, key=key)
+        dt.add_row(*(shown(c, col) for c, col in zip(cells, cols, strict=True)), key=key)
+
+
+def column_widths(cols: Sequence[Col],
+                  rows: Iterable[Sequence[str | Text]]) -> dict[str, int]:
+    """Each column's widest cell or label."""
+    out = {c.key or c.label: cell_len(c.label) for c in cols}
+    for row in rows:
+        for col, cell in zip(cols, row, strict=True):
+            key = col.key or col.label
+            width = cell.cell_len if isinstance(cell, Text) else cell_len(cell)
+            out[key] = max(out[key], width)
+    return out
 
 
 @dataclass(frozen=True)
@@ -121,6 +151,8 @@ class DemandPanel(DataPanel):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.source_widths: dict[str, int] = {}
+        self.month_widths: dict[str, int] = {}
         self._view: DemandView | None = None
         self._family: str | None = None
         self._statistical: dict[str, pd.DataFrame] = {}
@@ -190,6 +222,7 @@ class DemandPanel(DataPanel):
 
     def show(self, data: DemandView) -> None:
         self._view = data
+        self._measure()
         options = self.query_one("#demand-families", OptionList)
         keep = self._family if self._family in data.by_family else (
             data.families[0] if data.families else None)
@@ -249,6 +282,7 @@ class DemandPanel(DataPanel):
                 self._statistical = {str(k): g.reset_index(drop=True)
                                      for k, g in result.forecast.groupby("key", sort=False)}
                 self._stat_state = "done"
+                self._measure()
                 self._show_stat_state()
                 if self._family:
                     self._set_family(self._family)
@@ -324,7 +358,29 @@ class DemandPanel(DataPanel):
                          f"{c.get('chosen_assumptions', '')})", style="yellow")
         self.query_one("#demand-head", Static).update(t)
 
+    def _measure(self) -> None:
+        """The tables' column widths over every family (and the statistical forecast)."""
+        if self._view is None:
+            return
+        fams = self._view.by_family.values()
+        self.source_widths = column_widths(
+            SOURCE_COLUMNS, (cells for fv in fams for _, cells in self._source_rows(fv)))
+        self.month_widths = column_widths(
+            MONTH_COLUMNS, (cells for fv in fams for _, cells in self._month_rows(fv)))
+
     def _show_sources(self, fv: FamilyView) -> None:
+        fill_in_place(self.query_one("#demand-sources", DataTable), SOURCE_COLUMNS,
+                      self._source_rows(fv), self.source_widths)
+        said = Text(no_wrap=True, overflow="ellipsis")
+        for source in INPUT_SOURCES:
+            if source not in fv.sources:
+                continue
+            said.append(f"{source}", style=f"bold {COLORS[source]}")
+            said.append(f" · {fv.owners.get(source, DASH)}: ", style="dim")
+            said.append((fv.assumptions.get(source) or "no assumption given") + "\n")
+        self.query_one("#demand-assumptions", Static).update(said)
+
+    def _source_rows(self, fv: FamilyView) -> list[tuple[str, list[str | Text]]]:
         stat = self.statistical_units(fv.family)
         months = set(self._months())
         table: list[tuple[str, list[str | Text]]] = []
@@ -333,23 +389,13 @@ class DemandPanel(DataPanel):
                 continue
             nums = stat if source == "statistical" else fv.sources.get(source)
             wmape, bias, vs_naive = fv.fva.get(source, (math.nan, math.nan, math.nan))
-            total = "—" if nums is None else units(
+            total = DASH if nums is None else units(
                 sum(v for m, v in nums.items() if m in months))
             chosen = fv.consensus is not None and fv.consensus["source"] == source
             label = Text(source, style="bold green" if chosen else "")
             table.append((source, [key, label, total, pct(wmape), signed_pct(bias),
-                                   red_if_negative(points(vs_naive), vs_naive)]))
-        fill_in_place(self.query_one("#demand-sources", DataTable),
-                      ["Key", "Source", "Horizon units", "Past WMAPE", "Past bias",
-                       "FVA vs naive"], table, widths={"Key": 3})
-        said = Text(no_wrap=True, overflow="ellipsis")
-        for source in INPUT_SOURCES:
-            if source not in fv.sources:
-                continue
-            said.append(f"{source}", style=f"bold {COLORS[source]}")
-            said.append(f" · {fv.owners.get(source, '—')}: ", style="dim")
-            said.append((fv.assumptions.get(source) or "no assumption given") + "\n")
-        self.query_one("#demand-assumptions", Static).update(said)
+                                   red_if_negative(pp(vs_naive), vs_naive)]))
+        return table
 
     def _months(self) -> list[str]:
         return self._view.months if self._view else []
@@ -390,17 +436,19 @@ class DemandPanel(DataPanel):
         self.query_one("#demand-chart", Chart).spec = spec
 
     def _show_months(self, fv: FamilyView) -> None:
+        fill_in_place(self.query_one("#demand-months", DataTable), MONTH_COLUMNS,
+                      self._month_rows(fv), self.month_widths)
+
+    def _month_rows(self, fv: FamilyView) -> list[tuple[str, list[str | Text]]]:
         stat = self.statistical_units(fv.family) or {}
         cons = fv.consensus["units"] if fv.consensus else {}
         table: list[tuple[str, list[str | Text]]] = []
         for m in self._months():
             cells: list[str | Text] = [m, units(stat.get(m))]
             cells += [units(fv.sources.get(s, {}).get(m)) for s in INPUT_SOURCES]
-            cells.append(Text(units(cons.get(m)), style="bold green") if m in cons else "—")
+            cells.append(Text(units(cons.get(m)), style="bold green") if m in cons else DASH)
             table.append((m, cells))
-        fill_in_place(self.query_one("#demand-months", DataTable),
-                      ["Month", "statistical", *INPUT_SOURCES, "consensus"], table,
-                      width=9, widths={"Month": 7})
+        return table
 
     # -- choosing the consensus --------------------------------------------------------------
 

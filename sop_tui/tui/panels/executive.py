@@ -10,13 +10,15 @@ import pandas as pd
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.cycle.state import Record
 from sop_tui.events.types import Event
-from sop_tui.tui.panels.common import DataPanel, money, units
-from sop_tui.tui.panels.plan import fill_month_table, monthly_plan, totals_table
+from sop_tui.formats import money, units
+from sop_tui.tui.panels.common import DataPanel
+from sop_tui.tui.panels.plan import fill_month_table, monthly_plan, totals_figures
+from sop_tui.tui.widgets.fit_table import FitTable
 
 if TYPE_CHECKING:
     from sop_tui.analytics.scenarios import ScenarioResult
@@ -46,9 +48,7 @@ class ExecutivePanel(DataPanel):
         yield Static(id="exec-totals", classes="panel-block")
         yield Static(id="exec-recommendation", classes="panel-block")
         yield Static(id="exec-outcome", classes="panel-block")
-        table: DataTable[str | Text] = DataTable(id="exec-months", cursor_type="row",
-                                                 zebra_stripes=True)
-        yield table
+        yield FitTable(id="exec-months")
 
     def load(self, planning: CyclePlanning) -> ExecutiveView:
         state = planning.state
@@ -64,7 +64,7 @@ class ExecutivePanel(DataPanel):
     def show(self, data: ExecutiveView) -> None:
         self._view = data
         self.query_one("#exec-totals", Static).update(
-            totals_table(data.result, f"Plan: {data.scenario}"))
+            totals_figures(data.result, f"Plan: {data.scenario}"))
         rec = Text()
         if data.recommendation is None:
             rec.append("No recommendation recorded yet (pre-S&OP); the consensus is shown.",
@@ -78,7 +78,7 @@ class ExecutivePanel(DataPanel):
                 rec.append(f"{q}\n")
         self.query_one("#exec-recommendation", Static).update(rec)
         self.query_one("#exec-outcome", Static).update(self._outcome_text(data.outcome))
-        months = self.query_one("#exec-months", DataTable)
+        months = self.query_one("#exec-months", FitTable)
         fill_month_table(months, data.months)
         months.focus()  # A and O answer from inside the panel
 

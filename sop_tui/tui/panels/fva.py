@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from sop_tui.cycle.planning import CyclePlanning
-from sop_tui.tui.panels.common import DataPanel, pct, points, red_if_negative, signed_pct
+from sop_tui.formats import pct, pp, signed_pct
+from sop_tui.tui.panels.common import DataPanel, red_if_negative
+from sop_tui.tui.widgets.fit_table import Col, FitTable, Row
 
 TOTAL = "TOTAL"
+
+TOTAL_COLUMNS = (Col("Step", "step", keep=True), Col("WMAPE", "wmape", number=True),
+                 Col("Bias", "bias", number=True), Col("vs previous", "prev", number=True),
+                 Col("vs naive", "naive", number=True), Col("", "bar", floor=1))
 
 
 @dataclass(frozen=True)
@@ -30,12 +34,11 @@ class FvaPanel(DataPanel):
     TITLE = "Forecast value added — the stair-step"
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="fva-total", classes="panel-block")
+        yield FitTable(id="fva-total", cursor_type="none", zebra_stripes=False,
+                       show_cursor=False)
         yield Static("Per family: value added against naive, in points (red: destroyed)",
                      classes="panel-subtitle")
-        table: DataTable[str | Text] = DataTable(id="fva-families", cursor_type="row",
-                                                 zebra_stripes=True)
-        yield table
+        yield FitTable(id="fva-families")
 
     def load(self, planning: CyclePlanning) -> FvaView:
         f = planning.fva
@@ -50,25 +53,24 @@ class FvaPanel(DataPanel):
         return FvaView(total, steps, wide)
 
     def show(self, data: FvaView) -> None:
-        table = Table(box=None, expand=True, padding=(0, 1), header_style="bold")
-        for name, justify in (("Step", "left"), ("WMAPE", "right"), ("Bias", "right"),
-                              ("vs previous", "right"), ("vs naive", "right"), ("", "left")):
-            table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+        rows: list[Row] = []
         for row in data.total.itertuples(index=False):
             prev = row.fva_vs_prev
             bar = ""
             if prev == prev:
                 bar = ("▲" if prev > 0 else "▼" if prev < 0 else "·") * min(20, int(abs(prev)) + 1)
-            table.add_row(row.step, pct(row.wmape), signed_pct(row.bias),
-                          red_if_negative(points(prev), prev),
-                          red_if_negative(points(row.fva_vs_naive), row.fva_vs_naive),
-                          red_if_negative(bar, prev))
-        self.query_one("#fva-total", Static).update(table)
-        dt = self.query_one("#fva-families", DataTable)
-        dt.clear(columns=True)
-        dt.add_column("Family", key="family")
-        for step in data.steps:
-            dt.add_column(step, key=step)
-        for fam, values in data.by_family.iterrows():
-            cells = [red_if_negative(points(float(v)), float(v)) for v in values]
-            dt.add_row(str(fam), *cells, key=str(fam))
+            rows.append((str(row.step), [
+                str(row.step), pct(row.wmape), signed_pct(row.bias),
+                red_if_negative(pp(prev), prev),
+                red_if_negative(pp(row.fva_vs_naive), row.fva_vs_naive),
+                red_if_negative(bar, prev)]))
+        self.query_one("#fva-total", FitTable).fill(TOTAL_COLUMNS, rows)
+        # naive against itself is 0 in every row: the steps after it are the news
+        steps = [s for s in data.steps if s != "naive"]
+        cols = [Col("Family", "family", keep=True),
+                *(Col(step, step, number=True) for step in steps)]
+        family_rows: list[Row] = []
+        for fam, values in data.by_family[steps].iterrows():
+            cells = [red_if_negative(pp(float(v), unit=False), float(v)) for v in values]
+            family_rows.append((str(fam), [str(fam), *cells]))
+        self.query_one("#fva-families", FitTable).fill(cols, family_rows)

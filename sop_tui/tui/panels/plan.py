@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from sop_tui.cycle.planning import CyclePlanning
-from sop_tui.tui.panels.common import DataPanel, money, units
+from sop_tui.formats import money, units
+from sop_tui.tui.panels.common import DataPanel
+from sop_tui.tui.widgets.figures import Figures
+from sop_tui.tui.widgets.fit_table import Col, FitTable, Row
 
 if TYPE_CHECKING:
     from sop_tui.analytics.scenarios import ScenarioResult
@@ -40,30 +42,34 @@ def monthly_plan(result: ScenarioResult) -> pd.DataFrame:
     return out.rename_axis("month").reset_index()
 
 
-def totals_table(result: ScenarioResult, title: str) -> Table:
+def totals_figures(result: ScenarioResult, title: str) -> Figures:
     """Units, revenue, target and gap over the horizon, for the panel headers."""
     t = result.totals
-    table = Table(box=None, expand=True, padding=(0, 2), header_style="bold", title=title,
-                  title_justify="left", title_style="bold")
-    for name in ("Units", "Revenue", "Target", "Gap to target", "Margin", "Unmet units"):
-        table.add_column(name, justify="right", no_wrap=True)
     gap = t.get("gap_to_target", float("nan"))
-    table.add_row(units(t["units_demanded"]), money(t["revenue"]),
-                  money(t.get("revenue_target")),
-                  Text(money(gap), style="bold red" if gap > 0 else "bold green"),
-                  money(t["margin"]), units(t["unmet_units"]))
-    return table
+    return Figures([
+        ("Units", units(t["units_demanded"])),
+        ("Revenue", money(t["revenue"])),
+        ("Target", money(t.get("revenue_target"))),
+        ("Gap to target", Text(money(gap), style="bold red" if gap > 0 else "bold green")),
+        ("Margin", money(t["margin"])),
+        ("Unmet units", units(t["unmet_units"])),
+    ], title=title)
 
 
-def fill_month_table(dt: DataTable[str | Text], frame: pd.DataFrame) -> None:
+MONTH_COLUMNS = (Col("Month", "month", keep=True), Col("Units", "units", number=True),
+                 Col("Revenue", "revenue", number=True), Col("Target", "target", number=True),
+                 Col("Gap", "gap", number=True))
+
+
+def fill_month_table(dt: FitTable, frame: pd.DataFrame) -> None:
     """A month-by-month table of :func:`monthly_plan`; a shortfall in red."""
-    dt.clear(columns=True)
-    dt.add_columns("Month", "Units", "Revenue", "Target", "Gap")
+    rows: list[Row] = []
     for row in frame.itertuples(index=False):
         gap = float(row.gap)
-        dt.add_row(str(row.month), units(row.units), money(row.revenue),
-                   money(row.revenue_target),
-                   Text(money(gap), style="red" if gap > 0 else "green"), key=str(row.month))
+        rows.append((str(row.month), [str(row.month), units(row.units), money(row.revenue),
+                                      money(row.revenue_target),
+                                      Text(money(gap), style="red" if gap > 0 else "green")]))
+    dt.fill(MONTH_COLUMNS, rows)
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,7 @@ class PlanPanel(DataPanel):
     def compose_body(self) -> ComposeResult:
         yield Static(id="plan-totals", classes="panel-block")
         yield Static(id="plan-agreed", classes="panel-block")
-        table: DataTable[str | Text] = DataTable(id="plan-months", cursor_type="row",
-                                                 zebra_stripes=True)
-        yield table
+        yield FitTable(id="plan-months")
 
     def load(self, planning: CyclePlanning) -> PlanView:
         dp = planning.demand_plan
@@ -95,7 +99,7 @@ class PlanPanel(DataPanel):
     def show(self, data: PlanView) -> None:
         n = len(data.agreed) + len(data.placeholder)
         self.query_one("#plan-totals", Static).update(
-            totals_table(data.result, f"Consensus plan, {len(data.months)} months"))
+            totals_figures(data.result, f"Consensus plan, {len(data.months)} months"))
         agreed = Text()
         if data.placeholder:
             agreed.append(f"{len(data.agreed)} of {n} families agreed. ", style="bold")
@@ -106,4 +110,4 @@ class PlanPanel(DataPanel):
         else:
             agreed.append(f"All {n} families agreed.", style="bold green")
         self.query_one("#plan-agreed", Static).update(agreed)
-        fill_month_table(self.query_one("#plan-months", DataTable), data.months)
+        fill_month_table(self.query_one("#plan-months", FitTable), data.months)

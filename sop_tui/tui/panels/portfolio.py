@@ -21,13 +21,14 @@ import pandas as pd
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
 
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.data.store import require
 from sop_tui.events.types import Event
-from sop_tui.tui.panels.common import DataPanel, money, units
+from sop_tui.formats import money, units
+from sop_tui.tui.panels.common import DataPanel
 from sop_tui.tui.panels.forms import DecisionDialog
+from sop_tui.tui.widgets.fit_table import Col, FitTable
 
 LIFECYCLE_LABEL = {"new": "new", "phase_out": "out"}
 
@@ -67,8 +68,15 @@ def portfolio_items(planning: CyclePlanning) -> pd.DataFrame:
     return items[cols].sort_values(["family", "lifecycle", "sku"], kind="stable")
 
 
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+#: The decision and the numbers before the description: the description gives way first, and
+#: the decision (what the room is here for) keeps a readable width.
+COLUMNS = (
+    Col("✓", "mark", keep=True), Col("SKU", "SKU", keep=True), Col("Family", "Family", keep=True),
+    Col("Life", "Life", keep=True), Col("Decision", "Decision", floor=10),
+    Col("12m units", "12m units", number=True), Col("12m $", "12m $", number=True),
+    Col("On hand", "On hand", number=True), Col("On hand $", "On hand $", number=True),
+    Col("Description", "Description", floor=8),
+)
 
 
 class PortfolioPanel(DataPanel):
@@ -92,9 +100,7 @@ class PortfolioPanel(DataPanel):
         self._frame: pd.DataFrame | None = None
 
     def compose_body(self) -> ComposeResult:
-        table: DataTable[str | Text] = DataTable(id="portfolio-table", cursor_type="row",
-                                                 zebra_stripes=True)
-        yield table
+        yield FitTable(id="portfolio-table")
 
     def load(self, planning: CyclePlanning) -> PortfolioView:
         frame = portfolio_items(planning)
@@ -103,19 +109,12 @@ class PortfolioPanel(DataPanel):
     def show(self, data: PortfolioView) -> None:
         self._frame = data.items
         self.marked &= set(data.items["sku"])
-        dt = self.query_one("#portfolio-table", DataTable)
+        dt = self.query_one("#portfolio-table", FitTable)
         cursor = dt.cursor_row
-        dt.clear(columns=True)
-        dt.add_column("✓", key="mark", width=1)
-        # the decision and the numbers first: a meeting screen leaves the panel ~60 columns, and
-        # the decision (what the room is here for) was cut to "aw" when it came after the money
-        for name in ("SKU", "Family", "Life", "Decision", "12m units", "12m $", "On hand $",
-                     "On hand", "Description"):
-            dt.add_column(name, key=name, width=12 if name == "Decision" else None)
-        for r in data.items.itertuples(index=False):
-            dt.add_row(*self._cells(r), key=r.sku)
-        if dt.row_count:
-            dt.move_cursor(row=min(cursor, dt.row_count - 1))
+        dt.fill(COLUMNS, [(str(r.sku), self._cells(r))
+                          for r in data.items.itertuples(index=False)])
+        if dt.row_count and dt.cursor_row == 0 and cursor:
+            dt.move_cursor(row=min(cursor, dt.row_count - 1))  # the row went: stay near it
         # the panel's keys (Space, f, D...) work from the table: it takes the focus on showing
         dt.focus()
         self._summarise(data)
@@ -131,9 +130,9 @@ class PortfolioPanel(DataPanel):
             Text(f"✔ {decided}", style="green", overflow="ellipsis", no_wrap=True) if decided
             else Text("awaiting", style="dim"),
             units(r.units_12m), money(r.revenue_12m),  # type: ignore[attr-defined]
-            money(r.on_hand_value),  # type: ignore[attr-defined]
             units(r.on_hand_units),  # type: ignore[attr-defined]
-            _short(str(r.description), 30),  # type: ignore[attr-defined]
+            money(r.on_hand_value),  # type: ignore[attr-defined]
+            str(r.description),  # type: ignore[attr-defined]
         ]
 
     def _summarise(self, data: PortfolioView) -> None:
@@ -147,7 +146,7 @@ class PortfolioPanel(DataPanel):
         self.set_status(text)
 
     def action_toggle_mark(self) -> None:
-        dt = self.query_one("#portfolio-table", DataTable)
+        dt = self.query_one("#portfolio-table", FitTable)
         if dt.row_count == 0 or self._frame is None:
             return
         sku = str(dt.coordinate_to_cell_key(dt.cursor_coordinate).row_key.value)
@@ -178,7 +177,7 @@ class PortfolioPanel(DataPanel):
 
     def action_mark_group(self, scope: str) -> None:
         """Mark every undecided item of the cursor's family (``f``), lifecycle (``l``) or all."""
-        dt = self.query_one("#portfolio-table", DataTable)
+        dt = self.query_one("#portfolio-table", FitTable)
         if dt.row_count == 0 or self._frame is None:
             return
         sku = str(dt.coordinate_to_cell_key(dt.cursor_coordinate).row_key.value)
@@ -200,7 +199,7 @@ class PortfolioPanel(DataPanel):
     def action_decide(self) -> None:
         if self.context.read_only or self._frame is None:
             return
-        dt = self.query_one("#portfolio-table", DataTable)
+        dt = self.query_one("#portfolio-table", FitTable)
         skus = sorted(self.marked)
         if not skus and dt.row_count:
             skus = [str(dt.coordinate_to_cell_key(dt.cursor_coordinate).row_key.value)]

@@ -15,11 +15,13 @@ import pandas as pd
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.events.types import Event
-from sop_tui.tui.panels.common import DataPanel, money, pct, units
+from sop_tui.formats import money, pct, units
+from sop_tui.tui.panels.common import DataPanel
+from sop_tui.tui.widgets.fit_table import Col, FitTable, Row
 
 #: measure -> (label, formatter, higher is better?)
 MEASURES: dict[str, tuple[str, Callable[[float], str], bool | None]] = {
@@ -58,9 +60,8 @@ class ScenariosPanel(DataPanel):
     ]
 
     def compose_body(self) -> ComposeResult:
-        table: DataTable[str | Text] = DataTable(id="scenarios-table", cursor_type="column",
-                                                 fixed_columns=1)
-        yield table
+        yield FitTable(id="scenarios-table", cursor_type="column", zebra_stripes=False,
+                       fixed_columns=1)
         yield Static(id="scenarios-notes", classes="panel-block")
 
     def load(self, planning: CyclePlanning) -> ScenariosView:
@@ -76,13 +77,13 @@ class ScenariosPanel(DataPanel):
 
     def show(self, data: ScenariosView) -> None:
         self._view = data
-        dt = self.query_one("#scenarios-table", DataTable)
+        dt = self.query_one("#scenarios-table", FitTable)
         cursor = dt.cursor_column
-        dt.clear(columns=True)
-        dt.add_column("Measure", key="measure")
+        cols = [Col("Measure", "measure", floor=10)]
         for name in data.table.columns:
             label = f"★ {name}" if name == data.recommended else str(name)
-            dt.add_column(label, key=str(name))
+            cols.append(Col(label, str(name), number=True))
+        rows: list[Row] = []
         base = data.table.columns[0]
         for measure, row in data.table.iterrows():
             label, fmt, better = MEASURES.get(str(measure), (str(measure), units, None))
@@ -95,7 +96,8 @@ class ScenariosPanel(DataPanel):
                     if abs(delta) > 1e-6:
                         style = "green" if (delta > 0) == better else "red"
                 cells.append(Text(fmt(v), style=style))
-            dt.add_row(*cells, key=str(measure))
+            rows.append((str(measure), cells))
+        dt.fill(cols, rows)
         if len(dt.columns) > 1:
             dt.move_cursor(column=max(1, min(cursor, len(dt.columns) - 1)))
         dt.focus()  # ←/→ choose the scenario as soon as the table shows
@@ -119,7 +121,7 @@ class ScenariosPanel(DataPanel):
 
     def selected(self) -> str:
         """The scenario under the cursor (the consensus when on the measure column)."""
-        dt = self.query_one("#scenarios-table", DataTable)
+        dt = self.query_one("#scenarios-table", FitTable)
         view: ScenariosView | None = getattr(self, "_view", None)
         if view is None or dt.cursor_column < 1:
             return "consensus"

@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from sop_tui.cycle.planning import CyclePlanning
-from sop_tui.tui.panels.common import DataPanel, money, pct
+from sop_tui.formats import money, pct
+from sop_tui.tui.panels.common import DataPanel
 
 ABC = ("A", "B", "C")
 XYZ = ("X", "Y", "Z")

@@ -15,14 +15,21 @@ from typing import ClassVar
 
 import pandas as pd
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.events.types import Event
-from sop_tui.tui.panels.common import DataPanel, units
+from sop_tui.formats import units
+from sop_tui.tui.panels.common import DataPanel
 from sop_tui.tui.panels.forms import DecisionDialog
+from sop_tui.tui.widgets.fit_table import Col, FitTable, Row
+
+GAP_COLUMNS = (Col("Resource", "resource", keep=True), Col("Month", "month", keep=True),
+               Col("Available h", "available", number=True), Col("Load h", "load", number=True),
+               Col("Short h", "short", number=True), Col("Option / decision", "decided"))
 
 
 @dataclass(frozen=True)
@@ -69,13 +76,14 @@ class SupplyPanel(DataPanel):
     ]
 
     def compose_body(self) -> ComposeResult:
-        grid: DataTable[str | Text] = DataTable(id="supply-grid", cursor_type="cell",
-                                                fixed_columns=1)
-        yield grid
+        yield FitTable(id="supply-grid", cursor_type="cell", zebra_stripes=False,
+                       fixed_columns=1)
         yield Static("Capacity gaps", classes="panel-subtitle")
-        gaps: DataTable[str | Text] = DataTable(id="supply-gaps", cursor_type="row",
-                                                zebra_stripes=True)
-        yield gaps
+        yield FitTable(id="supply-gaps")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.gaps_shown = False
 
     def load(self, planning: CyclePlanning) -> SupplyView:
         frame = planning.load
@@ -91,11 +99,11 @@ class SupplyPanel(DataPanel):
 
     def show(self, data: SupplyView) -> None:
         self._view = data
-        grid = self.query_one("#supply-grid", DataTable)
-        grid.clear(columns=True)
-        grid.add_column("Resource", key="resource")
-        for m in data.months:
-            grid.add_column(m[2:], key=m)  # "26-12": narrow enough for 18 months
+        grid = self.query_one("#supply-grid", FitTable)
+        # "26-12": narrow enough for 18 months at 200 columns; fewer scroll with the cursor
+        cols = [Col("Resource", "resource", keep=True),
+                *(Col(m[2:], m, number=True) for m in data.months)]
+        rows: list[Row] = []
         gaps = {(g.resource, g.month): g for g in data.gaps}
         by = data.load.assign(month=data.load["month"].astype(str)).set_index(
             ["resource", "month"])
@@ -115,16 +123,18 @@ class SupplyPanel(DataPanel):
                     mark = "✔" if g.covered_by else "!"
                     style = "bold white on dark_green" if g.covered_by else "bold white on red"
                     cells.append(Text(f"{util:4.0%}{mark}", style=style))
-            grid.add_row(*cells, key=res)
-        table = self.query_one("#supply-gaps", DataTable)
-        table.clear(columns=True)
-        table.add_columns("Resource", "Month", "Available h", "Load h", "Short h",
-                          "Option / decision")
+            rows.append((res, cells))
+        grid.fill(cols, rows)
+        self.fit_grid()
+        table = self.query_one("#supply-gaps", FitTable)
+        gap_rows: list[Row] = []
         for g in data.gaps:
             decided = (Text(f"✔ {g.covered_by}", style="green") if g.covered_by
                        else Text("none yet", style="bold red"))
-            table.add_row(g.resource, g.month, units(g.available), units(g.load), units(g.short),
-                          decided, key=f"{g.resource}|{g.month}")
+            gap_rows.append((f"{g.resource}|{g.month}", [
+                g.resource, g.month, units(g.available), units(g.load), units(g.short),
+                decided]))
+        table.fill(GAP_COLUMNS, gap_rows)
         open_ = sum(1 for g in data.gaps if not g.covered_by)
         status = (f"{len(data.gaps)} gap(s), {open_} without an option. Load as a share of "
                   "available hours; red: over capacity.")
@@ -132,21 +142,42 @@ class SupplyPanel(DataPanel):
             status += ("  o: an option for the selected gap · r: one for all the open gaps of "
                        "its resource")
         self.set_status(status)
-        if data.gaps:
+        if data.gaps and not self.gaps_shown:
             # the cursor waits on the first gap still without an option: o or r at once
+            # (the first time: when the log moves, the reader's place is kept)
             open_rows = [i for i, g in enumerate(data.gaps) if not g.covered_by]
             table.move_cursor(row=open_rows[0] if open_rows else 0)
             table.focus()
+            self.gaps_shown = True
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.fit_grid()
+
+    def fit_grid(self) -> None:
+        """Make the grid as wide as the resource and a whole number of months: moved by the
+        cursor, it then scrolls by whole months and never shows part of a percentage."""
+        grid = self.query_one("#supply-grid", FitTable)
+        widths = [c.get_render_width(grid) for c in grid.columns.values()]
+        if len(widths) < 2 or self.content_region.width <= 0:
+            return
+        fixed, month = widths[0], max(widths[1:])
+        # a vertical scrollbar only when the resources do not all show (the grid's height is
+        # at most half the panel's: panels.tcss)
+        rows = grid.row_count + grid.header_height + grid.styles.scrollbar_size_horizontal
+        bar = grid.styles.scrollbar_size_vertical if rows > self.content_region.height // 2 else 0
+        room = self.content_region.width - bar
+        shown = max(1, min(len(widths) - 1, (room - fixed) // month))
+        grid.styles.width = fixed + shown * month + bar
 
     def _selected(self) -> tuple[str, str] | None:
         view: SupplyView | None = getattr(self, "_view", None)
         if view is None:
             return None
-        grid = self.query_one("#supply-grid", DataTable)
+        grid = self.query_one("#supply-grid", FitTable)
         if grid.has_focus and grid.row_count and grid.cursor_column > 0:
             res = str(grid.coordinate_to_cell_key(grid.cursor_coordinate).row_key.value)
             return res, view.months[grid.cursor_column - 1]
-        gaps = self.query_one("#supply-gaps", DataTable)
+        gaps = self.query_one("#supply-gaps", FitTable)
         if gaps.row_count:
             key = str(gaps.coordinate_to_cell_key(gaps.cursor_coordinate).row_key.value)
             res, _, month = key.partition("|")
