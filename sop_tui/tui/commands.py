@@ -1,4 +1,9 @@
-"""The command palette provider: every action of the app, by name."""
+"""The command palette provider: every action of the app, by name.
+
+Every action is offered wherever it can run: opening a cycle and e-mailing the pack too, from
+any screen (they used to be missing outside the dashboard's first moments and the executive
+meeting).
+"""
 
 from __future__ import annotations
 
@@ -26,8 +31,10 @@ class SopCommands(Provider):
             for mid, d in app.meetings.items():
                 out.append((f"Open meeting: {d.title}", partial(app.open_meeting, mid),
                             f"owner {d.owner}"))
-        elif not app.read_only and isinstance(screen, DashboardScreen):
-            out.append(("Open a cycle", screen.action_open_cycle, "YYYY-MM"))
+        dashboard = next((s for s in app.screen_stack if isinstance(s, DashboardScreen)), None)
+        if not app.read_only and dashboard is not None:
+            out.append(("Open a cycle", dashboard.action_open_cycle,
+                        "key o on the dashboard: YYYY-MM"))
         if isinstance(screen, MeetingScreen) and not app.read_only:
             out += [
                 ("Capture assumption", screen.action_assumption, "key a"),
@@ -43,8 +50,8 @@ class SopCommands(Provider):
             out.append(("Recompute the dashboard numbers", screen.action_reload, "key r"))
         if app.cycle is not None and not app.read_only and app.pack_available():
             out.append(("Render the decision pack", app.render_pack, "key P (PDF)"))
-        if app.email_enabled():
-            out.append(("Email the decision pack", app.action_email_pack,
+        if app.cycle is not None and not app.read_only and app.pack_available():
+            out.append(("E-mail the decision pack", partial(email_pack, app, app.cycle),
                         "key E: the newest pack, rendered first if there is none"))
         out.append(("History: every event of every cycle", app.open_history, "key h"))
         out.append(("Help: keys", app.action_help, "? or F1"))
@@ -60,3 +67,11 @@ class SopCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), run, help=help_text)
+
+
+def email_pack(app: SopApp, cycle: str) -> None:
+    """Open the dialog that e-mails ``cycle``'s newest pack (what key E does), from any screen."""
+    from sop_tui.tui.dialogs.send_pack import SendPackDialog, newest_pack, smtp_line
+
+    app.push_screen(SendPackDialog(cycle, newest_pack(app.workspace, app.settings, cycle),
+                                   smtp_line()))
