@@ -37,6 +37,7 @@ from sop_tui.formats import DASH, pct, pp, signed_pct, units
 from sop_tui.tui.panels.common import DataPanel, red_if_negative
 from sop_tui.tui.procs import start_resource_tracker
 from sop_tui.tui.widgets.chart import Chart, ChartSpec, Line, month_ticks
+from sop_tui.tui.widgets.clip import WordClip
 from sop_tui.tui.widgets.fit_table import Col
 
 if TYPE_CHECKING:
@@ -371,14 +372,14 @@ class DemandPanel(DataPanel):
     def _show_sources(self, fv: FamilyView) -> None:
         fill_in_place(self.query_one("#demand-sources", DataTable), SOURCE_COLUMNS,
                       self._source_rows(fv), self.source_widths)
-        said = Text(no_wrap=True, overflow="ellipsis")
+        said = Text()
         for source in INPUT_SOURCES:
             if source not in fv.sources:
                 continue
             said.append(f"{source}", style=f"bold {COLORS[source]}")
             said.append(f" · {fv.owners.get(source, DASH)}: ", style="dim")
             said.append((fv.assumptions.get(source) or "no assumption given") + "\n")
-        self.query_one("#demand-assumptions", Static).update(said)
+        self.query_one("#demand-assumptions", Static).update(WordClip(said.rstrip() or said))
 
     def _source_rows(self, fv: FamilyView) -> list[tuple[str, list[str | Text]]]:
         stat = self.statistical_units(fv.family)
