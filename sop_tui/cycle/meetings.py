@@ -26,6 +26,12 @@ PANELS: tuple[str, ...] = (
     "supply",
     "scenarios",
     "executive",
+    # the agenda items that ask a question of their own (issue 12): phase-out stock, plan
+    # attainment and E&O by family, the metrics cycle by cycle
+    "phase_outs",
+    "attainment",
+    "inventory",
+    "performance",
 )
 
 

@@ -6,11 +6,15 @@
 from __future__ import annotations
 
 from sop_tui.tui.panels.actions import ActionsPanel
+from sop_tui.tui.panels.attainment import AttainmentPanel
 from sop_tui.tui.panels.base import Panel, PanelContext
 from sop_tui.tui.panels.demand import DemandPanel
 from sop_tui.tui.panels.executive import ExecutivePanel
 from sop_tui.tui.panels.fva import FvaPanel
+from sop_tui.tui.panels.inventory import InventoryPanel
 from sop_tui.tui.panels.metrics import MetricsPanel
+from sop_tui.tui.panels.performance import PerformancePanel
+from sop_tui.tui.panels.phase_outs import PhaseOutsPanel
 from sop_tui.tui.panels.plan import PlanPanel
 from sop_tui.tui.panels.portfolio import PortfolioPanel
 from sop_tui.tui.panels.scenarios import ScenariosPanel
@@ -30,6 +34,10 @@ PANELS: dict[str, type[Panel]] = {
         SupplyPanel,
         ScenariosPanel,
         ExecutivePanel,
+        PhaseOutsPanel,
+        AttainmentPanel,
+        InventoryPanel,
+        PerformancePanel,
     )
 }
 

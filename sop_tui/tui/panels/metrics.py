@@ -1,4 +1,6 @@
-"""The metrics panel: the four S&OP metrics with their 12-cycle trend, and families worst first."""
+"""The metrics panel (demand review, "How good were we?"): the four S&OP metrics with their
+12-cycle trend; the bias step by step — naive, statistical, each input, consensus, executive —
+so the room sees which step carried it in; and the families, worst accuracy first."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from sop_tui.cycle.planning import CyclePlanning
-from sop_tui.formats import money, pct, signed_pct
+from sop_tui.formats import money, pct, pp, signed_pct
 from sop_tui.tui.panels.common import DataPanel, sparkline
 from sop_tui.tui.widgets.fit_table import Col, FitTable, Row
 
@@ -31,6 +33,9 @@ METRICS = (
 
 FAMILY_COLUMNS = (Col("Family", "family", keep=True), Col("Accuracy", "accuracy", number=True),
                   Col("WMAPE", "wmape", number=True), Col("Bias", "bias", number=True))
+STEP_COLUMNS = (Col("Step", "step", keep=True), Col("Bias", "bias", number=True),
+                Col("vs statistical", "added", number=True), Col("WMAPE", "wmape", number=True),
+                Col("", "bar", floor=1))
 
 
 def summary_table(data: MetricsView, now: dict[str, float], heading: str) -> Table:
@@ -43,7 +48,7 @@ def summary_table(data: MetricsView, now: dict[str, float], heading: str) -> Tab
     table.add_column("Metric", ratio=1, overflow="fold")
     table.add_column(heading, justify="right", no_wrap=True,
                      min_width=max(len(v[0]) for v in values.values()))
-    table.add_column("12-cycle trend", no_wrap=True, min_width=12, max_width=12)
+    table.add_column("12 cycles", no_wrap=True, min_width=12, max_width=12)
     table.add_column(since, justify="right", no_wrap=True,
                      min_width=max(len(v[1]) for v in values.values()))
     for metric, label, _, definition in METRICS:
@@ -54,12 +59,33 @@ def summary_table(data: MetricsView, now: dict[str, float], heading: str) -> Tab
     return table
 
 
+def step_rows(steps: pd.DataFrame) -> list[Row]:
+    """Each step's bias and what it adds to the statistical forecast's (in points): the
+    inputs, the consensus and the executive step are each built on it. The biggest addition
+    is in bold red — the step that carried the bias in."""
+    bias = {str(r.step): float(r.bias) for r in steps.itertuples(index=False)}
+    base = bias.get("statistical", float("nan"))
+    added = {step: (b - base) * 100 for step, b in bias.items()
+             if step not in ("naive", "statistical")}
+    worst = max((a for a in added.values() if a == a), default=float("nan"))
+    rows: list[Row] = []
+    for r in steps.itertuples(index=False):
+        more = added.get(str(r.step), float("nan"))
+        style = "bold red" if more == worst and more > 0 else "red" if more >= 2 else ""
+        bar = "▲" * min(20, int(more) + 1) if more == more and more > 0 else ""
+        rows.append((str(r.step), [str(r.step), Text(signed_pct(r.bias), style=style),
+                                   Text(pp(more), style=style), pct(r.wmape),
+                                   Text(bar, style="red")]))
+    return rows
+
+
 @dataclass(frozen=True)
 class MetricsView:
     summary: MetricSummary
     trend: dict[str, list[float]]
     cycles: list[str]
     families: pd.DataFrame  # [family, accuracy, wmape, bias], worst accuracy first
+    steps: pd.DataFrame  # [step, wmape, bias] of every family together, in stair order
 
 
 class MetricsPanel(DataPanel):
@@ -70,6 +96,9 @@ class MetricsPanel(DataPanel):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="metrics-summary", classes="panel-block")
+        yield Static("Bias step by step: which step carried it in", classes="panel-subtitle")
+        yield FitTable(id="metrics-steps", cursor_type="none", zebra_stripes=False,
+                       show_cursor=False)
         yield Static("Families, worst accuracy first", classes="panel-subtitle")
         yield FitTable(id="metrics-families")
 
@@ -85,7 +114,9 @@ class MetricsPanel(DataPanel):
         fam = planning.family_accuracy
         fam = fam.loc[fam["family"] != "TOTAL", ["family", "accuracy", "wmape", "bias"]]
         fam = fam.sort_values(["accuracy", "family"], kind="stable").reset_index(drop=True)
-        return MetricsView(summary, series, cycles, fam)
+        fva = planning.fva
+        steps = fva.loc[fva["family"] == "TOTAL", ["step", "wmape", "bias"]].reset_index(drop=True)
+        return MetricsView(summary, series, cycles, fam, steps)
 
     def show(self, data: MetricsView) -> None:
         s = data.summary
@@ -98,3 +129,4 @@ class MetricsPanel(DataPanel):
             bias = Text(signed_pct(row.bias), style="red" if abs(row.bias) >= 0.1 else "")
             rows.append((row.family, [row.family, pct(row.accuracy), pct(row.wmape), bias]))
         self.query_one("#metrics-families", FitTable).fill(FAMILY_COLUMNS, rows)
+        self.query_one("#metrics-steps", FitTable).fill(STEP_COLUMNS, step_rows(data.steps))

@@ -79,12 +79,25 @@ COLUMNS = (
 )
 
 
+def decision_cell(decided: str) -> Text:
+    """What was chosen for an item (green), or that it awaits a decision."""
+    if decided:
+        return Text(f"✔ {decided}", style="green", overflow="ellipsis", no_wrap=True)
+    return Text("awaiting", style="dim")
+
+
+def mark_cell(marked: bool) -> str | Text:
+    return Text("●", style="bold cyan") if marked else ""
+
+
 class PortfolioPanel(DataPanel):
     """Launches and phase-outs: what they sell, what they hold, what was decided."""
 
     PANEL_ID = "portfolio"
     TITLE = "Portfolio — new items and phase-outs awaiting a decision"
     CAPTURE_ACTIONS = frozenset({"decide"})
+    #: The table's columns, in the order of :meth:`row_cells`.
+    TABLE_COLUMNS: ClassVar[tuple[Col, ...]] = COLUMNS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_mark", "Mark"),
         Binding("f", "mark_group('family')", "Mark family"),
@@ -111,35 +124,38 @@ class PortfolioPanel(DataPanel):
         self.marked &= set(data.items["sku"])
         dt = self.query_one("#portfolio-table", FitTable)
         cursor = dt.cursor_row
-        dt.fill(COLUMNS, [(str(r.sku), self._cells(r))
-                          for r in data.items.itertuples(index=False)])
+        dt.fill(self.TABLE_COLUMNS, [(str(r.sku), self.row_cells(r))
+                                     for r in data.items.itertuples(index=False)])
         if dt.row_count and dt.cursor_row == 0 and cursor:
             dt.move_cursor(row=min(cursor, dt.row_count - 1))  # the row went: stay near it
         # the panel's keys (Space, f, D...) work from the table: it takes the focus on showing
         dt.focus()
         self._summarise(data)
 
-    def _cells(self, r: object) -> list[str | Text]:
+    def row_cells(self, r: object) -> list[str | Text]:
+        """The cells of one item (a row of the view's frame), in :attr:`TABLE_COLUMNS`."""
         sku = str(r.sku)  # type: ignore[attr-defined]
         decided = str(r.decided)  # type: ignore[attr-defined]
         life = str(r.lifecycle)  # type: ignore[attr-defined]
         return [
-            Text("●", style="bold cyan") if sku in self.marked else "",
-            sku, str(r.family),  # type: ignore[attr-defined]
+            mark_cell(sku in self.marked), sku, str(r.family),  # type: ignore[attr-defined]
             Text(LIFECYCLE_LABEL.get(life, life), style="green" if life == "new" else "yellow"),
-            Text(f"✔ {decided}", style="green", overflow="ellipsis", no_wrap=True) if decided
-            else Text("awaiting", style="dim"),
+            decision_cell(decided),
             units(r.units_12m), money(r.revenue_12m),  # type: ignore[attr-defined]
             units(r.on_hand_units),  # type: ignore[attr-defined]
             money(r.on_hand_value),  # type: ignore[attr-defined]
             str(r.description),  # type: ignore[attr-defined]
         ]
 
+    def summary_text(self, frame: pd.DataFrame, decided: int) -> str:
+        """The status line's first sentence: how many items, how many decided."""
+        n = len(frame)
+        new = int((frame["lifecycle"] == "new").sum())
+        return (f"{n} items ({new} new, {n - new} phase-out), {decided} decided, "
+                f"{n - decided} awaiting.")
+
     def _summarise(self, data: PortfolioView) -> None:
-        n = len(data.items)
-        new = int((data.items["lifecycle"] == "new").sum())
-        text = (f"{n} items ({new} new, {n - new} phase-out), {data.decided} decided, "
-                f"{n - data.decided} awaiting.")
+        text = self.summary_text(data.items, data.decided)
         if not self.context.read_only:
             text += (f"  {len(self.marked)} marked. Mark: Space item · f family · l all new/out"
                      " · * all undecided · u none.  D decides the marked")
