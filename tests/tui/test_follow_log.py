@@ -11,8 +11,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Label, Static
 
+from sop_tui.cycle.planning import CyclePlanning
+from sop_tui.cycle.scenarios import create_scenario
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.log import EventLog
+from sop_tui.formats import money
 from sop_tui.tui.panels.actions import ActionsPanel
 from sop_tui.tui.screens.dashboard import DashboardScreen
 from sop_tui.tui.screens.history import HistoryScreen, HistoryTable
@@ -147,3 +150,24 @@ async def test_sop_review_follows_the_lead_and_keeps_the_readers_place(
             assert table.current is not None and table.current.seq == 73
     finally:
         review_log.close()
+
+
+@pytest.mark.slow
+async def test_the_dashboard_kept_the_consensus_gap_after_a_gap_closing_plan_was_approved(
+        demo_ws: Workspace, cli: Workspace, make) -> None:
+    app = make(demo_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        card = app.screen.query_one("#gap-card", Static)
+        await until(pilot, lambda: "consensus plan" in _text(card), "the consensus's gap")
+        consensus_gap = CyclePlanning(cli).plan_totals["gap_to_target"]
+        assert money(consensus_gap) in _text(card)
+        # the executives approve a gap-closing scenario (in the CLI, beside the app)
+        create_scenario(CyclePlanning(cli), "price up", price=["*:+5%"])
+        cli.approve_plan(scenario="price up", approved_by="GM")
+        approved_gap = CyclePlanning(cli).plan_totals["gap_to_target"]
+        assert approved_gap < consensus_gap
+        await until(pilot, lambda: "approved “price up” (GM)" in _text(card),
+                    "the approved plan on the gap card")
+        assert money(approved_gap) in _text(card)

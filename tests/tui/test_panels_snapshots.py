@@ -1,4 +1,5 @@
-"""Snapshots of each meeting panel at 120×40 on the demo company, and the key dialog states.
+"""Snapshots of the panels' key dialog states at 120×40 on the demo company (each panel as the
+meeting screen shows it, at three sizes: test_screens_snapshots).
 
 Deterministic: the demo store is seeded, the host app does not blink its cursor, the
 statistical forecast (seconds, cached on disk) is not started, and every worker has finished
@@ -7,17 +8,14 @@ before the picture is taken. Review changes with ``pytest --snapshot-update`` an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from test_panels import PanelHost, settle  # tests/tui is on sys.path (rootdir conftest)
 from textual.pilot import Pilot
 
-from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.cycle.workspace import Workspace
-from sop_tui.events.log import EventLog
 from sop_tui.tui.panels.demand import DemandPanel
 
 SIZE = (120, 40)
@@ -25,24 +23,9 @@ SIZE = (120, 40)
 pytestmark = pytest.mark.slow  # ~2 s each: the panels load the demo company's numbers
 
 
-@pytest.fixture(scope="module")
-def shared_planning(demo_db: Path) -> Iterator[CyclePlanning]:
-    log = EventLog(f"sqlite:///{demo_db}", read_only=True)
-    yield CyclePlanning(Workspace(log, actor="tester"), "2026-12")
-    log.close()
-
-
 @pytest.fixture(autouse=True)
 def _no_statistical(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(DemandPanel, "AUTO_STATISTICAL", False)
-
-
-def host(planning: CyclePlanning, panel: str, meeting: str = "demand") -> PanelHost:
-    return PanelHost(planning.ws, panel, meeting=meeting, planning=lambda: planning)
-
-
-async def loaded(pilot: Pilot[Any]) -> None:
-    await settle(pilot.app, pilot)
 
 
 def keys_then_settle(*keys: str) -> Callable[[Pilot[Any]], Any]:
@@ -52,24 +35,6 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot[Any]], Any]:
         await settle(pilot.app, pilot)
 
     return run
-
-
-@pytest.mark.parametrize(("panel", "meeting"), [
-    ("actions", "executive"),
-    ("portfolio", "portfolio"),
-    ("segments", "demand"),
-    ("metrics", "demand"),
-    ("fva", "demand"),
-    ("demand", "demand"),
-    ("plan", "supply"),
-    ("supply", "supply"),
-    ("scenarios", "pre_sop"),
-    ("executive", "executive"),
-])
-def test_panel_snapshot(panel: str, meeting: str, shared_planning: CyclePlanning,
-                        snap_compare: Any) -> None:
-    app = host(shared_planning, panel, meeting)
-    assert snap_compare(app, terminal_size=SIZE, run_before=loaded)
 
 
 def test_demand_averaging_warning_snapshot(demo_ws: Workspace, snap_compare: Any) -> None:

@@ -32,6 +32,7 @@ from sop_tui.tui.widgets.keybar import KeyBar
 from sop_tui.tui.widgets.metric_cards import MetricCard
 
 if TYPE_CHECKING:
+    from sop_tui.cycle.planning import PlanOfRecord
     from sop_tui.events.types import Event
     from sop_tui.tui.app import SopApp
 
@@ -83,6 +84,7 @@ class GapView:
     agreed: int
     families: int
     placeholder_share: float
+    plan: str = "consensus"  # which plan: "approved scenario X by GM", "consensus"...
 
 
 class DashboardScreen(Screen[None]):
@@ -296,7 +298,8 @@ class DashboardScreen(Screen[None]):
             share = plan["placeholder_units"] / total_units if total_units else 0.0
             agreed = len(plan["agreed"])
             view = GapView(totals["revenue"], totals["revenue_target"], totals["gap_to_target"],
-                           agreed, agreed + len(plan["placeholder"]), share)
+                           agreed, agreed + len(plan["placeholder"]), share,
+                           plan_words(planning.plan_of_record))
             self.post_message(self.GapLoaded(view))
         except Exception as exc:  # shown to the user; the app keeps running
             app.call_from_thread(app.notify, f"The revenue gap could not be computed: {exc}",
@@ -341,11 +344,11 @@ class DashboardScreen(Screen[None]):
             head = f"Revenue gap: {money(v.gap)} below target"
         else:
             head = f"Revenue: {money(-v.gap)} above target"
-        card.update(
-            f"{head}\nplan {money(v.revenue)} · target {money(v.target)}\n"
-            f"not yet agreed: {v.families - v.agreed} of {v.families} families "
-            f"({v.placeholder_share:.0%} of plan units)"
-        )
+        agreed = (f"not yet agreed: {v.families - v.agreed} of {v.families} families "
+                  f"({v.placeholder_share:.0%} of plan units)" if v.agreed < v.families
+                  else f"all {v.families} families agreed")
+        card.update(f"{head}\n{v.plan}: {money(v.revenue)} · target {money(v.target)}\n"
+                    f"{agreed}")
         card.set_class(not math.isnan(v.gap) and v.gap > 0, "-alert")
 
     # -- actions ---------------------------------------------------------------------------
@@ -392,6 +395,15 @@ class DashboardScreen(Screen[None]):
         if action == "pack":
             return self._with_cycle and not self.sop.read_only and self.sop.pack_available()
         return True
+
+
+def plan_words(record: PlanOfRecord) -> str:
+    """Which plan the gap is of: ``approved "price up" (GM)``, ``recommended "x"``,
+    ``consensus plan``."""
+    if record.basis == "consensus":
+        return "consensus plan"
+    by = f" ({record.by})" if record.by else ""
+    return f"{record.basis} “{record.scenario}”{by}"
 
 
 def _day(event: Event | None) -> str:

@@ -23,7 +23,7 @@ def clip_at_word(line: Text, width: int) -> Text:
     cut = width - 1
     while cut > 0 and cell_len(plain[:cut]) > width - 1:
         cut -= 1
-    space = plain.rfind(" ", 0, cut + 1)
+    space = plain.rfind(" ", 0, cut)
     end = space + 1 if space > 0 else cut
     out = line[:end]
     out.append("…", style="dim")

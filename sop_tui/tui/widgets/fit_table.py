@@ -3,9 +3,10 @@
 :class:`FitTable` is Textual's ``DataTable`` filled through :meth:`FitTable.fill` with
 :class:`Col` descriptions: a number column is as wide as its widest value (right-aligned), and
 when the table is wider than its room the text columns give way first — widest first, down to
-a few characters, ending in "…". A number's header is never cut either ("26-1" read as January
-where it meant "26-12"). The widths are fitted again when the table is resized. A refill (the
-log moved, say) keeps the cursor on the same row key and the scroll where it was.
+a few characters, ending at a whole word with "…". A number's header is never cut either
+("26-1" read as January where it meant "26-12"). The widths are fitted again when the table is
+resized. A refill (the log moved, say) keeps the cursor on the same row key and the scroll
+where it was.
 
 :func:`fit_widths` is the rule on its own (plain ints, tested without an app).
 """
@@ -20,6 +21,8 @@ from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
+
+from sop_tui.tui.widgets.clip import clip_at_word
 
 __all__ = ["TEXT_FLOOR", "Cell", "Col", "FitTable", "Row", "fit_widths"]
 
@@ -74,12 +77,13 @@ def fit_widths(cols: Sequence[Col], rows: Sequence[Sequence[Cell]], room: int,
     return widths
 
 
-def _shown(cell: Cell, col: Col) -> Cell:
+def _shown(cell: Cell, col: Col, width: int) -> Cell:
+    text = cell.copy() if isinstance(cell, Text) else Text(cell)
     if col.whole:
-        text = cell.copy() if isinstance(cell, Text) else Text(cell)
         text.justify = "right" if col.number else "left"
         return text
-    text = cell.copy() if isinstance(cell, Text) else Text(cell)
+    # at a word: a size in a description ("QC 3/8 in") is shown whole or not at all
+    text = clip_at_word(text, width)
     text.no_wrap = True
     text.overflow = "ellipsis"
     return text
@@ -119,15 +123,16 @@ class FitTable(DataTable[Cell]):
             key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
         room = self.room()
         self.fitted_room = room
+        if room <= 0:
+            return  # not laid out yet: filled at the first resize (wider, it kept a scrollbar)
         cells = [list(r[1]) for r in self.fit_rows]
-        # no width yet (not laid out): every column at its widest; fitted on the first resize
-        widths = (fit_widths(self.fit_cols, cells, room, self.cell_padding) if room > 0
-                  else [None] * len(self.fit_cols))
+        widths = fit_widths(self.fit_cols, cells, room, self.cell_padding)
         self.clear(columns=True)
         for col, width in zip(self.fit_cols, widths, strict=True):
             self.add_column(col.label, key=col.key or col.label, width=width)
         for row_key, row in self.fit_rows:
-            self.add_row(*(_shown(c, col) for c, col in zip(row, self.fit_cols, strict=True)),
+            self.add_row(*(_shown(c, col, w)
+                           for c, col, w in zip(row, self.fit_cols, widths, strict=True)),
                          key=row_key)
         if key is not None and key in self.rows:
             self.move_cursor(row=self.get_row_index(key),
