@@ -71,6 +71,7 @@ class DataPanel(Panel):
     def __init__(self, context: PanelContext, *, id: str | None = None) -> None:
         super().__init__(context, id=id)
         self.loaded_seq = -1  # the log's last event when the panel last loaded
+        self.following = False  # the load under way follows the log (keep the reader's place)
 
     def compose(self) -> ComposeResult:
         yield Static(self.TITLE, classes="panel-title")
@@ -103,6 +104,7 @@ class DataPanel(Panel):
         has until the new numbers come (following the log must not blink every panel).
         """
         self.loaded_seq = self.context.workspace.state().last_seq
+        self.following = quiet
         if not quiet:
             self.set_status(self.LOADING)
             self.add_class("-loading")

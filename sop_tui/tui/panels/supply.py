@@ -81,10 +81,6 @@ class SupplyPanel(DataPanel):
         yield Static("Capacity gaps", classes="panel-subtitle")
         yield FitTable(id="supply-gaps")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.gaps_shown = False
-
     def load(self, planning: CyclePlanning) -> SupplyView:
         frame = planning.load
         covered = covering_decisions(planning)
@@ -142,13 +138,13 @@ class SupplyPanel(DataPanel):
             status += ("  o: an option for the selected gap · r: one for all the open gaps of "
                        "its resource")
         self.set_status(status)
-        if data.gaps and not self.gaps_shown:
+        if data.gaps and not self.following:
             # the cursor waits on the first gap still without an option: o or r at once
-            # (the first time: when the log moves, the reader's place is kept)
-            open_rows = [i for i, g in enumerate(data.gaps) if not g.covered_by]
-            table.move_cursor(row=open_rows[0] if open_rows else 0)
+            # (when the panel follows a write made elsewhere, the reader's place is kept)
+            open_gaps = [f"{g.resource}|{g.month}" for g in data.gaps if not g.covered_by]
+            if open_gaps:
+                table.select(open_gaps[0])
             table.focus()
-            self.gaps_shown = True
 
     def on_resize(self, _event: events.Resize) -> None:
         self.fit_grid()

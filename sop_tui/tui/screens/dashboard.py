@@ -231,7 +231,7 @@ class DashboardScreen(Screen[None]):
         # meeting to run is the natural Enter.
         if keep is not None and cs.meetings[list(app.meetings)[keep]].status == MEETING_STATUS[2]:
             keep = None
-        table.move_cursor(row=keep if keep is not None else (next_row or 0))
+        table.select(list(app.meetings)[keep if keep is not None else (next_row or 0)])
 
         today = app.workspace.today()
         open_ = state.open_actions()

@@ -227,8 +227,6 @@ class MeetingScreen(BackdropSource[None]):
         self.query_one(MeetingClock).set_times(per[self.item], current.minutes, total,
                                                self.meeting.limit_minutes)
         self.query_one(AgendaView).show(self.item, per)
-        self.query_one("#narrow-agenda", Static).update(
-            f"▶ {self.item + 1}/{len(self.meeting.agenda)} {current.title}")
 
     # -- the current item --------------------------------------------------------------------
 
@@ -238,6 +236,8 @@ class MeetingScreen(BackdropSource[None]):
         prompts = "\n".join(f"• {p}" for p in item.prompts) or "(no prompts)"
         self.query_one("#prompts", Static).update(prompts)
         self.query_one("#narrow-prompts", Static).update(prompts)
+        self.query_one("#narrow-agenda", Static).update(
+            f"▶ {self.item + 1}/{len(self.meeting.agenda)} {item.title}")
         area = self.query_one("#panel-area", Vertical)
         area.remove_children()
         area.mount(self.build_panel(item.panel))

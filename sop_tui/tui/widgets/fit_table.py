@@ -101,11 +101,19 @@ class FitTable(DataTable[Cell]):
         self.fit_cols: list[Col] = []
         self.fit_rows: list[Row] = []
         self.fitted_room = -1
+        self.wanted_key: str | None = None  # the row to put the cursor on at the next fill
 
     def fill(self, cols: Sequence[Col], rows: Sequence[Row]) -> None:
         """Show ``rows`` under ``cols``, fitted to the table's width; keep the reader's place."""
         self.fit_cols, self.fit_rows = list(cols), list(rows)
         self.refill()
+
+    def select(self, key: str) -> None:
+        """Put the cursor on the row ``key`` (now, or once the rows are laid out)."""
+        self.wanted_key = key
+        if key in self.rows:
+            self.move_cursor(row=self.get_row_index(key))
+            self.wanted_key = None
 
     def room(self) -> int:
         """The cells the columns may take: the width, less a vertical scrollbar if needed."""
@@ -134,7 +142,10 @@ class FitTable(DataTable[Cell]):
             self.add_row(*(_shown(c, col, w)
                            for c, col, w in zip(row, self.fit_cols, widths, strict=True)),
                          key=row_key)
-        if key is not None and key in self.rows:
+        if self.wanted_key is not None and self.wanted_key in self.rows:
+            self.move_cursor(row=self.get_row_index(self.wanted_key))
+            self.wanted_key = None
+        elif key is not None and key in self.rows:
             self.move_cursor(row=self.get_row_index(key),
                              column=min(column, max(0, len(self.columns) - 1)), scroll=False)
             self.scroll_to(scroll_x, scroll_y, animate=False, immediate=True)

@@ -65,13 +65,22 @@ def layout_columns(rows: Sequence[HistoryRow], width: int) -> list[_Column]:
     return cols
 
 
+def _at_word(text: str, end: int) -> str:
+    """``text[:end]`` shortened to its last whole word (a date or an amount in a summary is
+    shown whole or not at all), when it has a word break to end at."""
+    space = text.rfind(" ", 0, end)
+    return text[:space + 1] if space > 0 else text[:end]
+
+
 def _cell(text: str, width: int, right: bool = False) -> str:
     if text.isascii():  # the common case, without measuring graphemes
         if len(text) > width:
-            return text[: width - 1] + "…" if width > 1 else text[:width]
+            return (_at_word(text, width - 1) + "…").ljust(width) if width > 1 else text[:width]
         return text.rjust(width) if right else text.ljust(width)
     if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
+        if width <= 1:
+            return set_cell_size(text, width)
+        return set_cell_size(_at_word(set_cell_size(text, width - 1), width - 1) + "…", width)
     pad = " " * (width - cell_len(text))
     return pad + text if right else text + pad
 
