@@ -24,6 +24,7 @@ from smtp_fixtures import Inbox, free_port, local_smtp
 
 from sop_tui.cli.app import build
 from sop_tui.cycle.workspace import Workspace
+from sop_tui.events.log import EventLog
 from sop_tui.pack.email import (
     EmailError,
     SmtpSettings,
@@ -287,3 +288,46 @@ def test_a_line_break_in_smtp_from_is_refused_by_the_cli_naming_it(
     assert r.exception is None or isinstance(r.exception, SystemExit)
     assert "Traceback" not in r.output
     assert not (tmp_path / "packs").exists()
+
+
+def test_with_plan_needs_email(tmp_path: Path) -> None:
+    r = CliRunner().invoke(build(), ["--store", str(tmp_path), "pack", "--with-plan"])
+    assert r.exit_code == 2 and "--with-plan needs --email" in r.output
+
+
+def test_with_plan_without_data_refuses_before_rendering_or_sending(
+        smtp_server: tuple[int, Inbox], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    port, inbox = smtp_server
+    for k, v in _env(port).items():
+        monkeypatch.setenv(k, v)
+    assert CliRunner().invoke(build(), ["--store", str(tmp_path), "cycle", "open", "2026-12"]
+                              ).exit_code == 0
+    r = CliRunner().invoke(build(), ["--store", str(tmp_path), "pack", "--email", "a@b.c",
+                                     "--with-plan"])
+    assert r.exit_code == 2 and "has not been imported" in r.output
+    assert inbox.messages == [] and not (tmp_path / "packs").exists()
+
+
+@pytest.mark.slow
+def test_with_plan_attaches_the_plan_workbook_and_names_it_in_the_event(
+        smtp_server: tuple[int, Inbox], demo_ws: Workspace, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    port, inbox = smtp_server
+    for k, v in _env(port).items():
+        monkeypatch.setenv(k, v)
+    store = Path(str(demo_ws.log.path)).parent
+    count = demo_ws.log.head().count
+    demo_ws.log.close()
+    pdf = _stamped_pdf(tmp_path / "sop-pack-2026-12.pdf", count=count)
+    r = CliRunner().invoke(build(), ["--store", str(store), "pack", "--send-only", str(pdf),
+                                     "--email", "cfo@example.com", "--with-plan"])
+    assert r.exit_code == 0, r.output
+    msg = message_from_bytes(inbox.messages[0][2], policy=policy.default)
+    files = {p.get_filename(): p.get_content() for p in msg.iter_attachments()}
+    assert set(files) == {"sop-pack-2026-12.pdf", "sop-plan-2026-12.xlsx"}
+    book = openpyxl.load_workbook(io.BytesIO(files["sop-plan-2026-12.xlsx"]))
+    assert book.sheetnames[0] == "Demand plan 2026-12" and book.worksheets[0].max_row > 100
+    sent = [e for e in EventLog(f"sqlite:///{store / 'sop.db'}").events(types=["PackSent"])]
+    assert sent[-1].payload["attachments"] == ["sop-plan-2026-12.xlsx"]

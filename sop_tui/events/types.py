@@ -332,6 +332,7 @@ class PackSent(Payload):
     to: tuple[str, ...] = Field(min_length=1)
     subject: str
     host: str
+    attachments: tuple[str, ...] | None = None  # files sent beside the pack (the plan workbook)
 
 
 PAYLOADS: dict[str, type[Payload]] = {

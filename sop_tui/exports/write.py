@@ -17,7 +17,7 @@ import os
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from sop_tui.exports.tables import ColumnKind, Table
 
-__all__ = ["FORMULA_STARTS", "neutralise", "write_csv", "write_xlsx"]
+__all__ = ["FORMULA_STARTS", "neutralise", "write_csv", "write_xlsx", "write_xlsx_to"]
 
 #: What a spreadsheet may read as the start of a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -107,16 +107,17 @@ def write_csv(table: Table, target: Path) -> Path:
 
 def write_xlsx(tables: Sequence[Table], target: Path) -> Path:
     """``tables`` as one workbook, a sheet each (named by the table's title)."""
+    return _replace_into(target, lambda path: write_xlsx_to(tables, path))
 
-    def write(path: Path) -> None:
-        book = Workbook()
-        for empty in list(book.worksheets):  # a new workbook starts with one blank sheet
-            book.remove(empty)
-        for table in tables:
-            _sheet(book, table)
-        book.save(path)
 
-    return _replace_into(target, write)
+def write_xlsx_to(tables: Sequence[Table], target: Path | BinaryIO) -> None:
+    """``tables`` as one workbook written to ``target`` (a path, or a binary file object)."""
+    book = Workbook()
+    for empty in list(book.worksheets):  # a new workbook starts with one blank sheet
+        book.remove(empty)
+    for table in tables:
+        _sheet(book, table)
+    book.save(target)
 
 
 def _sheet(book: Workbook, table: Table) -> None:

@@ -119,9 +119,21 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent beside the pack (the plan workbook)."""
+
+    filename: str
+    content: bytes
+    maintype: str
+    subtype: str
+
+
 def build_message(pdf: bytes, filename: str, *, sender: str, to: Sequence[str],
-                  templates_dir: Path, variables: Mapping[str, Any]) -> EmailMessage:
-    """The message: subject and plain-text body from the templates, the PDF attached."""
+                  templates_dir: Path, variables: Mapping[str, Any],
+                  extra: Sequence[Attachment] = ()) -> EmailMessage:
+    """The message: subject and plain-text body from the templates, the PDF attached (and
+    ``extra`` after it)."""
     env = environment(templates_dir)
     subject = _one_line(env.get_template(SUBJECT_TEMPLATE).render(**variables))
     body = env.get_template(BODY_TEMPLATE).render(**variables)
@@ -133,6 +145,9 @@ def build_message(pdf: bytes, filename: str, *, sender: str, to: Sequence[str],
     msg["Message-ID"] = make_msgid(domain="sop.local")
     msg.set_content(body)
     msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
+    for a in extra:
+        msg.add_attachment(a.content, maintype=a.maintype, subtype=a.subtype,
+                           filename=a.filename)
     return msg
 
 

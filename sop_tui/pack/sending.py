@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.formats import money
-from sop_tui.pack.email import SmtpSettings, build_message, parse_addresses, send_message
+from sop_tui.pack.email import (
+    Attachment,
+    SmtpSettings,
+    build_message,
+    parse_addresses,
+    send_message,
+)
 from sop_tui.pack.tamper import read_stamp
 from sop_tui.settings import Settings
 
 
 def send_pack(ws: Workspace, pdf_path: Path, to: list[str], *, settings: Settings,
-              env: dict[str, str] | None = None, cycle: str | None = None) -> dict[str, object]:
-    """E-mail a rendered pack and record ``PackSent`` (with the PDF's SHA-256).
+              env: dict[str, str] | None = None, cycle: str | None = None,
+              extra: Sequence[Attachment] = ()) -> dict[str, object]:
+    """E-mail a rendered pack and record ``PackSent`` (with the PDF's SHA-256); ``extra``
+    files (the plan workbook) go beside it and are named in the event.
 
     The subject and body say what the pack decided (from the cycle's events, no analytics),
     its SHA-256 and the log stamp it carries, so a reader can check it.
@@ -62,10 +71,13 @@ def send_pack(ws: Workspace, pdf_path: Path, to: list[str], *, settings: Setting
         "head_short": stamp.head_hash[:16], "filename": pdf_path.name, "actor": ws.actor,
     }
     msg = build_message(pdf, pdf_path.name, sender=smtp.sender, to=addresses,
-                        templates_dir=settings.templates_dir, variables=variables)
+                        templates_dir=settings.templates_dir, variables=variables, extra=extra)
     send_message(msg, smtp)
     subject = str(msg["Subject"])
-    ev = ws.record("PackSent", {"sha256": sha, "to": addresses, "subject": subject,
-                                "host": smtp.host}, cycle=cycle)
+    payload: dict[str, object] = {"sha256": sha, "to": addresses, "subject": subject,
+                                  "host": smtp.host}
+    if extra:
+        payload["attachments"] = [a.filename for a in extra]
+    ev = ws.record("PackSent", payload, cycle=cycle)
     return {"seq": ev.seq, "sha256": sha, "to": addresses, "subject": subject,
             "host": smtp.host}
