@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import gc
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from sop_tui.cycle.demo_setup import build_demo_store
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.log import EventLog
 
 os.environ.setdefault("SOP_ACTOR", "tester")
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """One full collection, then the survivors frozen, before pytest's own five at its end.
-
-    pytest collects five times at the end to report unraisable exceptions; over the ~1.1M
-    objects a worker holds by then (the modules of pandas, statsmodels, WeasyPrint, Textual,
-    the session's data) that took ~7 s, and xdist's execnet sends SIGINT to a worker still
-    busy 5 s after it was told to stop: a KeyboardInterrupt in a collector callback at the
-    end of green runs. This collection gives every finalizer its chance to raise, as
-    pytest's would; what survives it lives to the process's end anyway.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 class FixedClock:
@@ -77,8 +63,6 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Tests must not write to it: use :func:`demo_ws`, which works on a private copy.
     """
-    from sop_tui.cycle.demo_setup import build_demo_store
-
     root = tmp_path_factory.mktemp("demo-store")
     log = EventLog(f"sqlite:///{root / 'sop.db'}",
                    clock=FixedClock(datetime(2026, 12, 1, 8, 0, tzinfo=UTC)))
@@ -90,8 +74,6 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo_ws(demo_db: Path, tmp_path: Path, clock: FixedClock) -> Workspace:
     """A workspace on a private copy of the demo store (cycle 2026-12 open, data imported)."""
-    import shutil
-
     target = tmp_path / "store" / "sop.db"
     target.parent.mkdir(parents=True)
     shutil.copyfile(demo_db, target)

@@ -238,31 +238,6 @@ def test_events_read_for_folding_leave_the_chain_out(log: EventLog) -> None:
     assert log.get(2) == full[1]
 
 
-def test_a_large_fold_freezes_the_state_out_of_the_collector(
-        log: EventLog, monkeypatch: pytest.MonkeyPatch) -> None:
-    import gc
-
-    import sop_tui.cycle.workspace as workspace_mod
-    from sop_tui.cycle.workspace import Workspace
-
-    for i in range(5):
-        log.append("AssumptionRecorded", {"text": f"a{i}", "owner": "o"}, cycle="2026-12")
-    gc.unfreeze()
-    monkeypatch.setattr(workspace_mod, "FREEZE_AFTER", 5)
-    try:
-        ws = Workspace(log)
-        small = Workspace(log)
-        monkeypatch.setattr(workspace_mod, "FREEZE_AFTER", 6)
-        small.state()
-        assert gc.get_freeze_count() == 0  # 5 events: below the mark
-        monkeypatch.setattr(workspace_mod, "FREEZE_AFTER", 5)
-        assert ws.state().count == 5
-        assert gc.get_freeze_count() > 0
-        assert gc.isenabled()  # the pause is over
-    finally:
-        gc.unfreeze()
-
-
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 def test_the_create_statements_match_the_sqlmodel_declaration(dialect: str) -> None:
     from sop_tui.events.ddl import POSTGRES_TABLES, SQLITE_TABLES, compiled

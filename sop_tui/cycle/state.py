@@ -14,7 +14,6 @@ from typing import Any
 import orjson
 
 from sop_tui.events.envelope import MEETINGS, Event, event_from_row
-from sop_tui.gcpause import paused_gc
 
 MEETING_STATUS = ("not started", "in progress", "closed")
 
@@ -345,8 +344,7 @@ def fold(events: Iterable[Event | tuple[Any, ...]], state: LogState | None = Non
     ``events`` are :class:`Event` objects or rows read for folding (``EventLog.fold_rows``:
     the same fields, the payload as JSON text); a row's payload is decoded only where needed.
     """
-    with paused_gc():
-        return _fold(events, state if state is not None else LogState())
+    return _fold(events, state if state is not None else LogState())
 
 
 def _fold(events: Iterable[Event | tuple[Any, ...]], st: LogState) -> LogState:

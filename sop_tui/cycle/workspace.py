@@ -19,7 +19,6 @@ from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.state import ActionItem, LogState, fold
 from sop_tui.events.envelope import CORRECTABLE, MEETINGS, MONTH_RE, Event
 from sop_tui.events.log import EventLog, utc_now
-from sop_tui.gcpause import freeze_settled, paused_gc
 
 if TYPE_CHECKING:
     from sop_tui.data.store import PlanningData
@@ -28,10 +27,6 @@ if TYPE_CHECKING:
 # a workspace — and painting the app — does not wait for them.
 
 CYCLE_RE = MONTH_RE
-
-
-#: Folding this many new events at once freezes the state out of the collector's scans.
-FREEZE_AFTER = 10_000
 
 
 class Workspace:
@@ -56,15 +51,9 @@ class Workspace:
 
     def state(self) -> LogState:
         """The state folded from every event so far (new events folded incrementally)."""
-        with self._lock, paused_gc():  # one pause over reading and folding (see gcpause)
-            before = self._state.count
+        with self._lock:
             # rows, not events: the state needs no chain, and decodes a record when shown
             fold(self.log.fold_rows(since=self._state.last_seq), self._state)
-            if self._state.count - before >= FREEZE_AFTER:
-                # A long log's state lives as long as the workspace. Left to the collector, its
-                # objects are traversed again by the next passes — ~0.3 s at 100,000 events,
-                # landing on whatever allocates next (the app's first paint); frozen, never.
-                freeze_settled()
             return self._state
 
     def current_cycle(self) -> str:
