@@ -23,7 +23,7 @@ import pickle
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import orjson
 
@@ -113,7 +113,7 @@ class DiskCache:
         """The entry for ``key``, or ``compute()`` kept under it."""
         hit, value = self.get(namespace, key)
         if hit:
-            return value  # type: ignore[no-any-return]
+            return cast(T, value)
         value = compute()
         self.put(namespace, key, value)
         return value
