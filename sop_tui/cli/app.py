@@ -11,6 +11,10 @@ from typing import Any, TypeVar
 
 import click
 
+from sop_tui.cycle.errors import CommandError
+from sop_tui.cycle.meetings import MeetingFileError
+from sop_tui.cycle.workspace import Workspace
+from sop_tui.events.log import EventLog, LogError
 from sop_tui.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,10 +31,7 @@ class Context:
         self.read_only = read_only
 
     @cached_property
-    def workspace(self) -> Any:
-        from sop_tui.cycle.workspace import Workspace
-        from sop_tui.events.log import EventLog
-
+    def workspace(self) -> Workspace:
         log = EventLog(self.settings.url, read_only=self.read_only)
         return Workspace(log, actor=self.settings.actor)
 
@@ -43,11 +44,9 @@ def refusals(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except Exception as exc:
-            # Imported only when something went wrong: `sop review` must not wait for pandas.
-            from sop_tui.cycle.errors import CommandError
-            from sop_tui.cycle.meetings import MeetingFileError
+            # data.store imports pandas: only when something went wrong (`sop` opens the app
+            # without it: tests/test_layers.py checks it)
             from sop_tui.data.store import ImportRejected, MissingData
-            from sop_tui.events.log import LogError
 
             if isinstance(exc, CommandError):
                 for field, problem in exc.problems.items():
@@ -68,8 +67,8 @@ def refusals(fn: F) -> F:
 
 
 #: Each command's module (in ``sop_tui.cli``), imported when the command is run: ``sop`` alone
-#: opens the app and must not wait for what the other commands import — pandas (~0.5 s) for
-#: the numbers, smtplib and ssl for the pack's email.
+#: opens the app and must not wait for what the other commands import — pandas for the
+#: numbers, smtplib and ssl for the pack's email (benchmarks/README.md, issue 4's launch).
 COMMAND_MODULES: dict[str, str] = {
     "verify": "log_cmds", "log": "log_cmds", "backup": "log_cmds", "repair": "log_cmds",
     "import": "data_cmds", "cycle": "data_cmds", "demo": "data_cmds",
@@ -128,6 +127,7 @@ def cli(ctx: click.Context, store: str | None, db: str | None, actor: str | None
     settings = Settings.from_env(store=store, db=db, actor=actor)
     ctx.obj = Context(settings)
     if ctx.invoked_subcommand is None:
+        # Textual: loaded for the app only, as each command's module on its use
         from sop_tui.cli.tui_cmds import run_app
 
         run_app(ctx.obj, read_only=False)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sop_tui.cycle.workspace import Workspace
+from sop_tui.data.demo import DEMO_CYCLE, generate, write_csv
 from sop_tui.data.store import files_in, import_files
 
 
@@ -21,8 +22,6 @@ def build_demo_store(
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> list[str]:
     """Generate, write, import and open the demo cycle; return a summary, line by line."""
-    from sop_tui.data.demo import DEMO_CYCLE, generate, write_csv
-
     progress(f"generating the demo company (seed {seed})…")
     frames = generate(seed=seed, cycle=DEMO_CYCLE)
     directory.mkdir(parents=True, exist_ok=True)
