@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from sop_tui.cli.problems import echo_problems
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingFileError
 from sop_tui.cycle.workspace import Workspace
@@ -54,8 +55,6 @@ def refusals(fn: F) -> F:
                                err=True)
                 click.echo("nothing was written", err=True)
             elif isinstance(exc, ImportRejected):
-                from sop_tui.cli.problems import echo_problems
-
                 echo_problems(exc.errors)
             elif isinstance(exc, MissingData | LogError | MeetingFileError):
                 click.echo(f"error: {exc}", err=True)
