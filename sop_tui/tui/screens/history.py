@@ -13,7 +13,7 @@ The rows and their filter are in :mod:`sop_tui.cycle.history` (no Textual), the 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from textual import events, on, work
@@ -35,6 +35,7 @@ from sop_tui.cycle.state import LogState, corrections_of
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.envelope import Event
 from sop_tui.events.verify import VerifyReport
+from sop_tui.tui.dialogs.event_detail import EventDetail
 from sop_tui.tui.screens.follow import FOLLOW_SECONDS, LogWatch
 from sop_tui.tui.widgets.history_table import HistoryTable, layout_columns
 from sop_tui.tui.widgets.keybar import KeyBar
@@ -281,8 +282,6 @@ class HistoryScreen(Screen[None]):
         self._open_detail(event.row.seq)
 
     def _open_detail(self, seq: int) -> None:
-        from sop_tui.tui.dialogs.event_detail import EventDetail
-
         if self.loaded is None or seq not in self.loaded.events:
             return
         ev = self.loaded.events[seq]
@@ -386,6 +385,4 @@ def verify_text(report: VerifyReport) -> str:
 
 
 def _replace(flt: HistoryFilter, **changes: object) -> HistoryFilter:
-    from dataclasses import replace
-
     return replace(flt, **changes)  # type: ignore[arg-type]

@@ -31,7 +31,6 @@ from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef
 from sop_tui.events.log import LogError
 from sop_tui.tui.dialogs.backdrop import BackdropSource
-from sop_tui.tui.panels.base import Panel
 from sop_tui.tui.screens.dashboard import top_bar
 from sop_tui.tui.screens.follow import FOLLOW_SECONDS, LogWatch
 from sop_tui.tui.widgets.agenda import AgendaView
@@ -197,6 +196,8 @@ class MeetingScreen(BackdropSource[None]):
         self.read_clock_events()
         self.refresh_captured()
         self.tick()
+        from sop_tui.tui.panels import Panel  # loaded with the first panel (see build_panel)
+
         for panel in self.query_one("#panel-area").query(Panel):
             panel.follow(seq)
 
@@ -244,16 +245,14 @@ class MeetingScreen(BackdropSource[None]):
 
     def build_panel(self, panel_id: str) -> Widget:
         """The panel an agenda item names, or a note saying it is not available."""
-        try:
-            from sop_tui.tui.panels import PANELS
-        except ImportError:
-            PANELS = {}
+        # here, not at the top: the panels bring pandas, and this module is loaded before the
+        # first paint (the app asks the meeting screen which keys it offers)
+        from sop_tui.tui.panels import PANELS, PanelContext
+
         cls = PANELS.get(panel_id)
         if cls is None:
             return Static(f"The '{panel_id}' panel is not available in this version.",
                           classes="panel-missing", markup=False)
-        from sop_tui.tui.panels.base import PanelContext
-
         app = self.sop
         ctx = PanelContext(workspace=app.workspace, settings=app.settings, cycle=self.cycle,
                            meeting=self.meeting, planning=app.planning,

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import plotext as plt
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.reactive import reactive
@@ -76,8 +77,6 @@ def y_ticks(low: float, high: float, count: int = 4) -> tuple[tuple[float, str],
 @lru_cache(maxsize=32)
 def draw(spec: ChartSpec, width: int, height: int) -> Text:
     """The chart as rich Text of ``width`` × ``height`` cells (plotext's ANSI output)."""
-    import plotext as plt
-
     fig = plt.figure
     fig.clear()
     fig.plot_size(max(20, width), max(5, height))
