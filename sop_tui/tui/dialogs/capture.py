@@ -132,8 +132,10 @@ class CaptureForm(DimmedModal[Event | None], metaclass=AbstractScreenMeta):
             w.cursor_blink = blink
         for t in self.query(TextArea):
             t.cursor_blink = blink
-        first = self.query(".field").first()
-        first.focus()
+        # a form prebuilt while the app exits is mounted without its fields: nothing to focus
+        for first in self.query(".field").results():
+            first.focus()
+            break
 
     # -- re-use ----------------------------------------------------------------------------
 
