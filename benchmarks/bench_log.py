@@ -23,9 +23,9 @@ from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.log import EventLog, NewEvent
 
 
-def bench_appends(n: int = 3000) -> float:
+def bench_appends(n: int = 3000, url: str | None = None) -> float:
     with tempfile.TemporaryDirectory() as d:
-        log = EventLog(f"sqlite:///{Path(d) / 'sop.db'}")
+        log = EventLog(url or f"sqlite:///{Path(d) / 'sop.db'}")
         payload = {"text": "Two OEM programs ramp from March", "owner": "Dana Ruiz",
                    "family": "BRG-01"}
         t = time.perf_counter()
@@ -51,9 +51,10 @@ def bench_raw(n: int = 3000) -> float:
         return n / (time.perf_counter() - t)
 
 
-def bench_fold(n: int = 100_000, repeat: int = 5) -> tuple[float, float, float]:
+def bench_fold(n: int = 100_000, repeat: int = 5,
+               url: str | None = None) -> tuple[float, float, float]:
     with tempfile.TemporaryDirectory() as d:
-        log = EventLog(f"sqlite:///{Path(d) / 'sop.db'}")
+        log = EventLog(url or f"sqlite:///{Path(d) / 'sop.db'}")
         drafts = [NewEvent("CycleOpened", {"cycle": "2026-12"}, "2026-12")]
         for i in range(n - 1):
             kind = i % 4
@@ -139,15 +140,48 @@ def bench_wal(n: int = 2000) -> tuple[int, int]:
         return before, after
 
 
-if __name__ == "__main__":
+def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Benchmarks of the event log.")
+    ap.add_argument("--pg", action="store_true",
+                    help="also on PostgreSQL, on a throwaway server (tests/pg_server.py)")
+    args = ap.parse_args()
     print(f"durable appends via EventLog.append: {bench_appends():,.0f} events/s")
     print(f"raw sqlite3 (WAL, FULL, one txn per insert): {bench_raw():,.0f} events/s")
     best, median, cpu = bench_fold()
     # CPU time beside the wall time: on the shared box the wall time moves with the load
     print(f"read + fold 100,000 events: best {best:.3f} s, median {median:.3f} s "
           f"(median CPU {cpu:.3f} s)")
+    if args.pg:
+        bench_postgresql()
     for k, v in bench_fairness().items():
         print(f"two writers at once, {k}: {v:.3f}")
     before, after = bench_wal()
     print(f"WAL after 2,000 x 2 KB events: {before / 1e6:.1f} MB; after checkpoint(): "
           f"{after / 1e6:.1f} MB")
+
+
+def bench_postgresql() -> None:
+    """The same appends and replay on PostgreSQL, beside SQLite's, interleaved."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from pg_server import running_server
+
+    with running_server() as server:
+        if server is None:
+            print("PostgreSQL: no server binaries here; skipped")
+            return
+        for _ in range(2):
+            print(f"appends/s  SQLite {bench_appends(2000):,.0f}  "
+                  f"PostgreSQL {bench_appends(2000, server.new_database()):,.0f}")
+        for _ in range(2):
+            sq = bench_fold(repeat=3)
+            pg = bench_fold(repeat=3, url=server.new_database())
+            print(f"read + fold 100,000 (median, CPU)  SQLite {sq[1]:.3f} s, {sq[2]:.3f} s  "
+                  f"PostgreSQL {pg[1]:.3f} s, {pg[2]:.3f} s")
+
+
+if __name__ == "__main__":
+    main()

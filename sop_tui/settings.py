@@ -1,7 +1,8 @@
 """Settings and paths, resolved in one place.
 
-Where the log lives: ``--db URL`` / ``SOP_DB`` (any SQLAlchemy URL) wins; otherwise
-``--store DIR`` / ``SOP_STORE`` means ``DIR/sop.db``; the default store is ``./store/``.
+Where the log lives: ``--db URL`` / ``SOP_DB`` (``sqlite:///path`` or
+``postgresql+psycopg://…``) wins; otherwise ``--store DIR`` / ``SOP_STORE`` means
+``DIR/sop.db``; the default store is ``./store/``.
 Who is recording: ``--actor`` / ``SOP_ACTOR``, defaulting to the login name.
 What comes in is bounded (:class:`Limits`): an XLSX workbook's unpacked size
 (``SOP_MAX_XLSX_MB``), a data file's cell (``SOP_MAX_CELL_CHARS``), a recorded text
@@ -44,7 +45,7 @@ class Settings:
 
     @property
     def url(self) -> str:
-        """The SQLAlchemy URL of the event log."""
+        """The URL of the event log (SQLite or PostgreSQL)."""
         if self.db_url:
             return self.db_url
         return f"sqlite:///{(self.store / 'sop.db').resolve()}"

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pg_server import pg_server  # noqa: F401  (the session's PostgreSQL server, a fixture)
 
 from sop_tui.cycle.demo_setup import build_demo_store
 from sop_tui.cycle.workspace import Workspace
@@ -34,10 +35,15 @@ def clock() -> FixedClock:
     return FixedClock()
 
 
-@pytest.fixture(params=["memory", "file"])
+@pytest.fixture(params=["memory", "file", "postgresql"])
 def log(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock) -> Iterator[EventLog]:
-    """The same tests run on an in-memory and on a file database."""
-    url = "sqlite://" if request.param == "memory" else f"sqlite:///{tmp_path / 'sop.db'}"
+    """The same tests run on an in-memory and a file SQLite database, and on PostgreSQL (a
+    schema of its own on the session's server; skipped, saying so, where there is none)."""
+    if request.param == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        url = server.new_schema(server.shared_database())
+    else:
+        url = "sqlite://" if request.param == "memory" else f"sqlite:///{tmp_path / 'sop.db'}"
     lg = EventLog(url, clock=clock)
     yield lg
     lg.close()

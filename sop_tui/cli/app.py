@@ -70,6 +70,7 @@ def refusals(fn: F) -> F:
 #: numbers, smtplib and ssl for the pack's email (benchmarks/README.md, issue 4's launch).
 COMMAND_MODULES: dict[str, str] = {
     "verify": "log_cmds", "log": "log_cmds", "backup": "log_cmds", "repair": "log_cmds",
+    "migrate": "log_cmds",
     "import": "data_cmds", "cycle": "data_cmds", "demo": "data_cmds",
     "record": "record_cmds", "meeting": "record_cmds",
     "forecast": "analysis_cmds", "metrics": "analysis_cmds", "fva": "analysis_cmds",
@@ -114,7 +115,8 @@ class LazyGroup(click.Group):
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store", metavar="DIR", help="Store folder; the log is DIR/sop.db "
               "[env SOP_STORE; default ./store]")
-@click.option("--db", "db", metavar="URL", help="SQLAlchemy URL of the log [env SOP_DB]")
+@click.option("--db", "db", metavar="URL", help="The log: sqlite:///PATH or "
+              "postgresql+psycopg://USER:PASSWORD@HOST/DB [env SOP_DB]")
 @click.option("--actor", metavar="NAME", help="Who is recording [env SOP_ACTOR; default: login]")
 @click.version_option(package_name="sop-tui")
 @click.pass_context

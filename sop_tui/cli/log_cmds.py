@@ -134,6 +134,30 @@ def repair(ctx: Context) -> None:
     click.echo(f"ok: {report.count} events, head {report.head_hash}")
 
 
+@click.command()
+@click.option("--from", "source", required=True, metavar="URL",
+              help="The log to copy, e.g. sqlite:///store/sop.db.")
+@click.option("--to", "target", required=True, metavar="URL",
+              help="A new, empty log, e.g. postgresql+psycopg://owner@host/sop.")
+@click.option("--grant", "roles", multiple=True, metavar="ROLE",
+              help="Give ROLE SELECT and INSERT on the copy (PostgreSQL; repeatable).")
+@click.pass_obj
+@refusals
+def migrate(ctx: Context, source: str, target: str, roles: tuple[str, ...]) -> None:
+    """Copy a log into a new database verbatim (same events, ids and hashes) and verify it.
+
+    The source must verify first; the copy is written in one transaction and verified on its
+    own. Run it as the target database's owner; --grant the roles the app runs as.
+    """
+    from sop_tui.events.migrate import migrate as copy_log
+
+    done = copy_log(source, target, grant=roles)
+    click.echo(f"copied {done.events} events and {done.datasets} data block(s); the copy "
+               f"verifies, head {done.head_hash}")
+    for role in done.granted:
+        click.echo(f"granted SELECT and INSERT (nothing more) to {role}")
+
+
 def register(group: click.Group) -> None:
-    for c in (verify, log_, backup, repair):
+    for c in (verify, log_, backup, repair, migrate):
         group.add_command(c)

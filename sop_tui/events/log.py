@@ -16,6 +16,7 @@ refused, and only :meth:`EventLog.repair` (``sop repair``) re-creates them.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -341,6 +342,54 @@ class EventLog:
         if content is None:
             raise LogError(f"event {import_seq} has no imported data")
         return content
+
+    # -- copying between databases ----------------------------------------------------------
+
+    def export_rows(self) -> list[RowToWrite]:
+        """Every event row as stored (payload text and hashes included), each import with its
+        data block: what :meth:`append_verbatim` takes (``sop migrate``)."""
+        if not self._ready():
+            return []
+        out: list[RowToWrite] = []
+        for r in self._backend.rows(RowFilter(), hashes=True):
+            block = None
+            if r[4] == "DatasetImported":
+                p = orjson.loads(r[7])
+                block = DatasetBlock(p["kind"], p["rows"], p["content_sha256"],
+                                     self.dataset_content(r[0]))
+            out.append((tuple(r), block))
+        return out
+
+    def append_verbatim(self, rows: Sequence[RowToWrite]) -> None:
+        """Write rows sealed by another log into this empty one, unchanged, in one transaction.
+
+        The rows must form a chain that verifies from the genesis hash (checked here, and by
+        the database's own guards as each row is inserted).
+
+        Raises:
+            LogError: this log is not empty, or the rows do not verify (nothing is written).
+        """
+        digests = {r[0]: hashlib.sha256(b.content).hexdigest() for r, b in rows if b is not None}
+        report = walk_chain([r for r, _ in rows], digests)
+        if not report.ok:
+            raise LogError(f"the rows to copy do not verify at event {report.seq}: "
+                           f"{report.reason}; nothing was written")
+        self._writable()
+
+        def build(seq: int, _prev: str) -> Sequence[RowToWrite]:
+            if seq:
+                raise LogError(f"{self.describe()} already holds {seq} events; nothing was "
+                               "written")
+            return rows
+
+        self._backend.append(build)
+
+    def grant(self, role: str) -> None:
+        """Give ``role`` the rights the app needs on a PostgreSQL log: SELECT and INSERT only."""
+        grant = getattr(self._backend, "grant", None)
+        if grant is None:
+            raise LogError("roles are granted on a PostgreSQL log only; SQLite has no roles")
+        grant(role)
 
     # -- verification and backup -------------------------------------------------------------
 
