@@ -38,6 +38,7 @@ from sop_tui.events.backend import (
 from sop_tui.events.canonical import GENESIS_HASH
 from sop_tui.events.ddl import POSTGRES_TABLES
 from sop_tui.events.errors import LogError
+from sop_tui.events.sqlite_backend import SqliteBackend
 from sop_tui.events.triggers import APPEND_ONLY
 
 TABLES = ("events", "datasets")
@@ -277,8 +278,6 @@ class PgBackend:
 
     def copy_to(self, target: Path) -> CopyReport:
         """A new SQLite log at ``target`` holding every row of this one, verbatim."""
-        from sop_tui.events.sqlite_backend import SqliteBackend  # a backup is SQLite's file
-
         rows = self.rows(RowFilter(), hashes=True)
         with self._use() as con:
             blocks = {r[0]: DatasetBlock(r[1], r[2], r[3], bytes(r[4])) for r in con.execute(
