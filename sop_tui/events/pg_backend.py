@@ -216,7 +216,10 @@ class PgBackend:
             row = cur.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
             head = (row[0], row[1]) if row else (0, GENESIS_HASH)
             rows: list[RowToWrite] = list(build(*head))
-            cur.executemany(_INSERT_EVENT, [values for values, _ in rows])
+            if len(rows) == 1:  # the usual append: one round trip, not executemany's pipeline
+                cur.execute(_INSERT_EVENT, rows[0][0])
+            else:
+                cur.executemany(_INSERT_EVENT, [values for values, _ in rows])
             blocks = [(values[0], b) for values, b in rows if b is not None]
             if blocks:
                 cur.executemany(_INSERT_DATA, [_data_row(seq, b) for seq, b in blocks])
