@@ -274,3 +274,12 @@ async def test_review_on_an_immutable_copy_shows_the_history_and_writes_nothing(
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
     assert _files(store) == before
+
+
+def test_an_unreachable_server_is_a_sentence_not_a_traceback() -> None:
+    url = "postgresql+psycopg://sop:secret@127.0.0.1:1/sop"
+    for args in ([], ["verify"], ["log"], ["cycle", "open", "2026-12"]):
+        r = CliRunner().invoke(cli, ["--db", url, *args])
+        assert r.exit_code in (1, 2), (args, r.output)
+        assert r.exception is None or isinstance(r.exception, SystemExit), args
+        assert "cannot connect to the event log" in r.output and "secret" not in r.output

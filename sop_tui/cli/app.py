@@ -131,7 +131,8 @@ def cli(ctx: click.Context, store: str | None, db: str | None, actor: str | None
         # Textual: loaded for the app only, as each command's module on its use
         from sop_tui.cli.tui_cmds import run_app
 
-        run_app(ctx.obj, read_only=False)
+        # a log that cannot be opened (a server down, a damaged store) is a sentence, exit 2
+        refusals(run_app)(ctx.obj, read_only=False)
 
 
 def build() -> click.Group:
