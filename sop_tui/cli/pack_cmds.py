@@ -85,8 +85,10 @@ def pack(ctx: Context, cycle: str | None, out: Path | None, emails: tuple[str, .
         echo_json(result)
         return
     if "sha256" in result:
+        recorded = (f"event {result['event']}" if result["event"] is not None
+                    else "not recorded: the log is read-only")
         click.echo(f"pack written: {result['path']} ({result['pages']} pages, "
-                   f"sha256 {str(result['sha256'])[:16]}…, event {result['event']})")
+                   f"sha256 {str(result['sha256'])[:16]}…, {recorded})")
     if "sent" in result:
         s = result["sent"]
         assert isinstance(s, dict)

@@ -39,7 +39,7 @@ class PackResult:
     appendix_page: int | None
     event_count: int
     head_hash: str
-    recorded_seq: int
+    recorded_seq: int | None  # None: the log is read-only, the pack was not recorded
 
 
 def pack_command(settings: Settings, cycle: str | None, out: Path | None) -> list[str]:

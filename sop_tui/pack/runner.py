@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.pack.child import PackResult
@@ -30,7 +31,8 @@ def default_pack_path(settings: Settings, cycle: str) -> Path:
 
 def render_pack(ws: Workspace, cycle: str | None, out: Path | None, *, settings: Settings,
                 progress: Progress | None = None) -> PackResult:
-    """Render the decision pack of ``cycle`` to ``out`` and record ``PackRendered``.
+    """Render the decision pack of ``cycle`` to ``out`` and record ``PackRendered`` (not on a
+    read-only log: there ``out`` is required and nothing is recorded).
 
     Args:
         ws: the workspace.
@@ -49,17 +51,22 @@ def render_pack(ws: Workspace, cycle: str | None, out: Path | None, *, settings:
     ctx = build_context(planning, progress=say)
     say("laying out the pages")
     rendered = render_pdf(ctx, settings.templates_dir)
+    if out is None and ws.log.read_only:
+        raise CommandError({"--out": "the log is read-only: write the pack elsewhere with "
+                                     "--out FILE (it is not recorded in the log)"})
     path = out or default_pack_path(settings, cycle)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     tmp.write_bytes(rendered.pdf)
     os.replace(tmp, path)  # never leave a half-written pack under the real name
-    say("recording the pack in the log")
-    ev = ws.record("PackRendered", {
-        "sha256": rendered.sha256, "file": path.name, "pages": rendered.pages,
-        "event_count": ctx.stamp.event_count, "head_hash": ctx.stamp.head_hash,
-    }, cycle=cycle)
+    seq = None
+    if not ws.log.read_only:  # a read-only store (read-only media) is rendered from, not to
+        say("recording the pack in the log")
+        seq = ws.record("PackRendered", {
+            "sha256": rendered.sha256, "file": path.name, "pages": rendered.pages,
+            "event_count": ctx.stamp.event_count, "head_hash": ctx.stamp.head_hash,
+        }, cycle=cycle).seq
     return PackResult(path=str(path), sha256=rendered.sha256, pages=rendered.pages,
                       appendix_page=rendered.appendix_page,
                       event_count=ctx.stamp.event_count, head_hash=ctx.stamp.head_hash,
-                      recorded_seq=ev.seq)
+                      recorded_seq=seq)

@@ -76,7 +76,7 @@ def _gap(totals: dict[str, Any], closed: float, scenarios: dict[str, Any]) -> di
     price = revenue / sold if revenue and sold else None
     gap_units = gap / price if gap is not None and price else None
     remaining = None if gap is None else gap - closed
-    closes = [n for n in scenarios["closes_gap"]]
+    closes = list(scenarios["closes_gap"])
     if target is None or gap is None:
         closing = "No revenue target was imported: there is no gap to close."
     elif gap <= 0:
