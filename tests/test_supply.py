@@ -1,7 +1,9 @@
 """Tests for the constrained supply plan (sop_tui.analytics.supply).
 
 The small examples are worked by hand: one family on one resource of 120 hours a month, one hour
-a unit, so units and hours are the same numbers.
+a unit, so units and hours are the same numbers. With no unit costs given a unit costs 1, so an
+overtime hour (60 by default) costs more than a lost sale (10) and the default plan works no
+overtime. The reconciled case on two resources is in ``test_supply_reconciled.py``.
 """
 
 from __future__ import annotations
@@ -14,11 +16,9 @@ from hypothesis import strategies as st
 
 from sop_tui.analytics.supply import (
     CAPACITY_COLUMNS,
-    LOAD_COLUMNS,
     PRODUCTION_COLUMNS,
     SupplyCosts,
     constrained_plan,
-    unconstrained_load,
 )
 
 MONTHS = pd.period_range("2027-01", periods=3, freq="M")
@@ -106,6 +106,7 @@ def test_family_without_routing_produces_its_demand_and_is_reported() -> None:
     assert plan.unconstrained_families == ("B",)
     # B uses no hours: the load is A's alone.
     assert plan.capacity["load"].tolist() == [100.0, 100.0, 100.0]
+    assert plan.capacity["planned"].tolist() == [100.0, 100.0, 100.0]
 
 
 def test_unconstrained_family_uses_opening_stock_first() -> None:
@@ -131,7 +132,7 @@ def test_opening_inventory_covers_the_shortfall() -> None:
     assert plan.totals.unmet == 0.0
 
 
-def test_overtime_is_off_by_default_and_used_when_cheaper_than_lost_sales() -> None:
+def test_overtime_is_used_when_cheaper_than_lost_sales() -> None:
     demand = demand_frame({"A": [100, 150, 100]})
     costs = SupplyCosts(overtime_fraction=0.1, overtime_cost_per_hour=0.5)
     plan = constrained_plan(demand, ONE_ROUTING, CAP_120, costs=costs)
@@ -141,19 +142,40 @@ def test_overtime_is_off_by_default_and_used_when_cheaper_than_lost_sales() -> N
     assert plan.capacity["overtime_hours"].round(6).tolist() == [0.0, 10.0, 0.0]
     assert plan.totals.overtime_hours == pytest.approx(10.0)
     assert plan.totals.unmet == 0.0
-    default = constrained_plan(demand, ONE_ROUTING, CAP_120)
-    assert default.capacity["overtime_hours"].sum() == 0.0
+    # an hour dearer than a lost sale is not worked; none at all is allowed with fraction 0
+    dear = constrained_plan(demand, ONE_ROUTING, CAP_120,
+                            costs=SupplyCosts(overtime_cost_per_hour=20.0))
+    assert dear.capacity["overtime_hours"].sum() == 0.0 and dear.totals.unmet == 10.0
+    none = constrained_plan(demand, ONE_ROUTING, CAP_120,
+                            costs=SupplyCosts(overtime_fraction=0.0, overtime_cost_per_hour=0.5))
+    assert none.totals.overtime_hours == 0.0 and none.totals.unmet == 10.0
 
 
-def test_capacity_frame_reports_utilisation_and_unconstrained_gap() -> None:
+def test_capacity_table_load_and_gap_agree_and_planned_shows_the_prebuild() -> None:
+    """Regression (issue 12): a gap row showed load 3,924 against 4,194 available yet 86 hours
+    short — the load was the plan's (after pre-building), the gap the demand's. Now load is the
+    demand's hours, the gap is load − available, and the plan's hours are ``planned``."""
     plan = constrained_plan(demand_frame({"A": [100, 150, 100]}), ONE_ROUTING, CAP_120)
     cap = plan.capacity
     assert tuple(cap.columns) == CAPACITY_COLUMNS
     assert cap["available"].tolist() == [120.0, 120.0, 120.0]
-    assert cap["load"].round(6).tolist() == [120.0, 120.0, 100.0]
-    assert cap["utilisation"].round(6).tolist() == [1.0, 1.0, round(100 / 120, 6)]
+    assert cap["load"].round(6).tolist() == [100.0, 150.0, 100.0]
     # produce = demand would need 150 hours in month 2: 30 beyond the 120 available.
     assert cap["gap_hours"].tolist() == [0.0, 30.0, 0.0]
+    assert (cap["gap_hours"] == (cap["load"] - cap["available"]).clip(lower=0)).all()
+    assert cap["utilisation"].round(6).tolist() == [round(100 / 120, 6), 1.25,
+                                                    round(100 / 120, 6)]
+    assert cap["planned"].round(6).tolist() == [120.0, 120.0, 100.0]
+    assert cap["planned_utilisation"].round(6).tolist() == [1.0, 1.0, round(100 / 120, 6)]
+
+
+def test_load_is_net_of_the_opening_stock_which_ships_first() -> None:
+    """30 on hand ship in month 1, so month 1 needs 70 hours, not 100."""
+    plan = constrained_plan(demand_frame({"A": [100, 100, 100]}), ONE_ROUTING, CAP_120,
+                            opening_inventory=pd.Series({"A": 30.0}))
+    assert plan.capacity["load"].tolist() == [70.0, 100.0, 100.0]
+    assert column(plan.production, "A", "from_stock") == [30.0, 0.0, 0.0]
+    assert column(plan.production, "A", "from_production") == [70.0, 100.0, 100.0]
 
 
 def test_two_resources_the_tighter_one_binds() -> None:
@@ -164,7 +186,8 @@ def test_two_resources_the_tighter_one_binds() -> None:
     assert column(plan.production, "A", "production") == [100.0, 100.0, 100.0]
     assert column(plan.production, "A", "unmet") == [0.0, 10.0, 0.0]
     r2 = plan.capacity[plan.capacity["resource"] == "R2"]
-    assert r2["load"].round(6).tolist() == [200.0, 200.0, 200.0]
+    assert r2["load"].round(6).tolist() == [160.0, 260.0, 200.0]
+    assert r2["planned"].round(6).tolist() == [200.0, 200.0, 200.0]
     assert r2["gap_hours"].tolist() == [0.0, 60.0, 0.0]
 
 
@@ -176,7 +199,7 @@ def test_frames_follow_the_conventions() -> None:
     assert plan.production["family"].tolist() == ["007"] * 3
     assert isinstance(plan.production["month"].dtype, pd.PeriodDtype)
     assert isinstance(plan.capacity["month"].dtype, pd.PeriodDtype)
-    for name in ("demand", "production", "unmet", "inventory"):
+    for name in PRODUCTION_COLUMNS[2:]:
         assert plan.production[name].dtype == np.float64
     # "NA" is a real resource code; an unrouted resource is shown with no load.
     assert sorted(plan.capacity["resource"].unique()) == ["IDLE", "NA"]
@@ -202,14 +225,13 @@ def test_negative_demand_is_refused() -> None:
         constrained_plan(demand_frame({"A": [1, -1, 1]}), ONE_ROUTING, CAP_120)
 
 
-def test_unconstrained_load_is_demand_times_hours() -> None:
+def test_load_is_demand_times_hours() -> None:
     routings = routing_frame([("A", "R1", 1.0), ("B", "R1", 0.5)])
-    load = unconstrained_load(
+    plan = constrained_plan(
         demand_frame({"A": [100, 150, 100], "B": [20, 20, 100]}), routings, CAP_120
     )
-    assert tuple(load.columns) == LOAD_COLUMNS
-    assert load["load"].tolist() == [110.0, 160.0, 150.0]
-    assert load["gap_hours"].tolist() == [0.0, 40.0, 30.0]
+    assert plan.capacity["load"].tolist() == [110.0, 160.0, 150.0]
+    assert plan.capacity["gap_hours"].tolist() == [0.0, 40.0, 30.0]
 
 
 # --- properties -----------------------------------------------------------------------------
@@ -247,11 +269,14 @@ def instances(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame
 
 @settings(max_examples=40, deadline=None)
 @given(instances())
-def test_plan_never_exceeds_capacity(instance: tuple) -> None:
+def test_plan_never_exceeds_capacity_and_its_overtime(instance: tuple) -> None:
     demand, routings, capacity, opening = instance
-    plan = constrained_plan(demand, routings, capacity, opening_inventory=opening)
+    costs = SupplyCosts(overtime_fraction=0.1, overtime_cost_per_hour=0.5)
+    plan = constrained_plan(demand, routings, capacity, opening_inventory=opening, costs=costs)
     cap = plan.capacity
-    assert (cap["load"] <= cap["available"] + 1e-6 * np.maximum(1.0, cap["available"])).all()
+    slack = 1e-6 * np.maximum(1.0, cap["available"])
+    assert (cap["planned"] <= cap["available"] + cap["overtime_hours"] + slack).all()
+    assert (cap["overtime_hours"] <= 0.1 * cap["available"] + slack).all()
 
 
 @settings(max_examples=40, deadline=None)
@@ -272,15 +297,16 @@ def test_production_unmet_and_inventory_balance_with_demand(instance: tuple) -> 
 @given(instances())
 def test_enough_capacity_means_no_unmet_demand(instance: tuple) -> None:
     demand, routings, _, opening = instance
-    # Capacity exactly equal to what produce = demand needs, month by month.
+    # Capacity exactly equal to the load (demand net of stock, month by month).
     zero = pd.DataFrame(
         [(r, m, 0.0) for r in routings["resource"].unique() for m in demand["month"].unique()],
         columns=["resource", "month", "hours"],
     )
-    need = unconstrained_load(demand, routings, zero)
+    need = constrained_plan(demand, routings, zero, opening_inventory=opening).capacity
     ample = need.rename(columns={"load": "hours"})[["resource", "month", "hours"]]
     plan = constrained_plan(demand, routings, ample, opening_inventory=opening)
     assert plan.totals.unmet == pytest.approx(0.0, abs=1e-6)
+    assert plan.totals.gap_hours == pytest.approx(0.0, abs=1e-6)
 
 
 def _seasonal_instance(seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -300,32 +326,9 @@ def _seasonal_instance(seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
     return demand, routings, capacity
 
 
-def test_highspy_and_scipy_agree_on_the_plan(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The LP goes to highspy; the SciPy route (used if highspy lacks its bare solver class)
-    must find a plan of the same cost: lost units and held stock the same."""
-    import sop_tui.analytics.lp as lp
-
-    demand, routings, capacity = _seasonal_instance()
-    costs = SupplyCosts(overtime_fraction=0.1, overtime_cost_per_hour=5.0)
-    fast = constrained_plan(demand, routings, capacity, costs=costs)
-    calls: list[int] = []
-    real = lp._solve_scipy
-
-    def via_scipy(*args):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        return real(*args)
-
-    monkeypatch.setattr(lp, "solve_lp", lambda *args: via_scipy(*args))
-    slow = constrained_plan(demand, routings, capacity, costs=costs)
-    assert calls, "the SciPy route was not taken"
-    assert fast.totals.unmet > 1.0  # the instance binds: there is something to agree on
-    for name in ("demand", "production", "unmet", "overtime_hours"):
-        assert getattr(fast.totals, name) == pytest.approx(getattr(slow.totals, name), rel=1e-6)
-
-
 def test_solving_writes_nothing_to_the_terminal(capfd: pytest.CaptureFixture[str]) -> None:
     """The app draws on file descriptor 1: the solver must not print there (highspy's public
-    ``Highs()`` writes a banner from C++ when constructed, which is why lp.py avoids it)."""
+    ``Highs()`` writes a banner from C++ when constructed; lp.py goes through SciPy)."""
     demand, routings, capacity = _seasonal_instance()
     capfd.readouterr()
     plan = constrained_plan(demand, routings, capacity)

@@ -1,98 +1,87 @@
-"""The constrained supply plan: a linear program over families, resources and months.
+"""The constrained supply plan, and the one capacity table every screen shows.
 
 Provides:
-- :class:`SupplyCosts` — the cost weights the plan trades off (holding, shortage, overtime);
-- :func:`constrained_plan` — production, inventory and unmet demand per family and month that
-  respects work-centre capacity, solved with HiGHS (:mod:`sop_tui.analytics.lp`);
-- :func:`unconstrained_load` — the hours the demand would need if every family simply produced
-  what it sells, against the hours available (the supply review's first picture);
-- :class:`SupplyPlan` / :class:`SupplyTotals` — the result.
+- :class:`SupplyCosts` — the cost weights the plan trades off (holding, lost sales, overtime);
+- :func:`constrained_plan` → :class:`SupplyPlan` — production, shipments, lost sales and stock
+  per family and month, and load against capacity per resource and month, from the consensus,
+  the routings, the capacity and the opening stock (the program is in
+  :mod:`sop_tui.analytics.supply_program`);
+- :class:`SupplyTotals` — the horizon's units, reconciled.
 
-The model, per routed family ``f``, month ``t`` and resource ``r``::
+How the units reconcile, per family over the horizon (and in the totals)::
 
-    minimise   Σ holding[f]·I[f,t] + Σ shortage[f]·u[f,t] + Σ overtime_cost·o[r,t]
-    subject to I[f,t] = I[f,t-1] + x[f,t] − (d[f,t] − u[f,t])      (I[f,-1] = opening inventory)
-               Σ_f h[f,r]·x[f,t] ≤ cap[r,t] + o[r,t]
-               x, I ≥ 0;  0 ≤ u[f,t] ≤ d[f,t];  0 ≤ o[r,t] ≤ overtime_fraction·cap[r,t]
+    demand        = from stock + from production + unmet
+    opening stock + produced = from stock + from production + ending stock
 
-Unmet demand is a **lost sale**: it is not backlogged into the next month. Because holding stock
-costs less than missing a sale, the program pre-builds in earlier months with spare capacity, as
-late as it can; what it still cannot make is reported as unmet.
+``from stock`` is what the opening on-hand stock ships (it ships first), ``from production``
+what the plan's own production ships, ``unmet`` the sales lost (not backlogged) because neither
+could cover them; ``supplied`` = from stock + from production. A unit produced but not shipped
+by the horizon's end is in the ending stock.
 
-Families without a routing need no capacity and are planned unconstrained: they produce their
-demand, net of any opening inventory. They are listed in ``SupplyPlan.unconstrained_families``.
+The capacity table (:func:`capacity_table`, ``SupplyPlan.capacity``), one row per resource and
+month: ``available`` hours; ``load``, the hours each month's demand needs net of the opening
+stock (stock ships first, then each month makes what it ships — the plan before any
+pre-building); ``gap_hours = max(0, load − available)``, the hours short; ``utilisation =
+load / available``; ``planned``, the hours the plan actually works after pre-building and
+overtime, with ``overtime_hours`` and ``planned_utilisation``. A gap is where ``load`` exceeds
+``available``: the supply review records an option for it, and the plan shows how it was
+covered (earlier months' ``planned`` above their ``load``, overtime) or lost (``unmet``).
+
+Families without a routing need no capacity: they produce their demand net of their opening
+stock, and are listed in ``SupplyPlan.unconstrained_families``.
 
 Frames follow ``sop_tui.data.schema``: codes are ``str``, months ``period[M]``, numbers float64.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-# Values the solver returns within this of zero are zero (HiGHS works to ~1e-7 feasibility).
-_ZERO = 1e-7
-
-PRODUCTION_COLUMNS = ("family", "month", "demand", "production", "unmet", "inventory")
-CAPACITY_COLUMNS = (
-    "resource",
-    "month",
-    "available",
-    "load",
-    "utilisation",
-    "gap_hours",
-    "overtime_hours",
+from sop_tui.analytics.supply_inputs import (
+    capacity_matrix,
+    demand_matrix,
+    opening_stock,
+    routing_matrix,
+    unit_costs,
 )
+from sop_tui.analytics.supply_program import ZERO, SupplyCosts, solve
+
+__all__ = ["CAPACITY_COLUMNS", "PRODUCTION_COLUMNS", "UNMET_COLUMNS", "SupplyCosts",
+           "SupplyPlan", "SupplyTotals", "capacity_table", "constrained_plan", "first_from_stock"]
+
+PRODUCTION_COLUMNS = ("family", "month", "demand", "from_stock", "from_production", "unmet",
+                      "production", "inventory")
+CAPACITY_COLUMNS = ("resource", "month", "available", "load", "gap_hours", "utilisation",
+                    "planned", "overtime_hours", "planned_utilisation")
 UNMET_COLUMNS = ("family", "month", "demand", "unmet")
-LOAD_COLUMNS = ("resource", "month", "available", "load", "gap_hours")
-
-
-@dataclass(frozen=True)
-class SupplyCosts:
-    """Cost weights of the supply plan.
-
-    Holding and shortage costs scale with each family's unit cost, so the plan does not depend on
-    the currency; a family with no (or a non-positive) unit cost counts as costing 1.
-
-    Attributes:
-        holding_rate: cost of holding one unit for one month, as a fraction of its unit cost
-            (0.02 = 2 % a month, about 24 % a year).
-        shortage_penalty: cost of one unit of lost sales, as a multiple of its unit cost. Must be
-            much larger than ``holding_rate`` for the plan to pre-build.
-        unit_costs: unit cost per family (money). Missing families count as 1.
-        overtime_fraction: extra hours allowed per resource and month, as a fraction of its
-            capacity (0 = no overtime, the default).
-        overtime_cost_per_hour: cost of one overtime hour (money, same scale as ``unit_costs``).
-    """
-
-    holding_rate: float = 0.02
-    shortage_penalty: float = 10.0
-    unit_costs: Mapping[str, float] = field(default_factory=dict)
-    overtime_fraction: float = 0.0
-    overtime_cost_per_hour: float = 0.0
-
-    def __post_init__(self) -> None:
-        for name in ("holding_rate", "shortage_penalty", "overtime_fraction"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"SupplyCosts.{name} must be ≥ 0, got {getattr(self, name)}")
-        if self.overtime_cost_per_hour < 0:
-            raise ValueError(
-                f"SupplyCosts.overtime_cost_per_hour must be ≥ 0, got {self.overtime_cost_per_hour}"
-            )
 
 
 @dataclass(frozen=True)
 class SupplyTotals:
-    """Horizon totals of a supply plan (units and hours)."""
+    """Horizon totals of a supply plan (units; hours for the last two).
+
+    ``demand == from_stock + from_production + unmet`` and ``opening_stock + production ==
+    supplied + ending_inventory`` (to the solver's tolerance).
+    """
 
     demand: float
-    production: float
+    opening_stock: float
+    from_stock: float
+    from_production: float
     unmet: float
+    production: float
     ending_inventory: float
+    average_inventory: float
     overtime_hours: float
+    gap_hours: float
+
+    @property
+    def supplied(self) -> float:
+        """Units shipped: from the opening stock and from production."""
+        return self.from_stock + self.from_production
 
     @property
     def service_level(self) -> float:
@@ -105,18 +94,15 @@ class SupplyPlan:
     """A constrained supply plan.
 
     Attributes:
-        production: one row per family and month of the horizon:
-            ``[family, month, demand, production, unmet, inventory]`` (inventory at month end).
-        capacity: one row per resource and month:
-            ``[resource, month, available, load, utilisation, gap_hours, overtime_hours]``;
-            ``load`` is the plan's hours, ``utilisation = load / available`` (NaN when nothing is
-            available), ``gap_hours`` the hours the unconstrained plan (produce = demand) would
-            need beyond ``available`` (positive where capacity binds).
+        production: one row per family and month of the horizon, :data:`PRODUCTION_COLUMNS`:
+            demand, shipped from stock and from production, unmet (lost), production, and
+            month-end inventory.
+        capacity: :func:`capacity_table` — one row per resource and month.
         unmet: the rows of ``production`` with unmet demand: ``[family, month, demand, unmet]``.
-        totals: horizon totals.
-        status: the solver's status (``"optimal"``, or ``"no routed families"`` when there was
-            nothing to solve).
-        unconstrained_families: families with no routing, planned as produce = demand.
+        totals: horizon totals, reconciled (see :class:`SupplyTotals`).
+        status: ``"optimal"``, or ``"no routed families"`` when there was nothing to solve.
+        unconstrained_families: families with no routing, planned as produce = demand net of
+            stock.
     """
 
     production: pd.DataFrame
@@ -127,223 +113,51 @@ class SupplyPlan:
     unconstrained_families: tuple[str, ...]
 
 
-def _horizon(demand: pd.DataFrame) -> pd.PeriodIndex:
-    if demand.empty:
-        raise ValueError("demand is empty: the supply plan needs at least one family and month")
-    months = pd.PeriodIndex(demand["month"], freq="M")
-    return pd.period_range(months.min(), months.max(), freq="M")
+def first_from_stock(shipped: np.ndarray, opening: np.ndarray) -> np.ndarray:
+    """How much of each month's shipments the opening stock covers, when stock ships first.
 
-
-def _demand_matrix(demand: pd.DataFrame) -> tuple[pd.DataFrame, pd.PeriodIndex]:
-    """Demand as a family × month matrix over a gap-free horizon (missing cells are 0)."""
-    missing = {"family", "month", "units"} - set(demand.columns)
-    if missing:
-        raise ValueError(f"demand needs columns family, month, units; missing {sorted(missing)}")
-    horizon = _horizon(demand)
-    frame = demand.assign(
-        family=demand["family"].astype(str), month=pd.PeriodIndex(demand["month"], freq="M")
-    )
-    units = frame["units"].astype("float64")
-    if units.isna().any() or (units < 0).any():
-        bad = frame.loc[units.isna() | (units < 0), ["family", "month"]].iloc[0]
-        raise ValueError(
-            f"demand units must be numbers ≥ 0: family {bad['family']} month {bad['month']}"
-        )
-    matrix = (
-        frame.assign(units=units)
-        .pivot_table(index="family", columns="month", values="units", aggfunc="sum")
-        .reindex(columns=horizon, fill_value=0.0)
-        .fillna(0.0)
-        .sort_index()
-    )
-    return matrix.astype("float64"), horizon
-
-
-def _capacity_matrix(
-    capacity: pd.DataFrame, resources: list[str], horizon: pd.PeriodIndex
-) -> pd.DataFrame:
-    """Hours per resource × month over the horizon; every routed resource must be covered."""
-    frame = capacity.assign(
-        resource=capacity["resource"].astype(str),
-        month=pd.PeriodIndex(capacity["month"], freq="M"),
-        hours=capacity["hours"].astype("float64"),
-    )
-    frame = frame[frame["month"].isin(horizon)]
-    matrix = frame.pivot_table(index="resource", columns="month", values="hours", aggfunc="sum")
-    all_resources = sorted(set(matrix.index) | set(resources))
-    matrix = matrix.reindex(index=all_resources, columns=horizon)
-    gaps = matrix.loc[resources].isna()
-    if gaps.to_numpy().any():
-        lines = []
-        for resource, row in gaps.iterrows():
-            months = [str(m) for m in row.index[row.to_numpy()]]
-            if months:
-                shown = ", ".join(months[:6]) + (" …" if len(months) > 6 else "")
-                lines.append(f"{resource} ({shown})")
-        raise ValueError(
-            "capacity has no hours for routed resources in months of the horizon: "
-            + "; ".join(lines)
-            + " — add capacity rows (0 hours if the resource is down)"
-        )
-    return matrix.fillna(0.0).astype("float64")
-
-
-def _routing_matrix(routings: pd.DataFrame, families: pd.Index) -> pd.DataFrame:
-    """Hours per unit as a routed-family × resource matrix (families in the demand only)."""
-    missing = {"family", "resource", "hours_per_unit"} - set(routings.columns)
-    if missing:
-        raise ValueError(
-            f"routings need columns family, resource, hours_per_unit; missing {sorted(missing)}"
-        )
-    frame = routings.assign(
-        family=routings["family"].astype(str),
-        resource=routings["resource"].astype(str),
-        hours_per_unit=routings["hours_per_unit"].astype("float64"),
-    )
-    frame = frame[frame["family"].isin(families)]
-    if (frame["hours_per_unit"] < 0).any():
-        raise ValueError("routings hours_per_unit must be ≥ 0")
-    return (
-        frame.pivot_table(
-            index="family", columns="resource", values="hours_per_unit", aggfunc="sum"
-        )
-        .fillna(0.0)
-        .sort_index()
-        .sort_index(axis=1)
-        .astype("float64")
-    )
-
-
-def _opening(opening_inventory: pd.Series | pd.DataFrame | None, families: pd.Index) -> np.ndarray:
-    if opening_inventory is None:
-        return np.zeros(len(families))
-    if isinstance(opening_inventory, pd.DataFrame):
-        if not {"family", "units"} <= set(opening_inventory.columns):
-            raise ValueError("opening inventory frame needs columns family, units")
-        series = opening_inventory.groupby(opening_inventory["family"].astype(str))["units"].sum()
-    else:
-        series = opening_inventory.copy()
-        series.index = series.index.astype(str)
-        series = series.groupby(level=0).sum()
-    values = series.astype("float64").reindex(families, fill_value=0.0).fillna(0.0).to_numpy()
-    if (values < 0).any():
-        raise ValueError("opening inventory must be ≥ 0")
-    return values
-
-
-def _unit_costs(costs: SupplyCosts, families: pd.Index) -> np.ndarray:
-    values = np.array([float(costs.unit_costs.get(f, 1.0)) for f in families], dtype="float64")
-    # A free or unknown item would make holding and shortage costless; weigh it as 1 instead.
-    values[~(values > 0)] = 1.0
-    return values
-
-
-def _solve(
-    d: np.ndarray,
-    h: np.ndarray,
-    cap: np.ndarray,
-    opening: np.ndarray,
-    unit_cost: np.ndarray,
-    costs: SupplyCosts,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:
-    """Solve the LP. Shapes: d (F, T), h (F, R), cap (R, T), opening (F,), unit_cost (F,).
-
-    Returns x, I, u (each F × T), overtime o (R × T) and the status text.
+    Args:
+        shipped: units shipped, family × month.
+        opening: units on hand per family before the first month.
     """
-    from sop_tui.analytics.lp import LpFailed, Triplets, solve_lp
-
-    n_f, n_t = d.shape
-    n_r = h.shape[1]
-    n = n_f * n_t  # variables per block; index of (f, t) is f * n_t + t
-    overtime = costs.overtime_fraction > 0
-    n_o = n_r * n_t if overtime else 0
-    ft = np.arange(n)
-
-    c = np.concatenate(
-        [
-            np.zeros(n),  # production carries no cost of its own
-            np.repeat(costs.holding_rate * unit_cost, n_t),
-            np.repeat(costs.shortage_penalty * unit_cost, n_t),
-            np.full(n_o, costs.overtime_cost_per_hour),
-        ]
-    )
-
-    # Balance: I[f,t] − I[f,t−1] − x[f,t] − u[f,t] = −d[f,t]  (+ opening in the first month).
-    t_of = ft % n_t
-    has_prev = t_of > 0
-    rows = np.concatenate([ft, ft[has_prev], ft, ft])
-    cols = np.concatenate([n + ft, n + ft[has_prev] - 1, ft, 2 * n + ft])
-    vals = np.concatenate([np.ones(n), -np.ones(int(has_prev.sum())), -np.ones(n), -np.ones(n)])
-    eq_rows, eq_cols, eq_vals = rows, cols, vals
-    b_eq = -d.ravel()
-    b_eq[t_of == 0] += opening
-
-    # Capacity: Σ_f h[f,r]·x[f,t] − o[r,t] ≤ cap[r,t]; row index r * n_t + t.
-    f_idx, r_idx = np.nonzero(h)
-    t_rep = np.tile(np.arange(n_t), len(f_idx))
-    rows = np.repeat(r_idx, n_t) * n_t + t_rep
-    cols = np.repeat(f_idx, n_t) * n_t + t_rep
-    vals = np.repeat(h[f_idx, r_idx], n_t)
-    if overtime:
-        rt = np.arange(n_r * n_t)
-        rows = np.concatenate([rows, rt])
-        cols = np.concatenate([cols, 3 * n + rt])
-        vals = np.concatenate([vals, -np.ones(n_r * n_t)])
-    # one matrix: the balance rows (equalities) first, then the capacity rows (≤ cap)
-    a = Triplets(np.concatenate([eq_rows, rows + n]).astype(np.int64),
-                 np.concatenate([eq_cols, cols]).astype(np.int64),
-                 np.concatenate([eq_vals, vals]), (n + n_r * n_t, 3 * n + n_o))
-    b_ub = cap.ravel()
-
-    upper = np.concatenate(
-        [
-            np.full(2 * n, np.inf),
-            d.ravel(),  # cannot lose more than was demanded
-            costs.overtime_fraction * cap.ravel() if overtime else np.empty(0),
-        ]
-    )
-    try:
-        solution = solve_lp(c, a, np.concatenate([b_eq, np.full(n_r * n_t, -np.inf)]),
-                            np.concatenate([b_eq, b_ub]), np.zeros(3 * n + n_o), upper)
-    except LpFailed as exc:
-        # The program is always feasible (lose every sale); anything else is a solver failure.
-        raise RuntimeError(f"supply plan: the solver did not finish: {exc}") from exc
-    sol = np.where(np.abs(solution) < _ZERO, 0.0, solution)
-    sol = np.maximum(sol, 0.0)
-    x = sol[:n].reshape(n_f, n_t)
-    inv = sol[n : 2 * n].reshape(n_f, n_t)
-    u = sol[2 * n : 3 * n].reshape(n_f, n_t)
-    o = sol[3 * n :].reshape(n_r, n_t) if overtime else np.zeros((n_r, n_t))
-    return x, inv, u, o, "optimal"
+    used = np.minimum(np.cumsum(shipped, axis=1), opening[:, None])
+    return np.diff(used, axis=1, prepend=0.0)
 
 
-def _unconstrained(d: np.ndarray, opening: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Produce demand net of opening stock: stock is used first, then production covers the rest."""
-    cum = np.cumsum(d, axis=1)
-    cum_x = np.maximum(cum - opening[:, None], 0.0)
-    x = np.diff(cum_x, axis=1, prepend=0.0)
-    inv = np.maximum(opening[:, None] - cum, 0.0)
-    return x, inv
+def _chase(d: np.ndarray, opening: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Make each month what it ships beyond the opening stock (no pre-building, nothing lost):
+    the production and month-end stock of that plan."""
+    x = d - first_from_stock(d, opening)
+    inv = opening[:, None] - np.cumsum(d - x, axis=1)
+    return x, np.maximum(inv, 0.0)
 
 
-def _capacity_frame(
-    cap: pd.DataFrame, load: np.ndarray, need: np.ndarray, overtime: np.ndarray
-) -> pd.DataFrame:
-    resources, horizon = cap.index, cap.columns
-    available = cap.to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        utilisation = np.where(available > 0, load / available, np.nan)
-    return pd.DataFrame(
-        {
-            "resource": np.repeat(resources.to_numpy(dtype=object), len(horizon)),
-            "month": pd.PeriodIndex(np.tile(horizon, len(resources)), freq="M"),
-            "available": available.ravel(),
-            "load": load.ravel(),
-            "utilisation": utilisation.ravel(),
-            "gap_hours": np.maximum(need - available, 0.0).ravel(),
-            "overtime_hours": overtime.ravel(),
-        }
-    )
+def capacity_table(available: pd.DataFrame, load: np.ndarray, planned: np.ndarray,
+                   overtime: np.ndarray) -> pd.DataFrame:
+    """The per-resource-month table every view of capacity shows (see the module docstring).
+
+    Args:
+        available: hours, resource × month (index resources, columns months).
+        load: hours the demand net of the opening stock needs, same shape.
+        planned: hours the plan works, same shape.
+        overtime: overtime hours of the plan, same shape.
+    """
+    resources, horizon = available.index, available.columns
+    hours = available.to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        utilisation = np.where(hours > 0, load / hours, np.nan)
+        planned_utilisation = np.where(hours > 0, planned / hours, np.nan)
+    return pd.DataFrame({
+        "resource": np.repeat(resources.to_numpy(dtype=object), len(horizon)),
+        "month": pd.PeriodIndex(np.tile(horizon, len(resources)), freq="M"),
+        "available": hours.ravel(),
+        "load": load.ravel(),
+        "gap_hours": np.maximum(load - hours, 0.0).ravel(),
+        "utilisation": utilisation.ravel(),
+        "planned": planned.ravel(),
+        "overtime_hours": overtime.ravel(),
+        "planned_utilisation": planned_utilisation.ravel(),
+    })
 
 
 def constrained_plan(
@@ -356,7 +170,9 @@ def constrained_plan(
 ) -> SupplyPlan:
     """Plan production that meets demand where capacity allows, pre-building when that pays.
 
-    Unmet demand is lost (not backlogged). See the module docstring for the program.
+    Unmet demand is lost (not backlogged); the opening stock ships first. See the module
+    docstring for how the units reconcile and :mod:`sop_tui.analytics.supply_program` for the
+    program.
 
     Args:
         demand: ``[family, month, units]`` — the consensus over the horizon. The horizon is every
@@ -378,99 +194,66 @@ def constrained_plan(
         RuntimeError: if the solver fails (it should not: the program is always feasible).
     """
     costs = costs if costs is not None else SupplyCosts()
-    d_frame, horizon = _demand_matrix(demand)
+    d_frame, horizon = demand_matrix(demand)
     families = d_frame.index
-    h_frame = _routing_matrix(routings, families)
+    h_frame = routing_matrix(routings, families)
     routed = h_frame.index
     resources = list(h_frame.columns)
-    cap_frame = _capacity_matrix(capacity, resources, horizon)
-    opening = _opening(opening_inventory, families)
+    cap_frame = capacity_matrix(capacity, resources, horizon)
+    opening = opening_stock(opening_inventory, families)
 
     d = d_frame.to_numpy()
-    n_t = len(horizon)
-    x = np.zeros_like(d)
-    inv = np.zeros_like(d)
+    chase_x, chase_inv = _chase(d, opening)
+    x, inv = chase_x.copy(), chase_inv.copy()
     u = np.zeros_like(d)
-    free = ~families.isin(routed)
-    x[free], inv[free] = _unconstrained(d[free], opening[free])
-
-    overtime = np.zeros((len(cap_frame.index), n_t))
-    load = np.zeros((len(cap_frame.index), n_t))
-    need = np.zeros((len(cap_frame.index), n_t))
+    shape = (len(cap_frame.index), len(horizon))
+    overtime, planned, load = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     status = "no routed families"
     if len(routed):
         pos = families.get_indexer(routed)
         h = h_frame.to_numpy()
-        cap_rows = cap_frame.index.get_indexer(resources)
-        cap = cap_frame.to_numpy()[cap_rows]
-        xr, ir, ur, orr, status = _solve(
-            d[pos], h, cap, opening[pos], _unit_costs(costs, routed), costs
-        )
-        x[pos], inv[pos], u[pos] = xr, ir, ur
-        overtime[cap_rows] = orr
-        load[cap_rows] = h.T @ xr
-        need[cap_rows] = h.T @ d[pos]
+        rows = cap_frame.index.get_indexer(resources)
+        solution = solve(d[pos], h, cap_frame.to_numpy()[rows], opening[pos],
+                         unit_costs(costs.unit_costs, routed), costs)
+        x[pos], inv[pos], u[pos] = solution.x, solution.inventory, solution.unmet
+        overtime[rows] = solution.overtime
+        planned[rows] = h.T @ solution.x
+        load[rows] = h.T @ chase_x[pos]
+        status = "optimal"
 
-    n_f = len(families)
-    production = pd.DataFrame(
-        {
-            "family": np.repeat(families.to_numpy(dtype=object), n_t),
-            "month": pd.PeriodIndex(np.tile(horizon, n_f), freq="M"),
-            "demand": d.ravel(),
-            "production": x.ravel(),
-            "unmet": u.ravel(),
-            "inventory": inv.ravel(),
-        }
-    )
-    unmet = production.loc[production["unmet"] > _ZERO, list(UNMET_COLUMNS)].reset_index(drop=True)
+    shipped = d - u
+    from_stock = first_from_stock(shipped, opening)
+    from_production = shipped - from_stock
+    n_f, n_t = len(families), len(horizon)
+    production = pd.DataFrame({
+        "family": np.repeat(families.to_numpy(dtype=object), n_t),
+        "month": pd.PeriodIndex(np.tile(horizon, n_f), freq="M"),
+        "demand": d.ravel(),
+        "from_stock": from_stock.ravel(),
+        "from_production": from_production.ravel(),
+        "unmet": u.ravel(),
+        "production": x.ravel(),
+        "inventory": inv.ravel(),
+    })
+    table = capacity_table(cap_frame, load, planned, overtime)
     totals = SupplyTotals(
         demand=float(d.sum()),
-        production=float(x.sum()),
+        opening_stock=float(opening.sum()),
+        from_stock=float(from_stock.sum()),
+        from_production=float(from_production.sum()),
         unmet=float(u.sum()),
-        ending_inventory=float(inv[:, -1].sum()),
+        production=float(x.sum()),
+        ending_inventory=float(inv[:, -1].sum()) if n_t else float(opening.sum()),
+        average_inventory=float(inv.sum(axis=0).mean()) if n_t else 0.0,
         overtime_hours=float(overtime.sum()),
+        gap_hours=float(table["gap_hours"].sum()),
     )
+    unmet = production.loc[production["unmet"] > ZERO, list(UNMET_COLUMNS)].reset_index(drop=True)
     return SupplyPlan(
         production=production,
-        capacity=_capacity_frame(cap_frame, load, need, overtime),
+        capacity=table,
         unmet=unmet,
         totals=totals,
         status=status,
-        unconstrained_families=tuple(str(f) for f in families[free]),
-    )
-
-
-def unconstrained_load(
-    demand: pd.DataFrame, routings: pd.DataFrame, capacity: pd.DataFrame
-) -> pd.DataFrame:
-    """The hours each resource would need if every family produced exactly its demand.
-
-    Args:
-        demand: ``[family, month, units]`` over the horizon.
-        routings: ``[family, resource, hours_per_unit]``.
-        capacity: ``[resource, month, hours]``, covering the horizon for every routed resource.
-
-    Returns:
-        ``[resource, month, available, load, gap_hours]``, one row per resource and month of the
-        horizon; ``gap_hours = max(0, load − available)``.
-
-    Raises:
-        ValueError: as :func:`constrained_plan`.
-    """
-    d_frame, horizon = _demand_matrix(demand)
-    h_frame = _routing_matrix(routings, d_frame.index)
-    cap_frame = _capacity_matrix(capacity, list(h_frame.columns), horizon)
-    load = np.zeros(cap_frame.shape)
-    if len(h_frame.index):
-        rows = cap_frame.index.get_indexer(h_frame.columns)
-        load[rows] = h_frame.to_numpy().T @ d_frame.loc[h_frame.index].to_numpy()
-    available = cap_frame.to_numpy()
-    return pd.DataFrame(
-        {
-            "resource": np.repeat(cap_frame.index.to_numpy(dtype=object), len(horizon)),
-            "month": pd.PeriodIndex(np.tile(horizon, len(cap_frame.index)), freq="M"),
-            "available": available.ravel(),
-            "load": load.ravel(),
-            "gap_hours": np.maximum(load - available, 0.0).ravel(),
-        }
+        unconstrained_families=tuple(str(f) for f in families[~families.isin(routed)]),
     )

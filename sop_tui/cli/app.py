@@ -74,7 +74,7 @@ COMMAND_MODULES: dict[str, str] = {
     "import": "data_cmds", "cycle": "data_cmds", "demo": "data_cmds",
     "record": "record_cmds", "meeting": "record_cmds",
     "forecast": "analysis_cmds", "metrics": "analysis_cmds", "fva": "analysis_cmds",
-    "segments": "analysis_cmds", "supply": "analysis_cmds", "scenario": "analysis_cmds",
+    "segments": "analysis_cmds", "supply": "supply_cmds", "scenario": "supply_cmds",
     "pack": "pack_cmds", "changes": "changes_cmds",
     "followup": "loop_cmds", "maturity": "loop_cmds",
     "export": "export_cmds",

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 # imports neither pandas nor SciPy (tests/test_planning_cache.py checks it).
 
 #: A recorded scenario, evaluated: keyed like the baseline, plus the scenario itself.
-SCENARIO = ViewSpec("scenario", PLAN_KINDS, consensus=True, disk=True)
+SCENARIO = ViewSpec("scenario", PLAN_KINDS, consensus=True, disk=True, schema=2)
 #: The plan of record's totals, keyed like a scenario (the consensus' are the baseline's).
-PLAN_TOTALS = ViewSpec("plan_totals", PLAN_KINDS, consensus=True, disk=True)
+PLAN_TOTALS = ViewSpec("plan_totals", PLAN_KINDS, consensus=True, disk=True, schema=2)
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,11 @@ class SupplyViews(DemandViews):
 
     @view(*PLAN_KINDS, consensus=True)
     def load(self) -> pd.DataFrame:
-        """Capacity against the unconstrained load of the demand plan, by resource and month."""
-        from sop_tui.analytics.supply import unconstrained_load
-
-        si = self.scenario_inputs
-        return unconstrained_load(si.demand, si.routings, si.capacity)
+        """The consensus plan's capacity table, one row per resource and month: available,
+        load (hours the demand net of stock needs), gap_hours (short), utilisation, planned
+        (after pre-building), overtime_hours — what the CLI, the app and the pack all show
+        (:func:`sop_tui.analytics.supply.capacity_table`)."""
+        return self.supply.capacity
 
     @view(*PLAN_KINDS, consensus=True)
     def supply(self) -> SupplyPlan:
@@ -106,11 +106,12 @@ class SupplyViews(DemandViews):
 
         return evaluate(scenario or baseline(), self.scenario_inputs)
 
-    @view(*PLAN_KINDS, consensus=True, disk=True)
+    # schema 2: shipments from stock and production, one capacity table, overtime allowed
+    @view(*PLAN_KINDS, consensus=True, disk=True, schema=2)
     def baseline_result(self) -> ScenarioResult:
         return self._evaluate(None)
 
-    @view(*PLAN_KINDS, consensus=True, disk=True)
+    @view(*PLAN_KINDS, consensus=True, disk=True, schema=2)
     def baseline_totals(self) -> dict[str, float]:
         """The baseline's totals as plain floats (reading them back needs no SciPy)."""
         return {str(k): float(v) for k, v in self.baseline_result.totals.items()}

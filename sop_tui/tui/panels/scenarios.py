@@ -17,26 +17,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
+from sop_tui.analytics.scenarios import MEASURE_INFO
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.events.types import Event
 from sop_tui.formats import money, pct, units
 from sop_tui.tui.panels.common import DataPanel
 from sop_tui.tui.widgets.fit_table import Col, FitTable, Row
 
-#: measure -> (label, formatter, higher is better?)
+#: measure -> is a higher value better? (absent: neither)
+BETTER: dict[str, bool] = {
+    "units_supplied": True, "unmet_units": False, "service_level": True, "revenue": True,
+    "margin": True, "average_inventory_value": False, "ending_inventory_value": False,
+    "gap_to_target": False, "overtime_hours": False,
+}
+_FORMAT: dict[str, Callable[[float], str]] = {"units": units, "hours": units, "money": money,
+                                              "pct": pct}
+#: measure -> (label, formatter, higher is better?), in the analytics' order and words
 MEASURES: dict[str, tuple[str, Callable[[float], str], bool | None]] = {
-    "units_demanded": ("Units demanded", units, None),
-    "units_supplied": ("Units supplied", units, True),
-    "unmet_units": ("Unmet units", units, False),
-    "service_level": ("Service level", pct, True),
-    "revenue": ("Revenue", money, True),
-    "cost": ("Cost", money, None),
-    "margin": ("Margin", money, True),
-    "ending_inventory_units": ("Ending inventory (units)", units, None),
-    "ending_inventory_value": ("Ending inventory ($)", money, False),
-    "revenue_target": ("Revenue target", money, None),
-    "gap_to_target": ("Gap to target", money, False),
-    "overtime_hours": ("Overtime hours", units, None),
+    key: (label, _FORMAT[kind], BETTER.get(key)) for key, label, kind in MEASURE_INFO
 }
 
 
