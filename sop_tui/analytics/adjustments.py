@@ -171,10 +171,11 @@ def parse_adjustment(kind: str, text: str) -> Adjustment:
                 raise _bad(kind, text, f"the month {month!r} is not YYYY-MM")
         if start > end:
             raise _bad(kind, text, f"the months run backwards ({start} after {end})")
-    return Adjustment(kind, target, amount, unit, start, end)  # type: ignore[arg-type]
+    return Adjustment(kind, target, amount, unit, start, end)
 
 
-def _coerce(kind: AdjustmentKind, items: Iterable[Adjustment | str | Mapping[str, Any]]) -> tuple:
+def _coerce(kind: AdjustmentKind, items: Iterable[Adjustment | str | Mapping[str, Any]]
+            ) -> tuple[Adjustment, ...]:
     out = []
     for item in items:
         if isinstance(item, str):

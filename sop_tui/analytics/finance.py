@@ -95,7 +95,7 @@ def _price_multiplier(
     changes = dict(price_change.items())
     every = 1.0 + float(changes.pop(ALL, 0.0))
     own = families.map(lambda f: 1.0 + float(changes.get(f, 0.0))).to_numpy(dtype="float64")
-    return every * own
+    return np.asarray(every * own, dtype=np.float64)
 
 
 def plan_dollars(

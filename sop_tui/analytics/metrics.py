@@ -115,8 +115,8 @@ def blank_codes(values: pd.Series) -> np.ndarray:
         (str(u).strip() == "" for u in uniques), dtype=bool, count=len(uniques)
     )
     if not len(uniques):
-        return codes < 0
-    return (codes < 0) | blank_unique[np.maximum(codes, 0)]
+        return np.asarray(codes < 0, dtype=bool)
+    return np.asarray((codes < 0) | blank_unique[np.maximum(codes, 0)], dtype=bool)
 
 
 def sku_column(fh: pd.DataFrame) -> pd.Series:
@@ -209,7 +209,8 @@ def prepare_actuals(actuals: pd.DataFrame, items: pd.DataFrame) -> Actuals:
     return Actuals(sku=sku, family=fam, covered=np.unique(m))
 
 
-def attach_actuals(cells: pd.DataFrame, acts: pd.DataFrame, keys: list[str], covered: np.ndarray):
+def attach_actuals(cells: pd.DataFrame, acts: pd.DataFrame, keys: list[str],
+                   covered: np.ndarray) -> pd.DataFrame:
     """Join actuals onto forecast cells.
 
     A cell in a month the actuals cover, with no actuals row, had zero demand; a cell in a month

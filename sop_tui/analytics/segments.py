@@ -98,7 +98,8 @@ class SegmentPolicy:
             raise ValueError(f"policies missing for cells: {sorted(missing)}")
 
 
-def _monthly_units(actuals: pd.DataFrame, skus: pd.Index, through: object, months: int):
+def _monthly_units(actuals: pd.DataFrame, skus: pd.Index, through: tf.MonthLike,
+                   months: int) -> np.ndarray:
     """A (sku × month) array of units over the trailing window, zeros where nothing shipped."""
     span = tf.trailing(through, months)
     lo = int(span[0].ordinal)

@@ -117,7 +117,7 @@ def opening_stock(opening_inventory: pd.Series | pd.DataFrame | None,
     values = series.astype("float64").reindex(families, fill_value=0.0).fillna(0.0).to_numpy()
     if (values < 0).any():
         raise ValueError("opening inventory must be ≥ 0")
-    return values
+    return np.asarray(values, dtype=np.float64)
 
 
 def unit_costs(costs: Mapping[str, float], families: pd.Index) -> np.ndarray:

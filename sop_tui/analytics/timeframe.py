@@ -15,14 +15,14 @@ work on *month ordinals* (``Period.ordinal``: months since 1970-01) rather than 
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 MONTH = "M"
 
-MonthLike = pd.Period | str | _dt.date | pd.Timestamp
+MonthLike: TypeAlias = pd.Period | str | _dt.date | pd.Timestamp
 
 
 def as_month(value: MonthLike | Any) -> pd.Period:
@@ -86,7 +86,7 @@ def forecast_cycle(month: MonthLike, lag: int = 1) -> pd.Period:
 
 def lag_between(cycle: MonthLike, month: MonthLike) -> int:
     """How many months ahead of its cycle a forecast month lies (``T - C``)."""
-    return as_month(month).ordinal - as_month(cycle).ordinal
+    return int(as_month(month).ordinal - as_month(cycle).ordinal)
 
 
 def naive_source_month(month: MonthLike, lag: int = 1) -> pd.Period:
@@ -107,9 +107,9 @@ def ordinals(values: pd.Series | pd.Index | pd.api.extensions.ExtensionArray) ->
     arr = values.array if isinstance(values, (pd.Series, pd.Index)) else values
     if not isinstance(getattr(arr, "dtype", None), pd.PeriodDtype):
         arr = pd.PeriodIndex(pd.Index(values).astype(str), freq=MONTH).array
-    elif arr.dtype.freq.freqstr != MONTH:  # type: ignore[union-attr]
-        arr = arr.asfreq(MONTH)  # type: ignore[union-attr]
-    return np.asarray(arr.asi8, dtype=np.int64)  # type: ignore[union-attr]
+    elif arr.dtype.freq.freqstr != MONTH:
+        arr = arr.asfreq(MONTH)
+    return np.asarray(arr.asi8, dtype=np.int64)
 
 
 def from_ordinals(values: np.ndarray | pd.Series) -> pd.PeriodIndex:

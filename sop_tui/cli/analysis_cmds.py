@@ -63,7 +63,7 @@ def forecast(ctx: Context, cycle: str | None, level: str, as_json: bool, record:
 
         record_forecast(ctx.workspace, p.cycle, result, level)
     if as_json:
-        echo_json(result.to_jsonrecords())
+        echo_json(result.to_json_records())
         return
     first = result.forecast.groupby("key").head(3)
     nxt = first.groupby("key")["units"].sum()

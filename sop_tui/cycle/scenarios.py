@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sop_tui.analytics.scenarios import (
+    BASELINE,
+    Adjustment,
+    Scenario,
+    ScenarioResult,
+    parse_adjustment,
+    validate,
+)
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.events.envelope import Event
@@ -17,23 +25,21 @@ def create_scenario(
     demand: Sequence[str] = (),
     capacity: Sequence[str] = (),
     price: Sequence[str] = (),
-) -> tuple[Event, object]:
+) -> tuple[Event, ScenarioResult]:
     """Evaluate and record a scenario; returns (event, ScenarioResult).
 
     Raises:
         CommandError: naming the adjustment that does not parse or names an unknown
             family/resource (nothing is written).
     """
-    from sop_tui.analytics.scenarios import BASELINE, Scenario, parse_adjustment, validate
-
     name = (name or "").strip()
     if not name:
         raise CommandError({"name": "a scenario needs a name"})
     if name == BASELINE:
         raise CommandError({"name": f"{BASELINE!r} is the unadjusted plan; choose another name"})
-    parsed = {}
+    parsed: dict[str, tuple[Adjustment, ...]] = {}
     for kind, texts in (("demand", demand), ("capacity", capacity), ("price", price)):
-        items = []
+        items: list[Adjustment] = []
         for t in texts:
             try:
                 items.append(parse_adjustment(kind, t))
