@@ -42,29 +42,30 @@ __all__ = ["ALL", "BASELINE", "KINDS", "MEASURES", "MEASURE_INFO", "MEASURE_KIND
            "ScenarioResult", "apply_capacity", "apply_demand", "baseline", "compare", "evaluate",
            "evaluate_all", "parse_adjustment", "price_changes", "validate"]
 
-#: The measures of a scenario, in the order the comparison shows them: key, label for people,
-#: and kind (``units``, ``hours``, ``money``, ``pct``: how :mod:`sop_tui.formats` shows it).
-#: The units reconcile: demanded = from stock + from production + unmet; supplied = from stock +
-#: from production (see :mod:`sop_tui.analytics.supply`).
+#: The measures of a scenario, in the order the comparison shows them (what the executives
+#: decide on first, the detail after): key, label for people, and kind (``units``, ``hours``,
+#: ``money``, ``pct``: how :mod:`sop_tui.formats` shows it). The units reconcile: demanded =
+#: shipped from opening stock + shipped from production + unmet; supplied = the two shipped
+#: lines (see :mod:`sop_tui.analytics.supply`).
 MEASURE_INFO: tuple[tuple[str, str, str], ...] = (
     ("units_demanded", "Units demanded", "units"),
-    ("units_from_stock", "Shipped from opening stock", "units"),
-    ("units_from_production", "Shipped from production", "units"),
-    ("unmet_units", "Unmet (lost sales)", "units"),
     ("units_supplied", "Units supplied", "units"),
+    ("unmet_units", "Unmet (lost sales)", "units"),
     ("service_level", "Service level", "pct"),
-    ("units_produced", "Units produced", "units"),
     ("revenue", "Revenue", "money"),
-    ("cost", "Cost", "money"),
     ("margin", "Margin", "money"),
-    ("average_inventory_units", "Average inventory (units)", "units"),
-    ("average_inventory_value", "Average inventory ($)", "money"),
-    ("ending_inventory_units", "Ending inventory (units)", "units"),
-    ("ending_inventory_value", "Ending inventory ($)", "money"),
-    ("overtime_hours", "Overtime hours", "hours"),
-    ("hours_short", "Hours short (before pre-build)", "hours"),
     ("revenue_target", "Revenue target", "money"),
     ("gap_to_target", "Gap to target", "money"),
+    ("overtime_hours", "Overtime hours", "hours"),
+    ("average_inventory_value", "Average inventory ($)", "money"),
+    ("hours_short", "Hours short (before pre-build)", "hours"),
+    ("units_from_stock", "Shipped from opening stock", "units"),
+    ("units_from_production", "Shipped from production", "units"),
+    ("units_produced", "Units produced", "units"),
+    ("cost", "Cost", "money"),
+    ("average_inventory_units", "Average inventory (units)", "units"),
+    ("ending_inventory_units", "Ending inventory (units)", "units"),
+    ("ending_inventory_value", "Ending inventory ($)", "money"),
 )
 MEASURES: tuple[str, ...] = tuple(key for key, _, _ in MEASURE_INFO)
 MEASURE_LABELS: dict[str, str] = {key: label for key, label, _ in MEASURE_INFO}

@@ -127,8 +127,9 @@ def first_from_stock(shipped: np.ndarray, opening: np.ndarray) -> np.ndarray:
 def _chase(d: np.ndarray, opening: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Make each month what it ships beyond the opening stock (no pre-building, nothing lost):
     the production and month-end stock of that plan."""
-    x = d - first_from_stock(d, opening)
-    inv = opening[:, None] - np.cumsum(d - x, axis=1)
+    from_stock = first_from_stock(d, opening)
+    x = np.maximum(d - from_stock, 0.0)  # no −1e-16 from the subtraction
+    inv = opening[:, None] - np.cumsum(from_stock, axis=1)
     return x, np.maximum(inv, 0.0)
 
 
@@ -223,7 +224,7 @@ def constrained_plan(
 
     shipped = d - u
     from_stock = first_from_stock(shipped, opening)
-    from_production = shipped - from_stock
+    from_production = np.maximum(shipped - from_stock, 0.0)
     n_f, n_t = len(families), len(horizon)
     production = pd.DataFrame({
         "family": np.repeat(families.to_numpy(dtype=object), n_t),
