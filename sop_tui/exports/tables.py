@@ -179,7 +179,7 @@ def capacity(planning: CyclePlanning) -> Table:
     kinds: dict[str, ColumnKind] = {}
     for c in frame.columns:
         kinds[c] = ("text" if c == "resource" else "month" if c == "month"
-                    else "share" if c == "utilisation" else "number")
+                    else "share" if c.endswith("utilisation") else "number")
     return Table("capacity", f"Capacity {planning.cycle}", frame, kinds)
 
 
