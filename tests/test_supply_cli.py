@@ -120,13 +120,15 @@ def test_a_gap_row_showed_load_below_available_yet_hours_short(store: Path) -> N
     assert [r["gap_hours"] for r in cap] == pytest.approx(load["gap_hours"].tolist())
     assert planning.capacity_gaps == [(r["resource"], r["month"]) for r in cap
                                       if r["gap_hours"] > 1e-6]
-    pack = plan_part(planning, None)["plan"]
+    pack = plan_part(planning)["capacity"]  # the consensus is the plan of record here
     peak = load.groupby("resource")["utilisation"].max()
+    short = load.groupby("resource")["gap_hours"].sum()
     for r in pack["resources"]:
         assert r["peak"] == pytest.approx(peak[r["resource"]])
+        assert r["hours_short"] == pytest.approx(short[r["resource"]])
     busiest = load.groupby("month")["utilisation"].max()
-    for m in pack["by_month"]:
-        assert m["peak_utilisation"] == pytest.approx(busiest[m["month"]])
+    for month, b in pack["busiest"].items():
+        assert b["share"] == pytest.approx(busiest[month])
 
 
 def test_sop_supply_shows_the_approved_scenario(store: Path) -> None:

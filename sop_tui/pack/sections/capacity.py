@@ -2,12 +2,12 @@
 demand when it is sold, in hours and in units, and what the constrained plan does about it.
 
 :func:`capacity_part` reads an evaluated plan (:class:`~sop_tui.analytics.scenarios.
-ScenarioResult`) and the routings: the load of each resource and month is the hours the
-plan's demand needs there (``analytics.supply.unconstrained_load``, the supply review's first
-picture), against the hours the scenario makes available — so a resource that needs 134 % of
-its hours shows 134 %, not the 100 % the constrained plan can load it to. Hours short become
-units short at the hours a unit takes on that resource that month (its families' demand
-mix).
+ScenarioResult`) and the routings: the load of each resource and month is the plan's capacity
+table (:func:`sop_tui.analytics.supply.capacity_table`, the one ``sop supply`` and the app's
+supply panel show): the hours the plan's demand, net of the opening stock, needs there, against
+the hours the scenario makes available — so a resource that needs 134 % of its hours shows
+134 %, not the 100 % the constrained plan can load it to. Hours short become units short at
+the hours a unit takes on that resource that month (its families' demand mix).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import Any
 import pandas as pd
 
 from sop_tui.analytics.scenarios import ScenarioResult
-from sop_tui.analytics.supply import unconstrained_load
 from sop_tui.pack.charts import load_svg
 from sop_tui.pack.model import month_ranges, num
 
@@ -30,12 +29,10 @@ def capacity_part(result: ScenarioResult, routings: pd.DataFrame,
     """Each resource's peak load, hours and units short and its months short; the busiest
     resource of each month; the load chart (``charts["load"]``)."""
     cap = result.supply.capacity
-    available = cap[["resource", "month", "available"]].rename(columns={"available": "hours"})
-    load = unconstrained_load(result.demand, routings, available)
-    load = load.assign(resource=load["resource"].astype(str), month=load["month"].astype(str))
+    load = cap.assign(resource=cap["resource"].astype(str), month=cap["month"].astype(str))
     per_unit = _hours_per_unit(result.demand, routings)
     load = load.merge(per_unit, on=["resource", "month"], how="left")
-    load["share"] = load["load"] / load["available"].where(load["available"] > 0)
+    load["share"] = load["utilisation"]
     load["units_short"] = (load["gap_hours"] / load["hours_per_unit"]).where(
         load["gap_hours"] > 1e-6, 0.0).fillna(0.0)
     resources: list[dict[str, Any]] = []
