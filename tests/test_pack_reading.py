@@ -119,7 +119,8 @@ def test_page_one_lists_every_decision_with_its_options_recommendation_and_owner
     assert "Head of pricing 2027-01-15" in one  # its owner and due date
     assert "Do we launch the sealed BRG range in March?" in one
     assert "launch in March · delay to June" in one
-    assert "How do we cover the ASSY-B gap in 2027-04?" in one
+    resource, month = full["planning"].capacity_gaps[0]  # the supply review's first gap
+    assert f"How do we cover the {resource} gap in {month}?" in one
     assert "pre-build · overtime · accept the shortfall" in one
     assert "more decisions on" not in one
 

@@ -19,19 +19,15 @@ from sop_tui.formats import money, pct, signed_pct, units
 from sop_tui.pack.model import month_span, num
 
 SCENARIO_MEASURES: tuple[tuple[str, str, str], ...] = (
-    # labels as sop_tui.analytics.scenarios.MEASURE_INFO words them (not imported: pandas)
     ("units_demanded", "Units demanded", "units"),
-    ("units_from_stock", "Shipped from opening stock", "units"),
-    ("units_from_production", "Shipped from production", "units"),
-    ("unmet_units", "Unmet (lost sales)", "units"),
+    ("units_supplied", "Units supplied", "units"),
     ("service_level", "Service level", "pct"),
     ("revenue", "Revenue", "money"),
     ("margin", "Margin", "money"),
     ("revenue_target", "Revenue target", "money"),
     ("gap_to_target", "Gap to target", "money"),
-    ("average_inventory_value", "Average inventory ($)", "money"),
+    ("ending_inventory_value", "Ending inventory", "money"),
     ("overtime_hours", "Overtime hours", "units"),
-    ("hours_short", "Hours short (before pre-build)", "units"),
 )
 
 CONSENSUS = "consensus"
