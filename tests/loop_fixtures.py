@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sop_tui.cycle.consensus import choose_consensus
+from sop_tui.cycle.outcome import override
+from sop_tui.cycle.planning import CyclePlanning
+from sop_tui.cycle.workspace import Workspace
+from sop_tui.data.store import files_in, import_files
+
 FAMILIES = {"PUMP": ("P-1", "P-2"), "VALVE": ("V-1", "V-2")}
 PRICES = {"P-1": (120.0, 70.0), "P-2": (80.0, 50.0), "V-1": (40.0, 22.0), "V-2": (25.0, 12.0)}
 BASE = {"P-1": 100, "P-2": 60, "V-1": 200, "V-2": 140}
@@ -105,3 +111,42 @@ def write_month(folder: Path, month: str) -> Path:
            [f"{s},{2 * BASE[s]},{month}-28" for s in PRICES])
     write_inputs(folder, add_months(month, 1))
     return folder
+
+
+def run_first_cycle(ws: Workspace, folder: Path, cycle: str = "2026-12") -> None:
+    """The tiny company's first cycle through the cycle's commands, then its month imported:
+    an assumption that will hold and one 20% high, a capacity decision due in the cycle, the
+    CFO override with one action. Leaves the store ready for the next cycle to open."""
+    import_files(ws.log, files_in(write_start(folder / "start", cycle)), actor=ws.actor)
+    ws.open_cycle(cycle)
+    planning = CyclePlanning(ws, cycle)
+    nxt = add_months(cycle, 1)
+    ws.start_meeting("portfolio", attendees=["Lena (Product)"])
+    ws.close_meeting("portfolio")
+    ws.start_meeting("demand", attendees=["Alex (Planning)", "Dana (Sales)"])
+    ws.record_assumption(text="pumps as last year", owner="Alex", meeting="demand",
+                         family="PUMP", months=cycle, units=family_actual("PUMP", cycle))
+    ws.record_assumption(text="valve campaign lifts 20%", owner="Priya", meeting="demand",
+                         family="VALVE", months=cycle,
+                         units=round(family_actual("VALVE", cycle) * 1.2))
+    for fam in FAMILIES:
+        choose_consensus(ws, family=fam, source="planner", cycle=cycle)
+    ws.close_meeting("demand", missing=planning.refresh().missing_for("demand", (
+        "consensus_for_every_family",)))
+    ws.start_meeting("supply")
+    ws.record_decision(question="Second shift on LINE?", options=["yes", "no"], chosen="no",
+                       rationale="no gap", decided_by="COO", owner="Sam", due=f"{cycle}-20",
+                       resource="LINE", months=f"{nxt}..{nxt}", meeting="supply")
+    ws.close_meeting("supply")
+    ws.start_meeting("pre_sop")
+    for name in ("up", "down", "flat"):
+        ws.create_scenario(name, {"name": name, "demand": [], "capacity": [], "price": []})
+    ws.record_recommendation(scenario="consensus", text="approve",
+                             open_decisions=["approve the consensus"])
+    ws.close_meeting("pre_sop")
+    ws.start_meeting("executive", attendees=["GM", "CFO"])
+    override(planning.refresh(), scenario="consensus", overridden_by="CFO", rationale="budget",
+             revenue_gap_closed=5000.0,
+             actions=[{"text": "Promotion on pumps", "owner": "Dana", "due": f"{cycle}-15"}])
+    ws.close_meeting("executive")
+    import_files(ws.log, files_in(write_month(folder / cycle, cycle)), actor=ws.actor)

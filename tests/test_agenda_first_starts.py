@@ -7,7 +7,7 @@ from sop_tui.cycle.workspace import Workspace
 
 
 def test_each_n_and_p_wrote_an_agenda_event_only_first_starts_are_recorded(ws: Workspace) -> None:
-    ws.start_meeting("demand")
+    ws.start_meeting("demand", reason="straight to the demand review")
     first = ws.start_item("demand", 1, "FVA by source")
     assert first is not None and first.payload["item"] == 1
     assert ws.start_item("demand", 0, "How good were we?") is None  # started with the meeting
@@ -22,7 +22,7 @@ def test_each_n_and_p_wrote_an_agenda_event_only_first_starts_are_recorded(ws: W
 
 
 def test_first_starts_are_per_meeting_and_cycle(ws: Workspace) -> None:
-    ws.start_meeting("demand")
-    ws.start_meeting("supply")
+    ws.start_meeting("demand", reason="straight to the demand review")
+    ws.start_meeting("supply", reason="the plant needs its numbers today")
     assert ws.start_item("demand", 1, "a") is not None
     assert ws.start_item("supply", 1, "b") is not None  # another meeting's item 1

@@ -39,7 +39,7 @@ def two_cycles(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     sea = first.consensus["SEA-04"]
     clock.now = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
     ws.open_cycle("2027-01")
-    ws.start_meeting("demand")
+    ws.start_meeting("demand", reason="the product review moved to Thursday")
     months = ["2027-01", "2027-02", "2027-03"]
     ws.select_consensus(family="BRG-01", source="sales", assumption="distributor restocking",
                         units={m: float(brg.payload["units"][m]) * 1.2 for m in months})
@@ -49,7 +49,7 @@ def two_cycles(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
                          family="SEA-04", meeting="demand")
     ws.record_decision(question="Keep the BRG restocking programme?", options=["keep", "stop"],
                        chosen="keep", rationale="orders are up", decided_by="Sales director",
-                       meeting="demand")
+                       owner="Sales director", due="2027-01-31", meeting="demand")
     ws.close_meeting("demand")
     ws.complete_action(book.seq, note="crews booked")
     ws.amend(price.seq, {"rationale": "input costs rose 4.1%"}, "shortened")

@@ -52,7 +52,8 @@ def test_every_record_kind(tmp_path: Path) -> None:
     steps = [
         ["record", "decision", "--meeting", "supply", "--question", "Second shift?",
          "--option", "yes", "--option", "no", "--chosen", "yes", "--rationale", "cheaper",
-         "--decided-by", "COO", "--due", "2027-01-15", "--resource", "PRESS-2"],
+         "--decided-by", "COO", "--owner", "Plant", "--due", "2027-01-15",
+         "--resource", "PRESS-2"],
         ["record", "action", "--text", "Hire", "--owner", "HR", "--due", "2027-01-31",
          "--decision", "2", "--dollars", "80000"],
         ["record", "complete", "--action", "3"],

@@ -31,7 +31,7 @@ def test_shipped_meetings_load() -> None:
 @pytest.mark.parametrize(
     ("edit", "fragment"),
     [
-        (("minutes = 10", "minutes = -3"), "agenda[0]: key 'minutes' must be positive"),
+        (("minutes = 10", "minutes = -3"), "agenda[1]: key 'minutes' must be positive"),
         (('panel = "demand"', 'panel = "crystal_ball"'), "key 'panel' must be one of"),
         (('exit_criteria = ["consensus_for_every_family"', 'exit_criteria = ["vibes"'),
          "exit_criteria[0] 'vibes'"),

@@ -129,7 +129,8 @@ def test_a_closed_cycle_reads_the_imports_it_was_decided_with(company: Path,
     for m in ("portfolio", "demand", "supply", "pre_sop", "executive"):
         ws.start_meeting(m)
         ws.close_meeting(m, missing=[])
-    closed = ws.close_cycle()
+    closed = ws.state().cycles["2026-12"].closed  # with the last of its five meetings
+    assert closed is not None
     assert set(closed.payload["imports"]) >= {"actuals", "items", "inventory"}
     assert run(company, "import", str(write_month(tmp_path / "m1", "2026-12")))[0] == 0
     ws.open_cycle("2027-01")

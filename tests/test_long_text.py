@@ -37,8 +37,9 @@ def test_a_text_over_the_limit_is_refused_naming_the_field(tmp_path: Path) -> No
     code, out = run(store, "record", "assumption", "--text", "x" * 20_001, "--owner", "o")
     assert code == 2 and "text: is 20,001 characters long" in out
     assert "SOP_MAX_TEXT_CHARS" in out and "nothing was written" in out
-    code, out = run(store, "record", "decision", "--question", "q", "--chosen", "a",
-                    "--decided-by", "GM", "--rationale", "r" * 20_001)
+    code, out = run(store, "record", "decision", "--question", "q", "--option", "a",
+                    "--option", "b", "--chosen", "a", "--decided-by", "GM", "--owner", "GM",
+                    "--due", "2027-01-31", "--rationale", "r" * 20_001)
     assert code == 2 and "rationale: is 20,001 characters long" in out
     assert _texts(store) == []
 

@@ -313,7 +313,7 @@ def test_a_new_consensus_is_a_miss(demo_ws: Workspace, tmp_path: Path) -> None:
     assert PartCache(CyclePlanning(demo_ws, cache_dir=tmp_path)).key("plan", None,
                                                                       PLAN_VIEWS) == before
     family = planning.families[0]
-    demo_ws.start_meeting("demand")
+    demo_ws.start_meeting("demand", reason="straight to the demand review")
     demo_ws.select_consensus(family=family, source="manual", units={"2026-12": 100.0},
                              assumption="a test", rationale="a test")
     after = PartCache(CyclePlanning(demo_ws, cache_dir=tmp_path)).key("plan", None, PLAN_VIEWS)

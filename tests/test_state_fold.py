@@ -10,7 +10,8 @@ from sop_tui.cycle.workspace import Workspace
 def _story(ws: Workspace) -> list[int]:
     a = ws.record_assumption(text="Price holds", owner="Finance", meeting="demand")
     d = ws.record_decision(question="Build ahead?", chosen="yes", rationale="peak",
-                           decided_by="COO", options=["yes", "no"], meeting="supply")
+                           decided_by="COO", options=["yes", "no"], meeting="supply",
+                           owner="Plant", due="2027-01-15")
     x = ws.record_action(text="Call supplier", owner="Buyer", due="2027-01-10")
     ws.amend(a.seq, {"text": "Price rises 3%"}, "list price letter sent")
     ws.amend(a.seq, {"owner": "Pricing"}, "pricing owns it")

@@ -23,9 +23,13 @@ cycle_opt = click.option("--cycle", help="The cycle (default: the current one)."
 json_opt = click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
 
 
-def planning_of(ctx: Context, cycle: str | None) -> CyclePlanning:
-    """The cycle's numbers, cached in the store like the app's."""
-    return CyclePlanning(ctx.workspace, cycle, cache_dir=ctx.settings.cache_dir)
+lag_opt = click.option("--lag", default=1, show_default=True, type=click.IntRange(0, 12),
+                       help="Measure the forecast made this many cycles before each month.")
+
+
+def planning_of(ctx: Context, cycle: str | None, lag: int = 1) -> CyclePlanning:
+    """The cycle's numbers, cached in the store like the app's (past forecasts at ``lag``)."""
+    return CyclePlanning(ctx.workspace, cycle, cache_dir=ctx.settings.cache_dir, lag=lag)
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, object]]:
@@ -75,15 +79,17 @@ def forecast(ctx: Context, cycle: str | None, level: str, as_json: bool, record:
 
 @click.command()
 @cycle_opt
+@lag_opt
 @json_opt
 @click.pass_obj
 @refusals
-def metrics(ctx: Context, cycle: str | None, as_json: bool) -> None:
+def metrics(ctx: Context, cycle: str | None, lag: int, as_json: bool) -> None:
     """The four metrics (accuracy/WMAPE, bias, plan attainment, E&O), per family and total."""
-    p = planning_of(ctx, cycle)
+    p = planning_of(ctx, cycle, lag)
     s = p.metrics
     if as_json:
         echo_json({
+            "lag": p.lag,
             "summary": s.as_dict(),
             "family_accuracy": records(p.family_accuracy),
             "item_accuracy": records(p.item_accuracy),
@@ -92,7 +98,7 @@ def metrics(ctx: Context, cycle: str | None, as_json: bool) -> None:
             "trend": records(p.trend),
         })
         return
-    click.echo(f"cycle {p.cycle} — lag 1, the 12 months before the cycle")
+    click.echo(f"cycle {p.cycle} — lag {p.lag}, the 12 months before the cycle")
     table("the four metrics", ["metric", "value"], [
         ("family accuracy (1 − WMAPE)", pct(s.family_accuracy)),
         ("item-level accuracy", pct(s.item_accuracy)),
@@ -110,19 +116,20 @@ def metrics(ctx: Context, cycle: str | None, as_json: bool) -> None:
 
 @click.command()
 @cycle_opt
+@lag_opt
 @json_opt
 @click.pass_obj
 @refusals
-def fva(ctx: Context, cycle: str | None, as_json: bool) -> None:
+def fva(ctx: Context, cycle: str | None, lag: int, as_json: bool) -> None:
     """Forecast Value Added: naive → statistical → each input → consensus → executive."""
-    p = planning_of(ctx, cycle)
+    p = planning_of(ctx, cycle, lag)
     frame = p.fva
     worse = fva_worse_families(frame)
     if as_json:
         echo_json({"steps": records(frame), "worse": records(worse)})
         return
     total = frame[frame["family"] == "TOTAL"]
-    table(f"FVA stair-step, cycle {p.cycle} (total)",
+    table(f"FVA stair-step, cycle {p.cycle} (total, lag {p.lag})",
           ["step", "WMAPE", "bias", "vs previous", "vs naive", "families made worse"],
           ((r.step, pct(r.wmape), signed_pct(r.bias), pp(r.fva_vs_prev), pp(r.fva_vs_naive),
             int((worse["step"] == r.step).sum())) for r in total.itertuples()),

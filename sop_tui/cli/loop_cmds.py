@@ -6,12 +6,12 @@ import click
 
 from sop_tui.cli.app import Context, refusals
 from sop_tui.cli.output import echo_json, table
+from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.events.envelope import MEETINGS
 from sop_tui.formats import DASH
 
 
-def _planning(ctx: Context, cycle: str | None, lag: int = 1):  # type: ignore[no-untyped-def]
-    from sop_tui.cycle.planning import CyclePlanning
+def _planning(ctx: Context, cycle: str | None, lag: int = 1) -> CyclePlanning:
 
     return CyclePlanning(ctx.workspace, cycle, cache_dir=ctx.settings.cache_dir, lag=lag)
 

@@ -252,9 +252,9 @@ def override(ctx: Context, actions: tuple[str, ...], cycle: str | None, scenario
                          rationale=rationale, revenue_gap_closed=revenue_gap_closed,
                          actions=parsed)
     _done("override", ev.seq)
-    for i, a in enumerate(parsed, 1):
-        click.echo(f"  action {ev.seq}.{i}: {a['text']} — {a['owner']} by {a['due']} "
-                   f"(sop record complete --action {ev.seq}.{i})")
+    for i, named in enumerate(parsed, 1):
+        click.echo(f"  action {ev.seq}.{i}: {named['text']} — {named['owner']} by "
+                   f"{named['due']} (sop record complete --action {ev.seq}.{i})")
 
 
 @click.group()

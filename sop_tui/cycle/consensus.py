@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from sop_tui.cycle.demand import assumption_of, averaging_of, family_sources
 from sop_tui.cycle.errors import CommandError
-from sop_tui.cycle.forecasts import recorded_forecast
+from sop_tui.cycle.forecasts import recorded_forecast, recorded_model
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.data.store import MissingData
 from sop_tui.events.envelope import MONTH_RE, Event
@@ -77,6 +77,9 @@ def choose_consensus(
     elif source == "statistical":
         if not statistical:
             statistical = recorded_forecast(ws.state(), cycle).get(family)
+            model = recorded_model(ws.state(), cycle, family)
+            assumption = assumption or (f"statistical forecast ({model}, chosen by backtest)"
+                                        if model else None)
         if not statistical:
             raise CommandError({"source": "no statistical forecast for this family yet "
                                           "(run sop forecast)"})

@@ -171,7 +171,8 @@ def check_assumption(rec: Record, actuals: _Actuals) -> AssumptionCheck | None:
     return check(expected, actual, "held" if held else "missed")
 
 
-def measured_result(planning: CyclePlanning, decision: int) -> str | None:
+def measured_result(planning: CyclePlanning, decision: int,
+                    actuals: _Actuals | None = None) -> str | None:
     """What the numbers say of a decision now, where they can say anything.
 
     A capacity decision (a resource and months): the gap hours it addressed, when decided and
@@ -187,7 +188,8 @@ def measured_result(planning: CyclePlanning, decision: int) -> str | None:
         if p.get("resource") and months:
             return _capacity_result(planning, rec, p["resource"], months)
         if p.get("family") and months:
-            return _family_result(planning, rec, p["family"], months)
+            return _family_result(planning, rec, p["family"], months,
+                                  actuals or _Actuals(planning))
     except (MissingData, KeyError, ValueError):
         return None
     return None
@@ -197,7 +199,7 @@ def _gap_hours(planning: CyclePlanning, resource: str, months: list[str]) -> flo
     load = planning.load
     mask = load["month"].astype(str).isin(months).to_numpy()
     if resource != "*":
-        mask &= (load["resource"].astype(str) == resource).to_numpy()
+        mask = mask & (load["resource"].astype(str) == resource).to_numpy()
     rows = load[mask]
     return float(rows["gap_hours"].clip(lower=0).sum()) if len(rows) else None
 
@@ -219,9 +221,8 @@ def _capacity_result(planning: CyclePlanning, rec: Record, resource: str,
 
 
 def _family_result(planning: CyclePlanning, rec: Record, family: str,
-                   months: dict[str, Any]) -> str | None:
+                   months: dict[str, Any], actuals: _Actuals) -> str | None:
     span = _months_between(months["first"], months["last"])
-    actuals = _Actuals(planning)
     arrived = [m for m in span if m in actuals.months]
     cs = planning.ws.state().cycles.get(rec.cycle)
     cons = cs.consensus.get(family) if cs is not None else None
@@ -269,7 +270,7 @@ def followup(planning: CyclePlanning, meeting: str | None = None) -> FollowUp:
                 continue
             outcome = state.outcome_of(r.seq)
             measured = (outcome.payload.get("measured") if outcome is not None
-                        else measured_result(planning, r.seq))
+                        else measured_result(planning, r.seq, actuals))
             decisions.append(DecisionDue(r.seq, c, r.meeting, str(r.payload["question"]),
                                          str(r.payload["chosen"]),
                                          str(r.payload.get("owner") or ""), due, due < today,

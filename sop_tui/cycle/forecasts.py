@@ -55,3 +55,13 @@ def recorded_forecast(state: LogState, cycle: str, level: str = "family"
         if e.payload.get("level") == level and e.payload.get("units"):
             return {str(k): dict(v) for k, v in e.payload["units"].items()}
     return {}
+
+
+def recorded_model(state: LogState, cycle: str, series: str, level: str = "family") -> str | None:
+    """The model the newest recorded statistical forecast of ``cycle`` chose for ``series``."""
+    cs = state.cycles.get(cycle)
+    for e in reversed(cs.forecasts if cs is not None else []):
+        if e.payload.get("level") == level and e.payload.get("units"):
+            model = e.payload.get("models", {}).get(series)
+            return str(model) if model else None
+    return None

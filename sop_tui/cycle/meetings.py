@@ -16,6 +16,7 @@ from sop_tui.events.envelope import MEETINGS
 
 #: The panels a meeting screen can show for an agenda item.
 PANELS: tuple[str, ...] = (
+    "followup",
     "actions",
     "portfolio",
     "segments",

@@ -14,8 +14,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sop_tui.cycle.cadence import default_schedule, earlier_not_closed
-from sop_tui.cycle.decisions import chosen_option, clean_options
+from sop_tui.cycle.decisions import chosen_option, clean_options, decision_problems
 from sop_tui.cycle.errors import CommandError
+from sop_tui.cycle.fields import months_payload, payload_fields
 from sop_tui.cycle.state import ActionItem, LogState, fold
 from sop_tui.events.envelope import CORRECTABLE, MEETINGS, MONTH_RE, Event
 from sop_tui.events.log import EventLog, utc_now
@@ -70,6 +71,13 @@ class Workspace:
             return cur.cycle
         now = self.clock()
         return f"{now.year + now.month // 12:04d}-{now.month % 12 + 1:02d}"
+
+    def next_cycle(self) -> str:
+        """The cycle to open next: the month after the newest cycle (or after today's)."""
+        cur = self.state().current
+        y, m = (int(cur.cycle[:4]), int(cur.cycle[5:7])) if cur is not None else \
+            (self.clock().year, self.clock().month)
+        return f"{y + m // 12:04d}-{m % 12 + 1:02d}"
 
     def open_cycle_or_none(self) -> str | None:
         """The newest opened cycle if it is not closed yet (imports are filed under it)."""
@@ -158,22 +166,24 @@ class Workspace:
     def close_cycle(self, cycle: str | None = None) -> Event:
         """Close a decided cycle: its numbers keep the imports they used from now on.
 
-        Refused until the executive meeting is closed (the plan approved or overridden).
+        A cycle closes by itself with the last of its five meetings; this closes it when one
+        of them was never held. Refused until the executive meeting is closed (the plan
+        approved or overridden).
         """
-        from sop_tui.data.imports import chains
-
         cycle = self._check_context(cycle, None)
         cs = self.state().cycles[cycle]
         if cs.meetings["executive"].status != "closed":
             raise CommandError({"cycle": f"cycle {cycle} is not decided yet: close the executive "
                                          "meeting first (sop meeting close executive)"})
-        until = self.log.head().count
+        return self._append("CycleClosed", self._closing(cycle), cycle=cycle, meeting=None)
+
+    def _closing(self, cycle: str) -> dict[str, Any]:
+        """The ``CycleClosed`` payload: the imports the cycle's numbers use, fixed."""
+        from sop_tui.data.imports import chains
+
         used = chains(self.state().imports, self.data_until(cycle))
-        return self._append(
-            "CycleClosed",
-            {"cycle": cycle, "until": until,
-             "imports": {k: [e.seq for e in c] for k, c in sorted(used.items())}},
-            cycle=cycle, meeting=None)
+        return {"cycle": cycle, "until": self.log.head().count,
+                "imports": {k: [e.seq for e in c] for k, c in sorted(used.items())}}
 
     def schedule_meeting(self, meeting: str, day: str, *, reason: str | None = None,
                          cycle: str | None = None) -> Event:
@@ -191,7 +201,14 @@ class Workspace:
         """
         cycle = self._check_context(cycle, meeting)
         cs = self.state().cycles[cycle]
+        if cs.meetings[meeting].status != "not started":
+            raise CommandError({"meeting": f"{meeting} was started already "
+                                           f"({cs.meetings[meeting].status})"})
         before = earlier_not_closed(cs, meeting)
+        if before and not (reason or "").strip():
+            raise CommandError({"reason": f"{meeting} comes after {', '.join(before)}, which "
+                                          f"{'is' if len(before) == 1 else 'are'} not closed "
+                                          "yet: give the reason it runs out of order"})
         return self._append(
             "MeetingStarted",
             {"meeting": meeting, "attendees": [a.strip() for a in attendees if a.strip()],
@@ -216,6 +233,9 @@ class Workspace:
         derived from the first starts (an item runs until the next first start or the close).
         """
         cycle = self._check_context(cycle, meeting)
+        if self.state().cycles[cycle].meetings[meeting].status == "not started":
+            raise CommandError({"meeting": f"{meeting} has not started (sop meeting start "
+                                           f"{meeting})"})
         if item == 0 or any(e.payload.get("item") == item for e in self.log.events(
                 cycle=cycle, meeting=meeting, types=["AgendaItemStarted"])):
             return None
@@ -229,12 +249,28 @@ class Workspace:
         if missing:
             raise CommandError({"exit criteria": "; ".join(missing)})
         ms = self.state().cycles[cycle].meetings[meeting]
+        if ms.status == "not started":
+            raise CommandError({"meeting": f"{meeting} has not started: it cannot close "
+                                           f"(sop meeting start {meeting})"})
+        if ms.status == "closed":
+            raise CommandError({"meeting": f"{meeting} is closed already"})
         minutes = None
         if ms.started is not None:
             started = datetime.fromisoformat(ms.started.at.replace("Z", "+00:00"))
             minutes = round(max(0.0, (self.clock() - started).total_seconds() / 60), 1)
-        return self._append("MeetingClosed", {"meeting": meeting, "minutes": minutes,
-                                              "note": note}, cycle=cycle, meeting=meeting)
+        closed = {"meeting": meeting, "minutes": minutes, "note": note}
+        cs = self.state().cycles[cycle]
+        others = [m for m in MEETINGS if m != meeting]
+        if cs.closed is not None or any(cs.meetings[m].status != "closed" for m in others):
+            return self._append("MeetingClosed", closed, cycle=cycle, meeting=meeting)
+        # the last of the five meetings: the cycle is decided, and closes with it
+        from sop_tui.events.log import NewEvent
+
+        clean = {k: v for k, v in closed.items() if v is not None}
+        first, _ = self.log.append_all([
+            NewEvent("MeetingClosed", clean, cycle, meeting, self.actor),
+            NewEvent("CycleClosed", self._closing(cycle), cycle, None, self.actor)])
+        return first
 
     def record_assumption(self, *, text: str, owner: str, cycle: str | None = None,
                           meeting: str | None = None, family: str | None = None,
@@ -245,7 +281,8 @@ class Workspace:
         return self._append(
             "AssumptionRecorded",
             {"text": text, "owner": owner, "family": family or None,
-             "months": _months(months), "units": units, "dollars": dollars, "source": source},
+             "months": months_payload(months), "units": units, "dollars": dollars,
+             "source": source},
             cycle=cycle, meeting=meeting,
         )
 
@@ -256,6 +293,11 @@ class Workspace:
                         skus: list[str] | tuple[str, ...] = (), resource: str | None = None,
                         months: str | None = None) -> Event:
         cycle = self._check_context(cycle, meeting)
+        problems = decision_problems(question=question, options=options, chosen=chosen,
+                                     rationale=rationale, decided_by=decided_by, owner=owner,
+                                     due=due)
+        if problems:
+            raise CommandError(problems)
         self._check_family(family, cycle)
         opts = clean_options(options)
         chosen = chosen_option(chosen, opts) or chosen
@@ -264,7 +306,7 @@ class Workspace:
             {"question": question, "options": opts, "chosen": chosen,
              "rationale": rationale, "decided_by": decided_by, "owner": owner or None,
              "due": due or None, "family": family or None, "skus": list(skus),
-             "resource": resource or None, "months": _months(months)},
+             "resource": resource or None, "months": months_payload(months)},
             cycle=cycle, meeting=meeting,
         )
 
@@ -347,12 +389,12 @@ class Workspace:
         rec = self._target(seq)
         if not changes:
             raise CommandError({"changes": "name at least one field to change"})
-        unknown = [k for k in changes if k not in _fields_of(rec.event.type)]
+        unknown = [k for k in changes if k not in payload_fields(rec.event.type)]
         if unknown:
             raise CommandError({k: f"{rec.event.type} has no field {k!r}" for k in unknown})
         merged = {**rec.payload, **changes}
         if "months" in changes and isinstance(changes["months"], str):
-            merged["months"] = _months(changes["months"])
+            merged["months"] = months_payload(changes["months"])
             changes = {**changes, "months": merged["months"]}
         try:
             validate_payload(rec.event.type, merged)
@@ -451,24 +493,3 @@ class Workspace:
 
 
 PlanNumbers = dict[str, dict[str, float]]
-
-
-def _months(text: str | None) -> dict[str, str] | None:
-    if text is None or not str(text).strip():
-        return None
-    first, sep, last = str(text).strip().partition("..")
-    first, last = first.strip(), (last if sep else first).strip()
-    for part in (first, last):
-        if not MONTH_RE.match(part):
-            raise CommandError({"months": f"{text!r}: expected YYYY-MM or YYYY-MM..YYYY-MM"})
-    if last < first:
-        raise CommandError({"months": f"{text!r}: the range ends before it starts"})
-    return {"first": first, "last": last}
-
-
-def _fields_of(type_: str) -> set[str]:
-    from sop_tui.events.types import PAYLOADS
-
-    return set(PAYLOADS[type_].model_fields)
-
-

@@ -20,6 +20,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 
+from sop_tui.cycle.cadence import earlier_not_closed
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef, load_meetings
 from sop_tui.cycle.workspace import Workspace
@@ -202,8 +203,12 @@ class SopApp(App[None]):
         except OSError as exc:  # only the statistical forecast's process pool needs it
             self.log.warning(f"resource tracker not started: {exc}")
 
-    def open_meeting(self, meeting: str) -> None:
-        """Show the meeting screen of ``meeting`` (from the dashboard or the palette)."""
+    def open_meeting(self, meeting: str, *, reason: str | None = None) -> None:
+        """Show the meeting screen of ``meeting`` (from the dashboard or the palette).
+
+        A meeting that would start before the earlier ones are closed asks for the reason
+        first (a form), unless ``reason`` gives it.
+        """
         from sop_tui.tui.screens.meeting import MeetingScreen
 
         if self.cycle is None:
@@ -213,6 +218,26 @@ class SopApp(App[None]):
             if self.screen.meeting.id == meeting:
                 return
             self.pop_screen()
+        cs = self.workspace.state().cycles[self.cycle]
+        before = earlier_not_closed(cs, meeting)
+        if before and cs.meetings[meeting].status == "not started" and not self.read_only:
+            if reason:
+                try:
+                    self.workspace.start_meeting(meeting, cycle=self.cycle, reason=reason)
+                except CommandError as exc:
+                    self.notify(f"Not started: {exc}", severity="error")
+                    return
+                self.push_screen(MeetingScreen(self.meetings[meeting]))
+                return
+            # meetings run in order: this one starts early only with a recorded reason
+            from sop_tui.tui.panels.loop_forms import StartMeetingDialog
+
+            d = self.meetings[meeting]
+            self.push_screen(
+                StartMeetingDialog(self.workspace, cycle=self.cycle, meeting=meeting,
+                                   title=d.title, before=before),
+                callback=lambda ev: self.push_screen(MeetingScreen(d)) if ev else None)
+            return
         self.push_screen(MeetingScreen(self.meetings[meeting]))
 
     def open_history(self) -> None:

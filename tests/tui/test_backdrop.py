@@ -26,7 +26,7 @@ def _prepare_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def _meeting(app, pilot: Pilot, meeting: str = "demand") -> MeetingScreen:  # type: ignore[no-untyped-def]
     await app.workers.wait_for_complete()
-    app.open_meeting(meeting)
+    app.open_meeting(meeting, reason="test: straight to this meeting")
     await pilot.pause()
     await app.workers.wait_for_complete()
     screen = app.screen

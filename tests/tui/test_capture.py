@@ -24,7 +24,7 @@ def _captured(ws: Workspace) -> list:  # type: ignore[type-arg]
 
 
 async def _in_meeting(app, pilot, meeting: str = "demand") -> MeetingScreen:  # type: ignore[no-untyped-def]
-    app.open_meeting(meeting)
+    app.open_meeting(meeting, reason="test: straight to this meeting")
     await pilot.pause()
     assert isinstance(app.screen, MeetingScreen)
     return app.screen
@@ -98,6 +98,7 @@ async def test_a_decision_with_options_and_skus(demo_ws: Workspace, make) -> Non
         await pilot.press("tab", *"keep", "enter", *"out", "tab", *"out")  # options, chosen
         form.query_one("#field-rationale").value = "volume below 1% of revenue"  # type: ignore[attr-defined]
         form.query_one("#field-skus").value = "0200, 0201"  # type: ignore[attr-defined]
+        form.query_one("#field-owner").value = "Product manager"  # type: ignore[attr-defined]
         form.query_one("#field-due").value = "2027-01-31"  # type: ignore[attr-defined]
         await _save(app, pilot)
         events = _captured(demo_ws)
@@ -134,7 +135,8 @@ async def test_a_bad_due_date_keeps_the_action_form_open_and_writes_nothing(
 async def test_an_action_serves_a_decision_of_the_cycle(demo_ws: Workspace, make) -> None:
     decision = demo_ws.record_decision(question="Add a shift?", chosen="yes",
                                        rationale="gap in March", decided_by="Ops",
-                                       meeting="supply")
+                                       options=["yes", "no"], owner="Ops",
+                                       due="2027-01-31", meeting="supply")
     app = make(demo_ws)
     async with app.run_test(size=SIZE) as pilot:
         await _in_meeting(app, pilot, "supply")
@@ -304,7 +306,8 @@ async def test_a_reopened_action_form_lists_a_decision_recorded_meanwhile(
         await pilot.pause()
         decision = demo_ws.record_decision(question="Add a shift?", chosen="yes",
                                            rationale="gap in March", decided_by="Ops",
-                                           meeting="supply")
+                                           options=["yes", "no"], owner="Ops",
+                                           due="2027-01-31", meeting="supply")
         await pilot.press("x")
         await pilot.pause()
         assert app.screen is form

@@ -94,7 +94,7 @@ async def test_what_a_meeting_parsed_is_kept_at_a_quiet_moment(
         app = make(demo_ws)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            app.open_meeting("demand")
+            app.open_meeting("demand", reason="test: straight to this meeting")
             await pilot.pause()
             await pilot.pause()
             app.collections.last_input -= 5  # nobody pressed a key for a while

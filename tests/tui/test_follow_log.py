@@ -93,10 +93,14 @@ async def test_a_new_action_showed_only_after_leaving_and_reentering_the_item(
         demo_ws: Workspace, cli: Workspace, make) -> None:
     app = make(demo_ws)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_meeting("portfolio")  # item 1: last cycle's actions
+        # the executive meeting's last item: the actions and owners
+        app.open_meeting("executive", reason="test: straight to the actions")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, MeetingScreen)
+        screen.item = len(screen.meeting.agenda) - 1
+        screen.show_item()
+        await pilot.pause()
         panel = screen.query_one(ActionsPanel)
         table = panel.query_one("#actions-table", FitTable)
         await until(pilot, lambda: panel.loaded_seq >= 0 and not panel.has_class("-loading"),
@@ -111,7 +115,7 @@ async def test_a_new_action_showed_only_after_leaving_and_reentering_the_item(
         assert "Call the supplier" in _text(captured)
         # written by the CLI in this meeting: the panel and the captured list follow
         cli.record_action(text="Check the mould", owner="Plant", due="2026-12-22",
-                          meeting="portfolio")
+                          meeting="executive")
         await until(pilot, lambda: table.row_count == 2, "the CLI's action in the panel")
         await until(pilot, lambda: "Check the mould" in _text(captured),
                     "the CLI's action in the captured list")

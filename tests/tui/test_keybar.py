@@ -127,7 +127,7 @@ async def _screens(app, pilot):  # type: ignore[no-untyped-def]
     await app.workers.wait_for_complete()
     await pilot.pause()
     yield app.screen
-    app.open_meeting("demand")
+    app.open_meeting("demand", reason="test: straight to this meeting")
     await pilot.pause()
     await pilot.pause()
     yield app.screen

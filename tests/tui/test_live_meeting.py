@@ -71,7 +71,7 @@ async def test_moving_back_writes_nothing_and_the_clock_runs_on_the_furthest_ite
     a relaunch agree. Going back to an item to look again writes nothing."""
     app = make(demo_ws)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_meeting("demand")
+        app.open_meeting("demand", reason="test: straight to this meeting")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, MeetingScreen)
@@ -118,7 +118,7 @@ async def test_the_palette_lacked_open_a_cycle_and_e_mail_pack(demo_ws: Workspac
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert any("Open a cycle" in n for n in await _palette_hits(app, pilot, "open a cycle"))
-        app.open_meeting("supply")  # not the executive meeting: E is not its key, yet
+        app.open_meeting("supply", reason="test: straight to this meeting")  # not the executive meeting: E is not its key, yet
         await pilot.pause()
         assert any("Open a cycle" in n for n in await _palette_hits(app, pilot, "open a cycle"))
         assert any("E-mail the decision pack" in n

@@ -287,7 +287,8 @@ async def test_a_failing_worker_becomes_a_notification(demo_ws: Workspace) -> No
 async def test_actions_panel_needed_tab_before_enter_and_completed_without_asking(
         demo_ws: Workspace) -> None:
     dec = demo_ws.record_decision(question="Overtime on ASSY-B?", chosen="yes",
-                                  rationale="gap", decided_by="ops", meeting="supply")
+                                  rationale="gap", decided_by="ops", meeting="supply",
+                                  options=["yes", "no"], owner="ops", due="2027-01-31")
     late = demo_ws.record_action(text="Book overtime", owner="Lee", due="2026-11-20",
                                  decision=dec.seq, meeting="supply")
     demo_ws.record_action(text="Call supplier", owner="Kim", due="2027-01-10")
@@ -333,7 +334,7 @@ async def test_portfolio_marks_items_and_records_one_decision_for_them(
         dialog = app.screen
         assert isinstance(dialog, DecisionDialog)
         assert dialog.value("decided_by") == app.context.meeting.owner
-        await type_text(pilot, "launch")
+        await type_text(pilot, "launch as planned")
         await pilot.press("tab")
         await type_text(pilot, "orders in hand")
         await pilot.press("ctrl+s")
@@ -342,9 +343,10 @@ async def test_portfolio_marks_items_and_records_one_decision_for_them(
         assert len(decisions) == 1
         d = decisions[0]
         assert d.meeting == "portfolio" and sorted(d.payload["skus"]) == sorted(first_two)
-        assert d.payload["chosen"] == "launch" and d.payload["rationale"] == "orders in hand"
+        assert d.payload["chosen"] == "launch as planned"
+        assert d.payload["rationale"] == "orders in hand"
         decided = {str(table.get_row_at(i)[1]): str(table.get_row_at(i)[4]) for i in range(2)}
-        assert decided == {s: "✔ launch" for s in first_two}
+        assert decided == {s: "✔ launch as planned" for s in first_two}
 
 
 async def test_a_refused_decision_names_the_field_and_keeps_the_form(
@@ -656,7 +658,7 @@ async def test_portfolio_marks_in_groups_and_leaves_decided_items_alone(
         assert panel.marked == set(frame.loc[frame["lifecycle"] == first["lifecycle"], "sku"])
         await pilot.press("u", "space", "D")  # decide the first item alone
         await pilot.pause()
-        await type_text(pilot, "launch")
+        await type_text(pilot, "launch as planned")
         await pilot.press("tab")
         await type_text(pilot, "ok")
         await pilot.press("ctrl+s")
@@ -755,7 +757,7 @@ async def test_agenda_keys_faster_than_the_frames_do_not_load_a_removed_panel(
 
     app = make(ws)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_meeting(meeting)
+        app.open_meeting(meeting, reason="test: straight to this meeting")
         await pilot.pause()
         for _ in range(3):
             app.post_message(events.Key("n", "n"))

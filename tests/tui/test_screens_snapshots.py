@@ -108,7 +108,7 @@ async def test_every_agenda_item_of_every_meeting(meeting: str, size: str, store
     app = make_app(store, Settings(store=views, actor="tester"), clock=store.clock)
     async with app.run_test(size=SIZES[size]) as pilot:
         await settled(app, pilot)
-        app.open_meeting(meeting)
+        app.open_meeting(meeting, reason="test: straight to this meeting")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, MeetingScreen)

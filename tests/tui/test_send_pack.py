@@ -133,7 +133,7 @@ def test_newest_pack_needs_the_recorded_file_unchanged(demo_ws: Workspace,
     assert "recorded since" not in found.line
     demo_ws.record("PackSent", {"sha256": sha, "to": ["a@b.c"], "subject": "s",
                                 "host": "127.0.0.1"}, cycle=CYCLE)
-    demo_ws.start_meeting("executive")
+    demo_ws.start_meeting("executive", reason="the GM asked for the numbers early")
     later = newest_pack(demo_ws, settings, CYCLE)
     assert later.path == path  # still the one to send, but the dialog says it is behind
     assert "1 event recorded since is not in it" in later.line
@@ -259,7 +259,7 @@ async def test_e_is_offered_on_the_dashboard_and_in_the_executive_meeting_only(
         await pilot.pause()
         assert app.check_action("email_pack", ()) is True
         assert "E-mail the decision pack" in _palette(app)
-        app.open_meeting("demand")
+        app.open_meeting("demand", reason="test: straight to this meeting")
         await pilot.pause()
         assert app.check_action("email_pack", ()) is False
         # the key is the dashboard's and the executive meeting's; the palette has it anywhere
@@ -267,7 +267,7 @@ async def test_e_is_offered_on_the_dashboard_and_in_the_executive_meeting_only(
         await pilot.press("E")
         await pilot.pause()
         assert not isinstance(app.screen, SendPackDialog)
-        app.open_meeting("executive")
+        app.open_meeting("executive", reason="test: straight to this meeting")
         await pilot.pause()
         assert app.check_action("email_pack", ()) is True
     ro = make(demo_ws, read_only=True)

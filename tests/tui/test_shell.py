@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.tui.dialogs.capture import AssumptionForm, OpenCycleForm
 from sop_tui.tui.dialogs.confirm import ConfirmDialog, MissingCriteriaDialog
+from sop_tui.tui.panels.loop_forms import StartMeetingDialog
 from sop_tui.tui.screens.dashboard import DashboardScreen
 from sop_tui.tui.screens.help import HelpScreen
 from sop_tui.tui.screens.meeting import MeetingScreen
@@ -116,7 +117,7 @@ async def test_the_app_freezes_what_it_started_with_and_thaws_it_on_exit(
         # later settling (the dashboard's numbers shown) freezes only with no meeting open:
         # a meeting screen is closed again, and frozen its cycles would never be collected
         dashboard = app.screen
-        app.open_meeting("demand")
+        app.open_meeting("demand", reason="test: straight to this meeting")
         await pilot.pause()
         gc.unfreeze()
         app.settled(dashboard)
@@ -191,7 +192,7 @@ async def test_n_and_p_move_the_panel_and_prompts_and_record_first_starts_only(
         demo_ws: Workspace, make) -> None:
     app = make(demo_ws)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_meeting("demand")
+        app.open_meeting("demand", reason="test: straight to this meeting")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, MeetingScreen)
@@ -255,7 +256,7 @@ async def test_the_executive_clock_shows_its_90_minute_limit(demo_ws: Workspace,
                                                              set_clock) -> None:
     app = make(demo_ws)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_meeting("executive")
+        app.open_meeting("executive", reason="test: straight to this meeting")
         await pilot.pause()
         start = _at(demo_ws.log.events(types=["MeetingStarted"])[0])
         set_clock.set(start + timedelta(minutes=32, seconds=10))
@@ -410,10 +411,10 @@ async def test_pack_key_is_offered_on_the_dashboard_and_in_the_executive_meeting
         await pilot.pause()
         assert app.pack_available()
         assert app.screen.check_action("pack", ()) is True
-        app.open_meeting("demand")
+        app.open_meeting("demand", reason="test: straight to this meeting")
         await pilot.pause()
         assert app.screen.check_action("pack", ()) is False
-        app.open_meeting("executive")
+        app.open_meeting("executive", reason="test: straight to this meeting")
         await pilot.pause()
         assert app.screen.check_action("pack", ()) is True
     ro = make(demo_ws, read_only=True)
@@ -437,8 +438,15 @@ async def test_the_palette_opens_a_meeting_by_name(demo_ws: Workspace, make) -> 
         assert "Supply review" in str(hits.get_option_at_index(0).prompt)
         await pilot.press("enter")
         await pilot.pause()
+        # the supply review before the portfolio and demand reviews: it asks why first
+        assert isinstance(app.screen, StartMeetingDialog) and app.screen.before == [
+            "portfolio", "demand"]
+        await pilot.press(*"the plant needs the gaps today", "ctrl+s")
+        await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)
         assert app.screen.meeting.id == "supply"
+        started = demo_ws.log.events(types=["MeetingStarted"])[-1]
+        assert started.payload["reason"] == "the plant needs the gaps today"
 
 
 @pytest.mark.slow

@@ -24,7 +24,7 @@ def _settle(ws: Workspace, set_clock, meeting: str | None = None, minutes: float
         app = pilot.app
         await app.workers.wait_for_complete()
         if meeting is not None:
-            app.open_meeting(meeting)  # type: ignore[attr-defined]
+            app.open_meeting(meeting, reason="test: straight to this meeting")  # type: ignore[attr-defined]
             await pilot.pause()
             start = ws.log.events(types=["MeetingStarted"])[0].at
             set_clock.set(datetime.fromisoformat(start.replace("Z", "+00:00"))

@@ -361,7 +361,7 @@ class DecisionForm(MeetingForm):
             FieldSpec("chosen", "Chosen"),
             FieldSpec("rationale", "Rationale"),
             FieldSpec("decided_by", "Decided by", self.meeting.owner),
-            FieldSpec("owner", "Owner of the follow-up", placeholder="optional"),
+            FieldSpec("owner", "Owner of the follow-up", placeholder="who carries it out"),
             FieldSpec("due", "Due", placeholder="YYYY-MM-DD"),
             FieldSpec("family", "Family", self.family or ""),
             FieldSpec("skus", "SKUs (comma-separated)"),
@@ -422,7 +422,7 @@ class OpenCycleForm(CaptureForm):
     FORM_TITLE = "Open a cycle"
 
     def __init__(self, workspace: Workspace) -> None:
-        super().__init__(workspace, cycle=workspace.current_cycle_or_next())
+        super().__init__(workspace, cycle=workspace.next_cycle())
 
     def context_line(self) -> str:
         return "One cycle a month: its meetings, decisions and plan."

@@ -10,6 +10,7 @@ from sop_tui.tui.panels.attainment import AttainmentPanel
 from sop_tui.tui.panels.base import Panel, PanelContext
 from sop_tui.tui.panels.demand import DemandPanel
 from sop_tui.tui.panels.executive import ExecutivePanel
+from sop_tui.tui.panels.followup import FollowUpPanel
 from sop_tui.tui.panels.fva import FvaPanel
 from sop_tui.tui.panels.inventory import InventoryPanel
 from sop_tui.tui.panels.metrics import MetricsPanel
@@ -24,6 +25,7 @@ from sop_tui.tui.panels.supply import SupplyPanel
 PANELS: dict[str, type[Panel]] = {
     cls.PANEL_ID: cls
     for cls in (
+        FollowUpPanel,
         ActionsPanel,
         PortfolioPanel,
         SegmentsPanel,

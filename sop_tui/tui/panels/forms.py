@@ -149,6 +149,15 @@ class FormDialog(ModalScreen[T], metaclass=AbstractScreenMeta):
         self.app.bell()
 
 
+def default_due(cycle: str) -> str:
+    """The last day of the month after ``cycle``: a decision's due date unless one is said."""
+    import calendar
+
+    y, m = int(cycle[:4]), int(cycle[5:7]) + 1
+    y, m = (y + 1, 1) if m == 13 else (y, m)
+    return f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
+
+
 def _css_id(key: str) -> str:
     return key.replace(" ", "_")
 
@@ -193,8 +202,10 @@ class DecisionDialog(FormDialog[Event | None]):
         yield from self.field("chosen", "Chosen", placeholder="the option decided")
         yield from self.field("rationale", "Rationale", placeholder="why")
         yield from self.field("decided_by", "Decided by", self.decided_by)
-        yield from self.field("owner", "Owner (optional)")
-        yield from self.field("due", "Due (optional, YYYY-MM-DD)")
+        # who carries it out, and by when: the meeting's owner by the end of next month,
+        # unless the room says otherwise
+        yield from self.field("owner", "Owner", self.decided_by)
+        yield from self.field("due", "Due (YYYY-MM-DD)", default_due(self.cycle))
 
     def on_mount(self) -> None:
         self.query_one("#f-chosen", Input).focus()

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 #: Keys that write: hidden and refused in read-only mode.
 WRITING_ACTIONS = frozenset({"assumption", "decision", "action", "next_item", "previous_item",
-                             "close_meeting"})
+                             "close_meeting", "attendance"})
 
 #: The events that move a meeting's clock from one agenda item to another.
 CLOCK_EVENTS = ("MeetingStarted", "AgendaItemStarted", "MeetingClosed")
@@ -93,6 +93,7 @@ class MeetingScreen(BackdropSource[None]):
         Binding("p", "previous_item", "Prev", show=False),
         Binding("c", "close_meeting", "Close"),
         Binding("h", "history", "History"),
+        Binding("w", "attendance", "Who's here", show=False),
         Binding("P", "pack", "Pack"),
         Binding("escape", "back", "Back", show=False),
     ]
@@ -309,6 +310,15 @@ class MeetingScreen(BackdropSource[None]):
 
     def action_history(self) -> None:
         self.sop.open_history()
+
+    def action_attendance(self) -> None:
+        """Record who is in the meeting (added to those recorded)."""
+        from sop_tui.tui.panels.loop_forms import AttendanceDialog
+
+        ms = self.sop.workspace.state().cycles[self.cycle].meetings[self.meeting.id]
+        self.app.push_screen(AttendanceDialog(self.sop.workspace, cycle=self.cycle,
+                                              meeting=self.meeting.id, present=ms.attendees),
+                             callback=self._captured)
 
     def action_pack(self) -> None:
         self.sop.render_pack()
