@@ -1,33 +1,33 @@
-"""Statistical forecasts for many series: input builders, the parallel runner and its result.
+"""Statistical forecasts for many series: input builders, the runner and its result.
 
 Public API:
 
 - :func:`family_history` / :func:`sku_history`: actuals -> ``[key, month, units]`` series frames
   (gap months filled with 0, only months up to ``through``);
 - :func:`forecast_series`: one ``Series`` (monthly ``PeriodIndex``) -> :class:`ForecastResult`;
-- :func:`forecast_many`: a ``[key, month, units]`` frame -> :class:`ForecastResult`, across worker
-  processes, with progress callbacks and an on-disk cache.
+- :func:`forecast_many`: a ``[key, month, units]`` frame -> :class:`ForecastResult`, on the
+  runner the caller hands in (a local process pool, a Dask cluster) or here, with progress;
+- :func:`input_hash`: what a cache keys a forecast by, computed without forecasting.
 
-Model choice per series is :func:`sop_tui.analytics.forecast_models.select` (rolling-origin
-backtest by WMAPE). Pure: no database, no terminal output; statsmodels' warnings are captured
-per series into ``ForecastResult.models.warnings``. Files are touched only under ``cache_dir``,
-and only when the caller passes one.
+The method for each series is :func:`sop_tui.analytics.forecast_select.select`. Pure: no
+database, no disk, no processes of its own, no terminal output; statsmodels' warnings are
+captured per series into ``ForecastResult.models.warnings``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
-from sop_tui.analytics import forecast_models as fm
-from sop_tui.analytics.parallel import JsonCache, run_chunks
+from sop_tui.analytics import forecast_select as fs
+from sop_tui.analytics.parallel import ChunkRunner, run_chunks
 
 FORECAST_COLUMNS = ("key", "month", "units", "lo80", "hi80", "lo95", "hi95")
 MODEL_COLUMNS = (
@@ -67,7 +67,7 @@ class ForecastResult:
             statsmodels raised for that series (``"; "``-joined, ``""`` if none);
             ``backtest_wmape`` is NaN when no backtest was possible; ``note`` says how the
             backtest was shortened for a short history.
-        input_hash: sha256 of (inputs, horizon, method version).
+        input_hash: sha256 of (inputs, horizon, method version): :func:`input_hash`.
     """
 
     forecast: pd.DataFrame
@@ -169,20 +169,19 @@ def sku_history(actuals: pd.DataFrame, skus: Iterable[str], through: Any) -> pd.
 
 def _series_hash(key: str, start: int, values: np.ndarray, horizon: int) -> str:
     h = hashlib.sha256()
-    h.update(f"{fm.METHOD_VERSION}|{horizon}|{start}|{len(key)}:{key}|".encode())
+    h.update(f"{fs.METHOD_VERSION}|{horizon}|{start}|{len(key)}:{key}|".encode())
     h.update(np.ascontiguousarray(values, dtype="<f8").tobytes())
     return h.hexdigest()
 
 
 def _forecast_one(item: WorkItem) -> dict[str, Any]:
-    """Forecast one work item into a JSON-ready document (the cache's and the pool's format)."""
+    """Forecast one work item into a plain document (what crosses process boundaries)."""
     key, start, values, horizon = item
     y = np.maximum(np.asarray(values, dtype=float), 0.0)
     nz = np.flatnonzero(y > 0)
     # Months before an item's first sale are not demand of zero, they are before its launch.
     y = y[nz[0] :] if nz.size else y[:0]
-    sel = fm.select(y, horizon)
-    mean, bounds = fm.finalize(sel.output.mean, sel.output.bounds)
+    sel = fs.select(y, horizon)
     return {
         "key": key,
         "first": start + len(values),
@@ -193,18 +192,24 @@ def _forecast_one(item: WorkItem) -> dict[str, Any]:
         "folds": sel.folds,
         "fold_horizon": sel.fold_horizon,
         "demand_class": sel.demand_class,
-        "interval_source": sel.output.interval_source,
+        "interval_source": sel.interval_source,
         "note": sel.note,
-        "units": mean.tolist(),
-        "lo80": bounds[80][0].tolist(),
-        "hi80": bounds[80][1].tolist(),
-        "lo95": bounds[95][0].tolist(),
-        "hi95": bounds[95][1].tolist(),
+        "units": sel.mean.tolist(),
+        "lo80": sel.bounds[80][0].tolist(),
+        "hi80": sel.bounds[80][1].tolist(),
+        "lo95": sel.bounds[95][0].tolist(),
+        "hi95": sel.bounds[95][1].tolist(),
     }
 
 
-def _forecast_chunk(items: list[WorkItem]) -> list[dict[str, Any]]:
-    return [_forecast_one(it) for it in items]
+def forecast_chunk(items: list[WorkItem]) -> list[dict[str, Any]]:
+    """Forecast a chunk of work items (the function runners send to their workers).
+
+    The fits run with one BLAS thread: their linear algebra is tiny, and OpenBLAS's threads
+    make statsmodels' L-BFGS-B steps several times slower (see benchmarks/README.md).
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return [_forecast_one(it) for it in items]
 
 
 def _assemble(docs: list[dict[str, Any]], input_hash: str) -> ForecastResult:
@@ -264,7 +269,7 @@ def forecast_series(series: pd.Series, horizon: int = 18, *, key: str = "") -> F
     """
     item = _work_items(pd.DataFrame({"key": key, "month": series.index, "units": series.values}),
                        horizon)[0]
-    return _assemble([_forecast_one(item)], _input_hash([item]))
+    return _assemble(forecast_chunk([item]), _items_hash([item]))
 
 
 # --------------------------------------------------------------------------------------------
@@ -295,52 +300,43 @@ def _work_items(history: pd.DataFrame, horizon: int) -> list[WorkItem]:
     return items
 
 
-def _input_hash(items: list[WorkItem]) -> str:
+def _items_hash(items: list[WorkItem]) -> str:
     h = hashlib.sha256()
     for key, start, values, horizon in items:
         h.update(_series_hash(key, start, np.asarray(values), horizon).encode())
     return h.hexdigest()
 
 
+def input_hash(history: pd.DataFrame, horizon: int = 18) -> str:
+    """The hash :func:`forecast_many` gives its result for these inputs (the series, the
+    horizon and the method's version), computed without forecasting: a cache's key."""
+    return _items_hash(_work_items(history, horizon))
+
+
 def forecast_many(
     history: pd.DataFrame,
     horizon: int = 18,
     *,
-    workers: int | None = None,
+    runner: ChunkRunner | None = None,
     progress: Callable[[int, int], None] | None = None,
-    cache_dir: str | os.PathLike[str] | None = None,
 ) -> ForecastResult:
-    """Forecast every series of ``history``, choosing each one's model by backtest.
+    """Forecast every series of ``history``, each with its backtested method.
 
     Args:
         history: ``[key, month, units]``; one series per key, gap months count as 0, every
             series is taken to end at the frame's last month (see :func:`family_history`).
         horizon: months to forecast (the plan uses 18 to 24).
-        workers: processes (``None``: all cores; ``1``: in this process, no pool).
-        progress: called in this process as ``progress(done, total)`` while series finish,
-            finally with ``done == total``.
-        cache_dir: when given, each series' result is stored there keyed by a hash of (its
-            inputs, horizon, method version) and reused on an unchanged rerun.
+        runner: where the series are forecast (:func:`sop_tui.executors.open_runner` makes a
+            local process pool's or a Dask cluster's); ``None``: here, one after the other.
+        progress: called here as ``progress(done, total)`` while series finish, finally with
+            ``done == total`` (also for no series at all).
 
     Returns:
-        The :class:`ForecastResult`, keys in sorted order.
+        The :class:`ForecastResult`, keys in sorted order; the same whatever the runner.
     """
     items = _work_items(history, horizon)
     total = len(items)
-    input_hash = _input_hash(items)
-    cache = JsonCache(cache_dir, f"forecast-v{fm.METHOD_VERSION}") if cache_dir else None
-    hashes = [_series_hash(k, s, np.asarray(v), h) for k, s, v, h in items]
-    docs: list[dict[str, Any] | None] = [None] * total
-    todo: list[int] = []
-    for i, hsh in enumerate(hashes):
-        doc = cache.get(hsh) if cache else None
-        if doc is not None:
-            docs[i] = doc
-        else:
-            todo.append(i)
-    done = total - len(todo)
-    if progress is not None and done:
-        progress(done, total)
+    done = 0
 
     def on_chunk(results: list[dict[str, Any]]) -> None:
         nonlocal done
@@ -348,14 +344,7 @@ def forecast_many(
         if progress is not None:
             progress(done, total)
 
-    fresh = run_chunks(
-        _forecast_chunk, [items[i] for i in todo], workers=workers, on_chunk=on_chunk,
-        preload=_PRELOAD,
-    )
-    for i, doc in zip(todo, fresh, strict=True):
-        docs[i] = doc
-        if cache is not None:
-            cache.put(hashes[i], doc)
+    docs = run_chunks(forecast_chunk, items, runner=runner, on_chunk=on_chunk)
     if progress is not None and total == 0:
         progress(0, 0)
-    return _assemble([d for d in docs if d is not None], input_hash)
+    return _assemble(docs, _items_hash(items))

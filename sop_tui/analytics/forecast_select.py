@@ -1,0 +1,317 @@
+"""One series' forecast: the rolling-origin backtest, the combination and its intervals.
+
+:func:`select` is the whole method for one series of monthly units:
+
+- no demand at all: a forecast of zero, and the reason;
+- under five months: naive (the last month), and the reason;
+- intermittent or lumpy demand (Syntetos-Boylan): Croston, SBA or TSB, whichever backtests best;
+- otherwise the mean of two models (the M3/M4 lesson: a mean of a few good models beats picking
+  one): exponential smoothing of the form BIC chooses, and the Theta method with the weight the
+  backtest chooses. A seasonal-naive or naive baseline replaces the mean only where it
+  backtests clearly better (by :data:`BASELINE_MARGIN`).
+
+The backtest is rolling-origin: up to three folds, three months apart, each forecasting the
+plan's horizon from an earlier end of the history; the error shown is the chosen forecast's
+WMAPE over all folds (Σ|F−A| / ΣA). The ETS form is chosen once, on the whole history; each fold
+refits its weights. Prediction intervals come from the same backtest: the chosen forecast's
+errors, scaled by the square root of the months ahead (a random walk's growth), with normal
+quantiles; a series without a backtest gets the random walk's own interval.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sop_tui.analytics import forecast_intermittent as fi
+from sop_tui.analytics import forecast_models as fm
+
+METHOD_VERSION = 3
+"""Bump whenever a change would alter results, so cached forecasts are not reused."""
+
+LEVELS = (80, 95)
+_Z = {80: 1.2815515655446004, 95: 1.959963984540054}
+#: A baseline replaces the combination only when its backtest error is this much smaller.
+BASELINE_MARGIN = 0.9
+#: Warnings kept per series (statsmodels can repeat one for every fit).
+MAX_WARNINGS = 8
+
+Bounds = dict[int, tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class FoldPlan:
+    """Where the rolling-origin backtest cuts the history.
+
+    Attributes:
+        origins: training lengths, one per fold (each fold forecasts ``horizon`` months after).
+        horizon: months forecast per fold (the plan's horizon unless the history is short).
+        note: a sentence saying how the backtest was shortened, empty when it was not.
+    """
+
+    origins: tuple[int, ...]
+    horizon: int
+    note: str = ""
+
+
+@dataclass
+class Selection:
+    """The outcome for one series: the model, its forecast, its intervals and how it was chosen.
+
+    ``backtest_wmape`` is NaN when no backtest was possible or the backtest months had no
+    demand; ``interval_source`` says where the bounds come from (``backtest``,
+    ``random_walk``, ``empirical``, ``none``); ``note`` gives the reason for a simple method or
+    a shortened backtest.
+    """
+
+    model: str
+    mean: np.ndarray
+    bounds: Bounds
+    backtest_wmape: float
+    n_obs: int
+    folds: int
+    fold_horizon: int
+    demand_class: str
+    interval_source: str
+    warnings: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+def plan_folds(n: int, horizon: int, folds: int = 3, step: int = 3) -> FoldPlan | None:
+    """Choose the rolling-origin folds for a history of ``n`` months.
+
+    The folds use the latest origins possible, ``step`` months apart, each forecasting the
+    plan's horizon. When the history is short the fold horizon, the step and then the number of
+    folds shrink (in that order) and the plan's ``note`` says so. The shortest training window
+    is 24 months when the history allows (so seasonal models can take part), else half of it.
+
+    Returns:
+        The plan, or ``None`` when the history (under 5 months) is too short to backtest.
+    """
+    if n < 5:
+        return None
+    min_train = 2 * fm.SEASON if n >= 2 * fm.SEASON + 2 * step * (folds - 1) else max(4, n // 2)
+    for k in range(folds, 0, -1):
+        for st in (step, 1):
+            fh = min(horizon, n - min_train - (k - 1) * st)
+            if fh < 1:
+                continue
+            origins = tuple(n - fh - (k - 1 - i) * st for i in range(k))
+            notes = []
+            if fh < horizon:
+                notes.append(f"fold horizon {fh} of {horizon} months")
+            if k < folds:
+                notes.append(f"{k} fold{'s' if k > 1 else ''} instead of {folds}")
+            note = ("short history (" + ", ".join(notes) + ")") if notes else ""
+            return FoldPlan(origins, fh, note)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# intervals and finishing
+
+
+def _normal(mean: np.ndarray, sd: np.ndarray) -> Bounds:
+    return {lv: (mean - _Z[lv] * sd, mean + _Z[lv] * sd) for lv in LEVELS}
+
+
+def random_walk_bounds(y: np.ndarray, mean: np.ndarray) -> Bounds:
+    """A random walk's interval: the RMS one-month change times the square root of months
+    ahead (zero width for a single month of history)."""
+    d = np.diff(y)
+    sigma = float(np.sqrt(np.mean(d**2))) if d.size else 0.0
+    return _normal(mean, sigma * np.sqrt(np.arange(1, mean.size + 1)))
+
+
+def backtest_bounds(errors: list[np.ndarray], mean: np.ndarray) -> Bounds:
+    """Normal bounds whose spread is the backtest's: the errors of month ``k`` ahead, divided
+    by ``sqrt(k)``, pooled into one scale that grows again with ``sqrt(k)`` over the horizon."""
+    scaled = [e / np.sqrt(np.arange(1, e.size + 1)) for e in errors]
+    s = float(np.sqrt(np.mean(np.concatenate(scaled) ** 2)))
+    return _normal(mean, s * np.sqrt(np.arange(1, mean.size + 1)))
+
+
+def finalize(mean: np.ndarray, bounds: Bounds | None) -> tuple[np.ndarray, Bounds]:
+    """Clip a forecast and its bounds at zero and make them nest.
+
+    Nesting means ``lo95 <= lo80 <= mean <= hi80 <= hi95`` month by month; missing bounds
+    (``None`` or non-finite values) collapse onto the mean.
+    """
+    mean = np.maximum(np.nan_to_num(np.asarray(mean, float), nan=0.0), 0.0)
+
+    def _get(level: int, side: int) -> np.ndarray:
+        if bounds is None or level not in bounds:
+            return mean.copy()
+        arr = np.asarray(bounds[level][side], float)
+        return np.where(np.isfinite(arr), arr, mean)
+
+    lo80 = np.minimum(np.maximum(_get(80, 0), 0.0), mean)
+    lo95 = np.minimum(np.maximum(_get(95, 0), 0.0), lo80)
+    hi80 = np.maximum(_get(80, 1), mean)
+    hi95 = np.maximum(_get(95, 1), hi80)
+    return mean, {80: (lo80, hi80), 95: (lo95, hi95)}
+
+
+def _wmape(err: float, actual: float) -> float:
+    if actual > 0:
+        return err / actual
+    return 0.0 if err == 0 else math.inf
+
+
+# --------------------------------------------------------------------------------------------
+# the two kinds of series
+
+
+Paths = dict[str, np.ndarray]
+
+
+def _regular_paths(y: np.ndarray, h: int, form: str | None, log: Callable[[str], None]
+                   ) -> Paths:
+    """Every candidate's forecast from history ``y``: ETS of ``form``, Theta at each weight,
+    the baselines."""
+    out: Paths = {"naive": fm.naive(y, h), "snaive": fm.seasonal_naive(y, h)}
+    if form is not None:
+        try:
+            out["ets"] = fm.ets_forecast(y, form, h)[0]
+        except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
+            log(f"ets {form}: {type(exc).__name__}: {exc}")
+            out["ets"] = out["naive"]
+    try:
+        th = fm.theta_fit(y, h)
+        for w in fm.THETAS:
+            out[f"theta{w:g}"] = th.forecast(w)
+    except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
+        log(f"theta: {type(exc).__name__}: {exc}")
+        for w in fm.THETAS:
+            out[f"theta{w:g}"] = out["naive"]
+    return out
+
+
+def _intermittent_paths(y: np.ndarray, h: int) -> Paths:
+    return {name: np.full(h, fn(y)[1]) for name, fn in _INTERMITTENT.items()}
+
+
+_INTERMITTENT: dict[str, Callable[[np.ndarray], tuple[np.ndarray, float]]] = {
+    "croston": fi.croston_path,
+    "sba": lambda y: fi.croston_path(y, debias=True),
+    "tsb": fi.tsb_path,
+}
+
+
+def _backtest(y: np.ndarray, plan: FoldPlan, paths: Callable[[np.ndarray, int], Paths]
+              ) -> tuple[dict[str, list[np.ndarray]], float]:
+    """Each candidate's errors per fold (forecast − actual) and the folds' total demand."""
+    errors: dict[str, list[np.ndarray]] = {}
+    actual = 0.0
+    for o in plan.origins:
+        a = y[o : o + plan.horizon]
+        actual += float(a.sum())
+        for name, p in paths(y[:o], plan.horizon).items():
+            errors.setdefault(name, []).append(np.maximum(p, 0.0) - a)
+    return errors, actual
+
+
+def _total(errs: list[np.ndarray]) -> float:
+    return float(sum(np.abs(e).sum() for e in errs))
+
+
+def _select_regular(y: np.ndarray, h: int, plan: FoldPlan, log: Callable[[str], None]
+                    ) -> tuple[str, np.ndarray, list[np.ndarray], float]:
+    full = fm.ets_auto(y, h, seasonal=fm.seasonal_test(y), log=log)
+    form = full[0] if full else None
+    errors, actual = _backtest(y, plan, lambda t, k: _regular_paths(t, k, form, log))
+    final = _regular_paths(y, h, None, log)
+    if full is not None:
+        final["ets"] = full[1]
+    thetas = [f"theta{w:g}" for w in fm.THETAS]
+    best_theta = min(thetas, key=lambda k: _total(errors[k]))
+    members = [best_theta] + (["ets"] if "ets" in errors else [])
+    combo_err = [np.mean([errors[m][i] for m in members], axis=0)
+                 for i in range(len(plan.origins))]
+    choice = (f"combo(ets_{form}+theta_{best_theta[5:]})" if form else best_theta.replace(
+        "theta", "theta_"), np.mean([final[m] for m in members], axis=0), combo_err)
+    for base in ("snaive", "naive"):
+        if _total(errors[base]) < BASELINE_MARGIN * _total(choice[2]):
+            choice = (base, final[base], errors[base])
+            break
+    return choice[0], choice[1], choice[2], actual
+
+
+def _select_intermittent(y: np.ndarray, h: int, plan: FoldPlan
+                         ) -> tuple[str, np.ndarray, list[np.ndarray], float]:
+    errors, actual = _backtest(y, plan, _intermittent_paths)
+    name = min(_INTERMITTENT, key=lambda k: _total(errors[k]))
+    return name, _intermittent_paths(y, h)[name], errors[name], actual
+
+
+def _empirical_bounds(y: np.ndarray, name: str, mean: np.ndarray) -> Bounds | None:
+    """Intermittent demand: quantiles of the method's in-sample one-step errors."""
+    fitted = _INTERMITTENT[name](y)[0]
+    err = (y - fitted)[np.isfinite(fitted)]
+    if err.size < 5:
+        return None
+    q = np.quantile(err, [0.025, 0.10, 0.90, 0.975])
+    return {80: (mean + q[1], mean + q[2]), 95: (mean + q[0], mean + q[3])}
+
+
+# --------------------------------------------------------------------------------------------
+# one series
+
+
+def select(y: np.ndarray, horizon: int) -> Selection:
+    """Backtest, choose and forecast ``horizon`` months for one series.
+
+    Args:
+        y: monthly units, oldest first, gap months 0, leading zeros already trimmed.
+        horizon: months to forecast (at least 1).
+
+    Returns:
+        The :class:`Selection`; never raises for any finite input (a model that fails is
+        dropped and its error recorded in ``warnings``).
+    """
+    y = np.maximum(np.nan_to_num(np.asarray(y, float), nan=0.0), 0.0)
+    n = y.size
+    log: list[str] = []
+
+    def note_warning(text: str) -> None:
+        if text not in log and len(log) < MAX_WARNINGS:
+            log.append(text)
+
+    _, _, cls = fi.demand_class(y)
+    if cls == "zero":
+        mean, bounds = finalize(np.zeros(horizon), None)
+        why = "no demand in the history: forecast 0" if n else "no history: forecast 0"
+        return Selection("zero", mean, bounds, math.nan, n, 0, 0, "zero", "none", log, why)
+    plan = plan_folds(n, horizon)
+    if plan is None:
+        mean = fm.naive(y, horizon)
+        mean, bounds = finalize(mean, random_walk_bounds(y, mean))
+        why = f"history of {n} month{'s' if n > 1 else ''} too short to backtest: naive"
+        return Selection("naive", mean, bounds, math.nan, n, 0, 0, cls, "random_walk", log, why)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if cls in ("intermittent", "lumpy"):
+            name, mean, errs, actual = _select_intermittent(y, horizon, plan)
+            raw = _empirical_bounds(y, name, mean)
+            source = "empirical"
+            if raw is None:
+                raw, source = backtest_bounds(errs, mean), "backtest"
+        else:
+            name, mean, errs, actual = _select_regular(y, horizon, plan, note_warning)
+            raw, source = backtest_bounds(errs, mean), "backtest"
+    for w in caught:
+        if not issubclass(w.category, ImportWarning):
+            note_warning(f"{w.category.__name__}: {str(w.message).strip()}")
+    if not np.all(np.isfinite(mean)):
+        note_warning(f"{name}: non-finite forecast, naive used")
+        name, mean = "naive", fm.naive(y, horizon)
+        raw, source = random_walk_bounds(y, mean), "random_walk"
+    mean, bounds = finalize(mean, raw)
+    wm = _wmape(_total(errs), actual) if actual > 0 else math.nan
+    return Selection(name, mean, bounds, wm, n, len(plan.origins), plan.horizon, cls, source,
+                     log, plan.note)
