@@ -83,7 +83,7 @@ class DaskRunner:
         # pure=False: two equal chunks are still two tasks (their results are what we want).
         futures = self.client.map(fn, list(items), pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
-        for fut in dask_completed(futures):
+        for fut in dask_completed(futures, loop=self.client.loop):  # type: ignore[no-untyped-call]
             yield index[fut.key], fut.result()
 
 
@@ -104,7 +104,7 @@ def parse_spec(spec: str | None) -> tuple[str, str | int | None]:
         if n.isdigit() and int(n) >= 1:
             return "local", int(n)
         raise ExecutorSpecError(f"executor {spec!r}: local:N needs a whole number of workers "
-                                "of at least 1")
+                                "of at least 1 (or inline, or tcp://HOST:PORT for Dask)")
     if "://" in text:
         scheme, _, rest = text.partition("://")
         if scheme in ("tcp", "tls", "ucx", "ws", "wss") and rest:
@@ -144,11 +144,12 @@ def open_runner(spec: str | None = None, *, timeout: float = 10.0) -> Iterator[A
         raise ExecutorSpecError(f"executor {spec!r}: Dask is not installed "
                                 "(pip install 'sop-tui[cluster]')") from exc
     try:
-        client = Client(str(arg), timeout=timeout, set_as_default=False)
+        client = Client(str(arg), timeout=timeout,  # type: ignore[no-untyped-call]
+                        set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise ExecutorSpecError(f"executor {spec!r}: no Dask scheduler answered within "
                                 f"{timeout:g} s ({exc})") from exc
     try:
         yield DaskRunner(client)
     finally:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]

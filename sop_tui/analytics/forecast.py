@@ -77,7 +77,7 @@ class ForecastResult:
     def to_json_records(self) -> list[dict[str, Any]]:
         """Per series ``{key, model, backtest_wmape, n_obs, months: [{month "YYYY-MM", units,
         lo80, hi80, lo95, hi95}]}``, JSON-ready (NaN becomes ``None``)."""
-        by_key = {k: g for k, g in self.forecast.groupby("key", sort=False)}
+        by_key = dict(list(self.forecast.groupby("key", sort=False)))
         out = []
         for row in self.models.itertuples(index=False):
             g = by_key.get(row.key)
@@ -107,7 +107,7 @@ def _series_frame(
     actuals: pd.DataFrame, keys: Iterable[str], key_of: pd.Series, through: Any
 ) -> pd.DataFrame:
     through = pd.Period(through, freq="M")
-    keys = sorted(set(str(k) for k in keys))
+    keys = sorted({str(k) for k in keys})
     a = actuals.loc[actuals["month"] <= through]
     a = a.assign(key=key_of.loc[a.index]).dropna(subset=["key"])
     a = a.loc[a["key"].isin(keys)]

@@ -70,20 +70,23 @@ class Deseasonalised:
         if self.indices is None:
             return path
         s = self.indices[(start + np.arange(path.size)) % SEASON]
-        return path * s if self.multiplicative else path + s
+        out: np.ndarray = path * s if self.multiplicative else path + s
+        return out
 
 
 def seasonal_test(y: np.ndarray, season: int = SEASON) -> bool:
     """Whether ``y`` has a season: the 90% test on the autocorrelation at lag ``season``.
 
-    The test of the Theta method in the M3 competition: ``r_m`` is significant when
-    ``n r_m² / (1 + 2 Σ_{i<m} r_i²)`` exceeds the chi-squared(1) 90% value. Needs two seasons.
+    The test ``statsmodels.tsa.forecasting.theta.ThetaModel`` applies: ``r_m`` is significant
+    when ``n r_m² / Σ_{i<m} r_i²`` (``r_0 = 1``) exceeds the chi-squared(1) 90% value. It is
+    more willing than the M3 Theta test's ``n r_m² / (1 + 2 Σ_{0<i<m} r_i²)``, which misses
+    the season of a trending series with three years of history. Needs two seasons.
     """
     n = y.size
     if n < 2 * season or float(np.std(y)) == 0.0:
         return False
     r = acf(y, nlags=season, fft=True)
-    return bool(n * r[season] ** 2 / (1 + 2 * np.sum(r[1:season] ** 2)) > SEASONAL_CRITICAL)
+    return bool(n * r[season] ** 2 / np.sum(r[:season] ** 2) > SEASONAL_CRITICAL)
 
 
 def deseasonalise(y: np.ndarray) -> Deseasonalised:

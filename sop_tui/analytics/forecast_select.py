@@ -284,8 +284,8 @@ def select(y: np.ndarray, horizon: int) -> Selection:
     _, _, cls = fi.demand_class(y)
     if cls == "zero":
         mean, bounds = finalize(np.zeros(horizon), None)
-        why = "no demand in the history: forecast 0" if n else "no history: forecast 0"
-        return Selection("zero", mean, bounds, math.nan, n, 0, 0, "zero", "none", log, why)
+        return Selection("zero", mean, bounds, math.nan, n, 0, 0, "zero", "none", log,
+                         "no demand in the history: forecast 0")
     plan = plan_folds(n, horizon)
     if plan is None:
         mean = fm.naive(y, horizon)

@@ -1,13 +1,13 @@
-"""``sop forecast|metrics|fva|segments``: the cycle's forecasts and metrics at the shell.
+"""``sop metrics|fva|segments``: the cycle's metrics at the shell.
 
 Tables for people (numbers through :mod:`sop_tui.formats`), ``--json`` for scripts (raw
-numbers). ``sop supply`` and ``sop scenario`` are in :mod:`sop_tui.cli.supply_cmds`.
+numbers). ``sop supply`` and ``sop scenario`` are in :mod:`sop_tui.cli.supply_cmds`,
+``sop forecast`` and ``sop bakeoff`` in :mod:`sop_tui.cli.forecast_cmds`.
 """
 
 from __future__ import annotations
 
 import math
-import sys
 
 import click
 import pandas as pd
@@ -41,40 +41,6 @@ def records(frame: pd.DataFrame) -> list[dict[str, object]]:
     recs = out.to_dict(orient="records")
     return [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
             for r in recs]
-
-
-@click.command()
-@cycle_opt
-@click.option("--level", type=click.Choice(["family", "sku"]), default="family",
-              show_default=True, help="sku: the items whose segment policy asks for it (A/X).")
-@json_opt
-@click.option("--record/--no-record", default=True, show_default=True,
-              help="Write a ForecastGenerated event (models and input hash).")
-@click.pass_obj
-@refusals
-def forecast(ctx: Context, cycle: str | None, level: str, as_json: bool, record: bool) -> None:
-    """Statistical forecasts, each series' model chosen by rolling-origin backtest."""
-    p = planning_of(ctx, cycle)
-
-    def progress(done: int, total: int) -> None:
-        if sys.stderr.isatty() or done == total:
-            click.echo(f"\rforecasting {done}/{total} series", err=True,
-                       nl=done == total)
-
-    result = p.statistical(level=level, progress=progress)
-    if record:
-        from sop_tui.cycle.forecasts import record_forecast
-
-        record_forecast(ctx.workspace, p.cycle, result, level)
-    if as_json:
-        echo_json(result.to_json_records())
-        return
-    first = result.forecast.groupby("key").head(3)
-    nxt = first.groupby("key")["units"].sum()
-    table(f"{level} forecasts, cycle {p.cycle} (next 3 months)",
-          ["series", "model", "backtest WMAPE", "next 3 months"],
-          ((r.key, r.model, pct(r.backtest_wmape), units(nxt.get(r.key)))
-           for r in result.models.itertuples()), right=["backtest WMAPE", "next 3 months"])
 
 
 @click.command()
@@ -158,5 +124,5 @@ def segments(ctx: Context, cycle: str | None, as_json: bool) -> None:
 
 
 def register(group: click.Group) -> None:
-    for c in (forecast, metrics, fva, segments):
+    for c in (metrics, fva, segments):
         group.add_command(c)

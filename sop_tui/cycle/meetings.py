@@ -22,6 +22,7 @@ PANELS: tuple[str, ...] = (
     "segments",
     "metrics",
     "fva",
+    "bakeoff",
     "demand",
     "plan",
     "supply",

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from sop_tui.cache import cache_key
 from sop_tui.cycle.criteria import CriteriaFacts, missing
 from sop_tui.cycle.planning.base import HORIZON
 from sop_tui.cycle.planning.demand import PLAN_KINDS, DemandPlan
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sop_tui.analytics.forecast import ForecastResult
+    from sop_tui.analytics.parallel import ChunkRunner
 
 __all__ = ["HORIZON", "PLAN_KINDS", "CyclePlanning", "DemandPlan", "PlanOfRecord", "Progress",
            "revenue_summary"]
@@ -52,11 +54,22 @@ class CyclePlanning(MetricViews, SupplyViews):
     """
 
     def statistical(self, *, level: str = "family", skus: list[str] | None = None,
-                    progress: Progress | None = None, workers: int | None = None
+                    progress: Progress | None = None, runner: ChunkRunner | None = None
                     ) -> ForecastResult:
-        """The statistical forecast (family level, or SKU level for ``skus``)."""
+        """The statistical forecast (family level, or SKU level for ``skus``).
+
+        Kept in the store's cache (namespace ``forecast``) keyed by the series, the horizon and
+        the method's version, so an unchanged rerun is read back; ``runner`` is where the
+        series are forecast (see :func:`sop_tui.executors.open_runner`; ``None``: here).
+        """
         # statsmodels is imported only when a forecast is asked for
-        from sop_tui.analytics.forecast import family_history, forecast_many, sku_history
+        from sop_tui.analytics.forecast import (
+            family_history,
+            forecast_many,
+            input_hash,
+            sku_history,
+        )
+        from sop_tui.analytics.forecast_select import METHOD_VERSION
 
         self.require("items", "actuals")
         if level == "family":
@@ -65,8 +78,16 @@ class CyclePlanning(MetricViews, SupplyViews):
             if skus is None:
                 skus = self.sku_level_items
             hist = sku_history(self.data["actuals"], skus, self.through)
-        return forecast_many(hist, HORIZON, progress=progress, cache_dir=self.cache_dir,
-                             workers=workers)
+        key = cache_key("forecast", {"series": input_hash(hist, HORIZON)}, schema=METHOD_VERSION)
+        hit, value = self.cache.get("forecast", key)
+        if hit:
+            if progress is not None:
+                n = int(value.models.shape[0])
+                progress(n, n)
+            return value  # type: ignore[no-any-return]
+        result = forecast_many(hist, HORIZON, progress=progress, runner=runner)
+        self.cache.put("forecast", key, result)
+        return result
 
     # -- the agenda items' views (agenda_views imports pandas: imported when computed) -------
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sop_tui.tui.panels.actions import ActionsPanel
 from sop_tui.tui.panels.attainment import AttainmentPanel
+from sop_tui.tui.panels.bakeoff import BakeoffPanel
 from sop_tui.tui.panels.base import Panel, PanelContext
 from sop_tui.tui.panels.demand import DemandPanel
 from sop_tui.tui.panels.executive import ExecutivePanel
@@ -31,6 +32,7 @@ PANELS: dict[str, type[Panel]] = {
         SegmentsPanel,
         MetricsPanel,
         FvaPanel,
+        BakeoffPanel,
         DemandPanel,
         PlanPanel,
         SupplyPanel,
