@@ -7,7 +7,7 @@ The seam between a cycle's planning data and :mod:`sop_tui.analytics.bakeoff`, s
 from __future__ import annotations
 
 from sop_tui.analytics.bakeoff import Bakeoff, bakeoff
-from sop_tui.cycle.planning import CyclePlanning, require
+from sop_tui.cycle.planning import CyclePlanning
 
 #: The ABC-XYZ segments a bake-off can be run on (``AX``: valuable and stable).
 SEGMENTS = tuple(a + x for a in "ABC" for x in "XYZ")
@@ -22,7 +22,7 @@ def cycle_bakeoff(planning: CyclePlanning, segment: str = "AX", *, window: int =
     """
     if segment not in SEGMENTS:
         raise ValueError(f"segment must be one of {', '.join(SEGMENTS)}, not {segment!r}")
-    require(planning.data, "items", "actuals", "forecast_history")
+    planning.require("items", "actuals", "forecast_history")
     seg = planning.segments
     skus = sorted(seg.loc[seg["segment"] == segment, "sku"].astype(str))
     d = planning.data
