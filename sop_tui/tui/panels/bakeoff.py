@@ -12,7 +12,8 @@ from textual.widgets import DataTable, Static
 from sop_tui.analytics.bakeoff import STEPS, Bakeoff, verdict
 from sop_tui.cycle.bakeoff import cycle_bakeoff
 from sop_tui.cycle.planning import CyclePlanning
-from sop_tui.tui.panels.common import DataPanel, pct, signed_pct
+from sop_tui.formats import pct, signed_pct
+from sop_tui.tui.panels.common import DataPanel
 
 
 @dataclass(frozen=True)
