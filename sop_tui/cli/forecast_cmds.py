@@ -10,12 +10,12 @@ import pandas as pd
 
 from sop_tui.analytics.bakeoff import verdict
 from sop_tui.cli.app import EXIT_REFUSED, Context, refusals
-from sop_tui.cli.output import echo_json, num, pct, table
+from sop_tui.cli.output import echo_json, table
 from sop_tui.cycle.bakeoff import SEGMENTS, cycle_bakeoff
 from sop_tui.cycle.forecasts import record_forecast
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.executors import ExecutorSpecError, open_runner
-from sop_tui.formats import signed_pct
+from sop_tui.formats import pct, signed_pct, units
 
 cycle_opt = click.option("--cycle", help="The cycle (default: the current one).")
 json_opt = click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
@@ -59,7 +59,7 @@ def forecast(ctx: Context, cycle: str | None, level: str, executor: str | None,
     nxt = first.groupby("key")["units"].sum()
     table(f"{level} forecasts, cycle {p.cycle} (next 3 months)",
           ["series", "model", "backtest WMAPE", "next 3 months", "note"],
-          ((r.key, r.model, pct(r.backtest_wmape), num(nxt.get(r.key)), r.note)
+          ((r.key, r.model, pct(r.backtest_wmape), units(nxt.get(r.key)), r.note)
            for r in result.models.itertuples()), right=["backtest WMAPE", "next 3 months"])
 
 
