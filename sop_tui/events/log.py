@@ -31,7 +31,7 @@ from sop_tui.events.backend import Backend, DatasetBlock, RowFilter, RowToWrite
 from sop_tui.events.canonical import GENESIS_HASH, canonical_json, envelope_hash
 from sop_tui.events.envelope import Event
 from sop_tui.events.errors import LogError, LogMissing
-from sop_tui.events.sqlite_backend import SqliteBackend, is_sqlite_url
+from sop_tui.events.sqlite_backend import TABLES, SqliteBackend, is_sqlite_url
 from sop_tui.events.verify import VerifyReport, walk_chain
 
 __all__ = ["Backup", "EventLog", "Head", "LogError", "LogMissing", "NewEvent", "format_at",
@@ -143,6 +143,10 @@ class EventLog:
     def _ready(self) -> bool:
         """Whether the log exists yet (a new store has no tables until its first append)."""
         if not self._created and self._backend.exists():
+            if set(self._backend.schema().missing_tables) >= set(TABLES):
+                # another connection is creating it right now (SQLite's file already has its
+                # header, the tables not yet): not created yet, rather than not a log
+                return False
             self._check_tables()  # another process created it since
         return self._created
 
