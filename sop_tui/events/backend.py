@@ -41,6 +41,27 @@ class RowFilter:
     meeting: str | None = None
     types: tuple[str, ...] | None = None
 
+    def select(self, *, hashes: bool, mark: str) -> tuple[str, list[Any]]:
+        """The ``SELECT`` of the events this filter takes, and its arguments.
+
+        Args:
+            hashes: read the chain's columns (else they come back empty).
+            mark: the driver's parameter placeholder (``?`` for sqlite3, ``%s`` for psycopg).
+        """
+        clauses = [f"seq > {mark}"]
+        args: list[Any] = [self.since]
+        for column, value in (("seq <=", self.until), ("cycle =", self.cycle),
+                              ("meeting =", self.meeting)):
+            if value is not None:
+                clauses.append(f"{column} {mark}")
+                args.append(value)
+        if self.types is not None:
+            clauses.append(f"type IN ({', '.join([mark] * len(self.types))})")
+            args.extend(self.types)
+        chain = "prev_hash, hash" if hashes else "'', ''"
+        return (f"SELECT seq, event_id, cycle, meeting, type, actor, at, payload, {chain}"
+                f" FROM events WHERE {' AND '.join(clauses)} ORDER BY seq", args)
+
 
 @dataclass(frozen=True, slots=True)
 class SchemaReport:

@@ -227,23 +227,7 @@ class PgBackend:
     # -- reading -----------------------------------------------------------------------------
 
     def rows(self, where: RowFilter, *, hashes: bool) -> list[tuple[Any, ...]]:
-        clauses = ["seq > %s"]
-        args: list[Any] = [where.since]
-        if where.until is not None:
-            clauses.append("seq <= %s")
-            args.append(where.until)
-        if where.cycle is not None:
-            clauses.append("cycle = %s")
-            args.append(where.cycle)
-        if where.meeting is not None:
-            clauses.append("meeting = %s")
-            args.append(where.meeting)
-        if where.types is not None:
-            clauses.append("type = ANY(%s)")
-            args.append(list(where.types))
-        chain = "prev_hash, hash" if hashes else "'', ''"
-        sql = (f"SELECT seq, event_id, cycle, meeting, type, actor, at, payload, {chain}"
-               f" FROM events WHERE {' AND '.join(clauses)} ORDER BY seq")
+        sql, args = where.select(hashes=hashes, mark="%s")
         with self._use() as con:
             return con.execute(sql, args).fetchall()
 

@@ -305,23 +305,7 @@ class SqliteBackend:
     # -- reading -----------------------------------------------------------------------------
 
     def rows(self, where: RowFilter, *, hashes: bool) -> list[tuple[Any, ...]]:
-        clauses = ["seq > ?"]
-        args: list[Any] = [where.since]
-        if where.until is not None:
-            clauses.append("seq <= ?")
-            args.append(where.until)
-        if where.cycle is not None:
-            clauses.append("cycle = ?")
-            args.append(where.cycle)
-        if where.meeting is not None:
-            clauses.append("meeting = ?")
-            args.append(where.meeting)
-        if where.types is not None:
-            clauses.append(f"type IN ({','.join('?' * len(where.types))})")
-            args.extend(where.types)
-        chain = "prev_hash, hash" if hashes else "'', ''"
-        sql = (f"SELECT seq, event_id, cycle, meeting, type, actor, at, payload, {chain}"
-               f" FROM events WHERE {' AND '.join(clauses)} ORDER BY seq")
+        sql, args = where.select(hashes=hashes, mark="?")
         with self._use() as con:
             return con.execute(sql, tuple(args)).fetchall()
 
