@@ -69,65 +69,64 @@ def _records(state: LogState, type_: str, cycle: str | None) -> list[Record]:
             if r.type == type_ and (cycle is None or r.cycle == cycle)]
 
 
-def _register_frame(rows: list[dict[str, Any]], kinds: dict[str, ColumnKind]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(kinds))
+#: The columns every register starts with (who recorded what, when) and ends with (its status).
+_RECORDED: dict[str, ColumnKind] = {
+    "event": "number", "cycle": "text", "meeting": "text", "recorded_at": "time",
+    "recorded_by": "text",
+}
+
+
+def _register(
+    state: LogState, cycle: str | None, type_: str, title: str,
+    kinds: dict[str, ColumnKind], values: Callable[[Record], dict[str, Any]],
+) -> Table:
+    """The records of ``type_``: the shared columns, ``values(record)`` in ``kinds``, status."""
+    every: dict[str, ColumnKind] = {**_RECORDED, **kinds, "status": "text"}
+    rows = [{"event": r.seq, "cycle": r.cycle, "meeting": r.meeting or "",
+             "recorded_at": r.event.at, "recorded_by": r.event.actor, **values(r),
+             "status": _status(r)}
+            for r in _records(state, type_, cycle)]
+    return Table(title.lower(), title, pd.DataFrame(rows, columns=list(every)), every)
 
 
 def decisions(state: LogState, cycle: str | None) -> Table:
-    kinds: dict[str, ColumnKind] = {
-        "event": "number", "cycle": "text", "meeting": "text", "recorded_at": "time",
-        "recorded_by": "text", "question": "text", "options": "text", "chosen": "text",
-        "rationale": "text", "decided_by": "text", "owner": "text", "due": "date",
-        "family": "text", "skus": "text", "resource": "text", "first_month": "month",
-        "last_month": "month", "status": "text",
-    }
-    rows = []
-    for r in _records(state, "DecisionRecorded", cycle):
+    def values(r: Record) -> dict[str, Any]:
         p = r.payload
         first, last = _months(p)
-        rows.append({
-            "event": r.seq, "cycle": r.cycle, "meeting": r.meeting or "",
-            "recorded_at": r.event.at, "recorded_by": r.event.actor,
+        return {
             "question": p.get("question", ""), "options": " / ".join(p.get("options", ())),
             "chosen": p.get("chosen", ""), "rationale": p.get("rationale", ""),
             "decided_by": p.get("decided_by", ""), "owner": p.get("owner", ""),
             "due": p.get("due"), "family": p.get("family", ""),
             "skus": ", ".join(p.get("skus", ())), "resource": p.get("resource", ""),
-            "first_month": first, "last_month": last, "status": _status(r),
-        })
-    return Table("decisions", "Decisions", _register_frame(rows, kinds), kinds)
+            "first_month": first, "last_month": last,
+        }
+
+    return _register(state, cycle, "DecisionRecorded", "Decisions", {
+        "question": "text", "options": "text", "chosen": "text", "rationale": "text",
+        "decided_by": "text", "owner": "text", "due": "date", "family": "text", "skus": "text",
+        "resource": "text", "first_month": "month", "last_month": "month",
+    }, values)
 
 
 def assumptions(state: LogState, cycle: str | None) -> Table:
-    kinds: dict[str, ColumnKind] = {
-        "event": "number", "cycle": "text", "meeting": "text", "recorded_at": "time",
-        "recorded_by": "text", "text": "text", "owner": "text", "family": "text",
-        "first_month": "month", "last_month": "month", "units": "units", "dollars": "money",
-        "source": "text", "status": "text",
-    }
-    rows = []
-    for r in _records(state, "AssumptionRecorded", cycle):
+    def values(r: Record) -> dict[str, Any]:
         p = r.payload
         first, last = _months(p)
-        rows.append({
-            "event": r.seq, "cycle": r.cycle, "meeting": r.meeting or "",
-            "recorded_at": r.event.at, "recorded_by": r.event.actor, "text": p.get("text", ""),
-            "owner": p.get("owner", ""), "family": p.get("family", ""), "first_month": first,
-            "last_month": last, "units": p.get("units"), "dollars": p.get("dollars"),
-            "source": p.get("source", ""), "status": _status(r),
-        })
-    return Table("assumptions", "Assumptions", _register_frame(rows, kinds), kinds)
+        return {
+            "text": p.get("text", ""), "owner": p.get("owner", ""), "family": p.get("family", ""),
+            "first_month": first, "last_month": last, "units": p.get("units"),
+            "dollars": p.get("dollars"), "source": p.get("source", ""),
+        }
+
+    return _register(state, cycle, "AssumptionRecorded", "Assumptions", {
+        "text": "text", "owner": "text", "family": "text", "first_month": "month",
+        "last_month": "month", "units": "units", "dollars": "money", "source": "text",
+    }, values)
 
 
 def actions(state: LogState, cycle: str | None, today: str) -> Table:
-    kinds: dict[str, ColumnKind] = {
-        "event": "number", "cycle": "text", "meeting": "text", "recorded_at": "time",
-        "recorded_by": "text", "text": "text", "owner": "text", "due": "date",
-        "dollars": "money", "decision": "number", "state": "text", "completed_at": "time",
-        "status": "text",
-    }
-    rows = []
-    for r in _records(state, "ActionRecorded", cycle):
+    def values(r: Record) -> dict[str, Any]:
         p = r.payload
         if r.completed is not None:
             where = "done"
@@ -135,15 +134,16 @@ def actions(state: LogState, cycle: str | None, today: str) -> Table:
             where = "overdue"
         else:
             where = "open"
-        rows.append({
-            "event": r.seq, "cycle": r.cycle, "meeting": r.meeting or "",
-            "recorded_at": r.event.at, "recorded_by": r.event.actor, "text": p.get("text", ""),
-            "owner": p.get("owner", ""), "due": p.get("due"), "dollars": p.get("dollars"),
-            "decision": p.get("decision"), "state": where,
+        return {
+            "text": p.get("text", ""), "owner": p.get("owner", ""), "due": p.get("due"),
+            "dollars": p.get("dollars"), "decision": p.get("decision"), "state": where,
             "completed_at": r.completed.at if r.completed is not None else None,
-            "status": _status(r),
-        })
-    return Table("actions", "Actions", _register_frame(rows, kinds), kinds)
+        }
+
+    return _register(state, cycle, "ActionRecorded", "Actions", {
+        "text": "text", "owner": "text", "due": "date", "dollars": "money",
+        "decision": "number", "state": "text", "completed_at": "time",
+    }, values)
 
 
 def plan(planning: CyclePlanning) -> Table:
