@@ -56,14 +56,19 @@ def plan_numbers(planning: CyclePlanning, scenario: str
             float(result.totals["revenue"]))
 
 
+def _known_scenario(planning: CyclePlanning, scenario: str) -> None:
+    """Refuse a scenario the cycle has not recorded (naming the ones it has)."""
+    cs = planning.ws.state().cycles.get(planning.cycle)
+    if cs is not None and scenario != "consensus" and scenario not in cs.scenarios:
+        known = ", ".join(["consensus", *cs.scenarios])
+        raise CommandError({"scenario": f"no scenario {scenario!r} (known: {known})"})
+
+
 def approve(planning: CyclePlanning, *, scenario: str, approved_by: str,
             note: str | None = None) -> Event:
     """Approve ``scenario``'s plan, recording its demand and production."""
     ws = planning.ws
-    ws_check = ws.state().cycles.get(planning.cycle)
-    if ws_check is not None and scenario != "consensus" and scenario not in ws_check.scenarios:
-        known = ", ".join(["consensus", *ws_check.scenarios])
-        raise CommandError({"scenario": f"no scenario {scenario!r} (known: {known})"})
+    _known_scenario(planning, scenario)
     plan, production, revenue = plan_numbers(planning, scenario)
     units = sum(sum(m.values()) for m in plan.values()) if plan else None
     return ws.approve_plan(scenario=scenario, approved_by=approved_by, note=note,
@@ -75,10 +80,7 @@ def override(planning: CyclePlanning, *, scenario: str, overridden_by: str, rati
              revenue_gap_closed: float, actions: list[dict[str, Any]]) -> Event:
     """Override with ``scenario``'s plan raised to close ``revenue_gap_closed`` dollars."""
     ws = planning.ws
-    cs = ws.state().cycles.get(planning.cycle)
-    if cs is not None and scenario != "consensus" and scenario not in cs.scenarios:
-        known = ", ".join(["consensus", *cs.scenarios])
-        raise CommandError({"scenario": f"no scenario {scenario!r} (known: {known})"})
+    _known_scenario(planning, scenario)
     plan, production, revenue = plan_numbers(planning, scenario)
     if plan and revenue:
         factor = 1.0 + float(revenue_gap_closed) / revenue
