@@ -34,7 +34,7 @@ def build_store(root: Path) -> Path:
     """The demo store with the cycle's meetings recorded; returns its folder."""
     from pack_fixtures import record_demo_cycle
 
-    from sop_tui.cycle.demo_setup import build_demo_store
+    from sop_tui.cycle.demo_run import build_demo_store
     from sop_tui.cycle.workspace import Workspace
     from sop_tui.events.log import EventLog
 

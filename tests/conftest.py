@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pg_server import pg_server  # noqa: F401  (the session's PostgreSQL server, a fixture)
 
-from sop_tui.cycle.demo_setup import build_demo_store
+from sop_tui.cycle.demo_run import build_demo_store
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.log import EventLog
 

@@ -8,6 +8,7 @@ import click
 
 from sop_tui.cli.app import Context, refusals
 from sop_tui.cli.output import echo_json, table
+from sop_tui.cycle.demo_run import DEFAULT_CYCLES
 from sop_tui.data.schema import KINDS
 from sop_tui.events.envelope import MEETINGS
 
@@ -174,14 +175,25 @@ def cycle_status(ctx: Context, which: str | None, as_json: bool) -> None:
 
 @click.command()
 @click.option("--seed", default=7, show_default=True, help="Random seed of the demo company.")
+@click.option("--cycles", default=DEFAULT_CYCLES, show_default=True,
+              type=click.IntRange(0, 24),
+              help="Monthly cycles to run before the demo cycle (0: open it with its data).")
 @click.option("--no-tui", is_flag=True, help="Build the demo store, print a summary, stop.")
 @click.pass_obj
 @refusals
-def demo(ctx: Context, seed: int, no_tui: bool) -> None:
-    """Build the demo company in the store (CSV under STORE/demo/, imported) and open it."""
-    from sop_tui.cycle.demo_setup import build_demo_store
+def demo(ctx: Context, seed: int, cycles: int, no_tui: bool) -> None:
+    """Build the demo company in the store and open it.
+
+    With --cycles N the company first runs N monthly cycles through sop's own commands —
+    each month's files written under STORE/demo/ and imported, the five meetings held,
+    the plan approved or overridden — so the trends, the follow-up and sop maturity show
+    its history.
+    """
+    from sop_tui.cycle.demo_run import build_demo_store
 
     summary = build_demo_store(ctx.workspace, ctx.settings.store / "demo", seed=seed,
+                               cycles=cycles, cache_dir=ctx.settings.cache_dir,
+                               meetings_dir=ctx.settings.meetings_dir,
                                progress=lambda msg: click.echo(msg, err=True))
     _warm_views(ctx)
     for line in summary:

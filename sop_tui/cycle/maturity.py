@@ -33,7 +33,11 @@ from typing import Any
 from sop_tui.cycle.cadence import cadence_report
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.cycle.state import CycleState, LogState
-from sop_tui.data.store import MissingData
+
+# No pandas here: every number maturity reads is a plain value a planning view keeps on disk
+# (its trend's series, each cycle's count of FVA steps destroying value, its families), so a
+# store whose views are computed answers without loading pandas. Missing data raises
+# ``MissingData``, a ``LookupError``.
 
 STAGES: tuple[str, ...] = ("react", "anticipate", "integrate", "collaborate", "orchestrate")
 #: The cycles a criterion is judged over.
@@ -104,6 +108,11 @@ class Maturity:
                 or (nxt == 5 and c.rule.name in STRICT and not c.holds_strict)]
 
 
+def _add_months(month: str, n: int) -> str:
+    t = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
+    return f"{t // 12:04d}-{t % 12 + 1:02d}"
+
+
 def _share(num: float, den: float) -> float:
     return num / den if den else math.nan
 
@@ -125,8 +134,8 @@ def _consensus(planning: CyclePlanning | None, cs: CycleState) -> dict[str, floa
     families: Sequence[str] = ()
     if planning is not None:
         try:
-            families = planning.families
-        except MissingData:
+            families = planning.planned_families
+        except LookupError:
             families = ()
     planned = set(families) or set(chosen)
     return {
@@ -144,13 +153,9 @@ def _actions(state: LogState, cycle: str, today: str) -> float:
 
 def _fva_destroying(planning: CyclePlanning) -> float:
     try:
-        frame = planning.fva
-    except MissingData:
+        return float(planning.fva_destroying)
+    except LookupError:
         return math.nan
-    if frame is None or not len(frame):
-        return math.nan
-    total = frame[(frame["family"] == "TOTAL") & frame["fva_vs_prev"].notna()]
-    return float((total["fva_vs_prev"] < 0).sum())
 
 
 def _judge(rule: Rule, value: float, bound: float) -> bool:
@@ -181,22 +186,28 @@ def assess(planning: CyclePlanning, limits: dict[str, int],
     ws = planning.ws
     state = ws.state()
     today = ws.today()
+    # the cycles decided so far: one still running has not shown what it does yet
     cycles = sorted(c for c, cs in state.cycles.items()
-                    if cs.opened is not None and c <= planning.cycle)[-12:]
+                    if cs.closed is not None and c <= planning.cycle)[-12:]
     make = planning_of or (lambda c: planning if c == planning.cycle else
                            CyclePlanning(ws, c, cache_dir=planning.cache_dir, lag=planning.lag))
     notes: list[str] = []
     bias_by_cycle: dict[str, float] = {}
     try:
-        series = planning.trend
-        for c, metric, v in zip(series["cycle"].astype(str), series["metric"], series["value"],
-                                strict=True):
-            if metric == "bias":
-                bias_by_cycle[c] = abs(float(v))
-    except MissingData as exc:
+        biases = planning.trend_series.get("bias", [])
+        # the trend's cycles end with this one, oldest first
+        labels = [_add_months(planning.cycle, i - len(biases) + 1) for i in range(len(biases))]
+        bias_by_cycle = {c: abs(float(v)) for c, v in zip(labels, biases, strict=True)}
+    except LookupError as exc:
         notes.append(f"bias not measured: {exc}")
     per: dict[str, list[tuple[str, float]]] = {r.name: [] for r in RULES}
-    for c in cycles:
+    # bias and FVA are measured at every cycle, the running one included (its window is past)
+    measured_now = planning.cycle not in cycles
+    for c in [*cycles, planning.cycle] if measured_now else cycles:
+        if c == planning.cycle and measured_now:
+            per["bias"].append((c, bias_by_cycle.get(c, math.nan)))
+            per["fva_destroying"].append((c, _fva_destroying(planning)))
+            continue
         cs = state.cycles[c]
         p = make(c)
         values: dict[str, Any] = {**_meetings(cs, limits, today), **_consensus(p, cs)}
@@ -231,7 +242,8 @@ def assess(planning: CyclePlanning, limits: dict[str, int],
                 break
             stage = s
     else:
-        notes.append("one cycle run in sop: the stage needs at least two to read a cadence")
+        notes.append(f"{len(cycles)} cycle(s) decided in sop: the stage needs at least two "
+                     "to read a cadence")
     return Maturity(planning.cycle, stage, cycles, criteria, planning.lag, notes)
 
 

@@ -79,7 +79,7 @@ def _get(data: dict[str, Any], key: str, kind: type, where: str, *, default: Any
         raise MeetingFileError(
             f"{where}: key '{key}' must be {kind.__name__}, not {type(value).__name__}"
         )
-    if kind is str and not value.strip():
+    if isinstance(value, str) and not value.strip():
         raise MeetingFileError(f"{where}: key '{key}' must not be blank")
     return value
 

@@ -97,15 +97,44 @@ def _rows(out: dict[str, list[Any]], cycle: str, step: str,
 
 def _executive(cs: CycleState) -> tuple[dict[str, dict[str, float]] | None,
                                         dict[str, dict[str, float]] | None]:
-    """The executive numbers and production plan a cycle decided (None where it has none)."""
+    """The executive numbers and production plan a cycle decided (None where it has none).
+
+    An outcome recorded without its numbers (an older one) stands for the consensus with the
+    chosen scenario's demand adjustments applied.
+    """
     rec = cs.outcome
     if rec is None:
         return None, None
     p = rec.payload
     plan = p.get("plan")
-    if plan is None and p.get("scenario") == "consensus" and rec.type == "PlanApproved":
-        plan = {f: dict(r.payload["units"]) for f, r in cs.consensus.items()}
+    if plan is None:
+        plan = _scenario_demand(cs, str(p.get("scenario", "consensus")))
     return plan, p.get("production")
+
+
+def _scenario_demand(cs: CycleState, scenario: str) -> dict[str, dict[str, float]] | None:
+    import pandas as pd
+
+    from sop_tui.analytics.scenarios import Scenario, apply_demand
+
+    consensus = {f: dict(r.payload["units"]) for f, r in cs.consensus.items()}
+    if scenario == "consensus" or not consensus:
+        return consensus or None
+    rec = cs.scenarios.get(scenario)
+    if rec is None:
+        return None
+    rows = [(f, m, float(u)) for f, months in consensus.items() for m, u in months.items()]
+    frame = pd.DataFrame(rows, columns=["family", "month", "units"])
+    frame["month"] = pd.PeriodIndex(frame["month"], freq="M")
+    try:
+        adjusted = apply_demand(frame, Scenario.from_dict(rec.payload["scenario"]).demand)
+    except ValueError:
+        return consensus
+    out: dict[str, dict[str, float]] = {}
+    for f, m, u in zip(adjusted["family"], adjusted["month"].astype(str),
+                       adjusted["units"].astype(float), strict=True):
+        out.setdefault(str(f), {})[m] = float(u)
+    return out
 
 
 def recorded_history(ws: Workspace, before: str) -> RecordedHistory:

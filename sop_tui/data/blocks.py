@@ -32,7 +32,8 @@ def to_block(frame: pd.DataFrame, kind: str) -> bytes:
         else:
             out[col.name] = s.astype(str)
     text = out.to_csv(index=False, lineterminator="\n")
-    return gzip.compress(text.encode("utf-8"), mtime=0)
+    # level 6: a third of level 9's time for a block a few percent larger
+    return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
 
 
 def block_sha256(block: bytes) -> str:

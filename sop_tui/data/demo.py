@@ -17,6 +17,7 @@ The simulation lives in :mod:`sop_tui.data.demo_sim` and the catalogue in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ from sop_tui.data.demo_catalog import (
 )
 from sop_tui.data.schema import KINDS
 
-__all__ = ["DEMO_CYCLE", "calibration_report", "generate", "write_csv"]
+__all__ = ["DEMO_CYCLE", "Company", "calibration_report", "generate", "simulate", "write_csv"]
 
 DEMO_CYCLE = "2026-12"
 
@@ -76,6 +77,44 @@ def _frame(kind: str, columns: dict[str, Any]) -> pd.DataFrame:
     return out
 
 
+@dataclass
+class Company:
+    """The demo company as simulated: its frames, and what the monthly story continues from.
+
+    Arrays are aligned with the catalogue (items by position) and the timeline (months by
+    position): ``actuals`` is items x history months, ``mu`` items x timeline months (the
+    expected demand), ``mu_fam`` families x timeline months.
+    """
+
+    frames: dict[str, pd.DataFrame]
+    tl: sim.Timeline
+    rng: np.random.Generator
+    cat: Any
+    actuals: np.ndarray
+    mu: np.ndarray
+    mu_fam: np.ndarray
+    decline: np.ndarray
+    price: np.ndarray
+    cost: np.ndarray
+    planned: np.ndarray
+    produced: np.ndarray
+
+    def inventory_at(self, through: int, forward: float = 1.0) -> np.ndarray:
+        """On-hand units per item at the end of month ordinal ``through``, carrying the
+        worked example's E&O against ``forward`` times the 12 months before it (see
+        :func:`_inventory`)."""
+        n = self.tl.pos(through) + 1
+        return _inventory(self.rng, self.tl, self.actuals[:, :n], self.mu, self.decline,
+                          self.cat, self.cost, forward)
+
+    def demand_inputs(self, cycle: int) -> pd.DataFrame:
+        """The four sources' inputs of cycle ``cycle`` (a month ordinal), as they give them."""
+        tl = sim.Timeline(start=self.tl.start, cycle=cycle)
+        n = tl.pos(cycle)
+        return _demand_inputs(self.rng, tl, self.mu_fam, self.actuals[:, :n],
+                              self.cat.family_index)
+
+
 def generate(seed: int = 7, cycle: str = DEMO_CYCLE) -> dict[str, pd.DataFrame]:
     """Generate the demo company's planning data, one frame per kind of the import contract.
 
@@ -86,6 +125,17 @@ def generate(seed: int = 7, cycle: str = DEMO_CYCLE) -> dict[str, pd.DataFrame]:
     Returns:
         ``{kind: frame}`` for every kind in :data:`sop_tui.data.schema.KINDS`, with exactly the
         contract's columns: codes str (object dtype), months ``period[M]``, numbers float64.
+    """
+    return simulate(seed, cycle).frames
+
+
+def simulate(seed: int = 7, cycle: str = DEMO_CYCLE, *, story_start: int | None = None
+             ) -> Company:
+    """The demo company: :func:`generate`'s frames and the simulation they came from.
+
+    ``story_start`` (a month ordinal) calibrates the worked example's "before" numbers on the
+    12 months before it instead of before ``cycle`` — the monthly demo starts there — with
+    the family consensus at the reference's 61 % accuracy.
     """
     rng = np.random.default_rng(seed)
     cyc = pd.Period(cycle, freq="M").ordinal
@@ -105,7 +155,9 @@ def generate(seed: int = 7, cycle: str = DEMO_CYCLE) -> dict[str, pd.DataFrame]:
     price = np.maximum(np.round(price * k, 2), 0.01)
     cost = np.maximum(np.round(cost * k, 2), 0.01)
 
-    hist = sim.forecast_history(rng, tl, mu, actuals, fam_idx)
+    hist = sim.forecast_history(rng, tl, mu, actuals, fam_idx, before=story_start,
+                                family_accuracy=None if story_start is None else
+                                sim.TARGET_FAMILY_ACCURACY)
     mu_fam = sim.family_sum(mu, fam_idx)
 
     # Production: planned follows the lag-1 consensus where the history has it.
@@ -115,7 +167,7 @@ def generate(seed: int = 7, cycle: str = DEMO_CYCLE) -> dict[str, pd.DataFrame]:
         m = first + c + 1
         if m < tl.n_hist:
             cons_lag1[:, m] = hist.steps["consensus"][:, c, 1]
-    planned, produced = sim.production(rng, tl, mu_fam, cons_lag1)
+    planned, produced = sim.production(rng, tl, mu_fam, cons_lag1, before=story_start)
 
     on_hand = _inventory(rng, tl, actuals, mu, decline, cat, cost)
 
@@ -137,7 +189,7 @@ def generate(seed: int = 7, cycle: str = DEMO_CYCLE) -> dict[str, pd.DataFrame]:
     ri, ti = np.divmod(np.arange(len(res_codes) * tl.n_total), tl.n_total)
     fi, hi = np.divmod(np.arange(len(FAMILIES) * tl.n_hist), tl.n_hist)
 
-    return {
+    frames = {
         "items": _frame(
             "items",
             {
@@ -157,7 +209,8 @@ def generate(seed: int = 7, cycle: str = DEMO_CYCLE) -> dict[str, pd.DataFrame]:
             {
                 "sku": skus,
                 "on_hand_units": on_hand,
-                "as_of": np.repeat(_periods([cyc - 1])[0].end_time.normalize(), n_items),
+                "as_of": np.repeat(_periods(np.array([cyc - 1]))[0].end_time.normalize(),
+                                   n_items),
             },
         ),
         "capacity": _frame(
@@ -184,6 +237,8 @@ def generate(seed: int = 7, cycle: str = DEMO_CYCLE) -> dict[str, pd.DataFrame]:
         "demand_inputs": _demand_inputs(rng, tl, mu_fam, actuals, fam_idx),
         "forecast_history": _history_frame(tl, hist, skus, fam_idx),
     }
+    return Company(frames, tl, rng, cat, actuals, mu, mu_fam, decline, price, cost, planned,
+                   produced)
 
 
 def _inventory(
@@ -194,8 +249,12 @@ def _inventory(
     decline: np.ndarray,
     cat: Any,
     cost: np.ndarray,
+    forward: float = 1.0,
 ) -> np.ndarray:
     """On-hand units per item at the end of the last actual month, carrying $4.1M of E&O.
+
+    E&O is counted against ``forward`` times the trailing 12 months (1.0: the run rate; the
+    monthly demo's first cycle plans with sales' optimistic number, ~10 % above it).
 
     Ordinary stock is 1.2-2.8 months of the trailing run rate (no E&O). Three groups carry the
     excess over a year's sales, scaled exactly to the target: phase-outs (stock built at the old
@@ -205,6 +264,7 @@ def _inventory(
     n = len(cost)
     t12 = actuals[:, -12:].sum(axis=1)
     avg = t12 / 12.0
+    fwd = t12 * forward
     life = cat.lifecycle
     cover = rng.uniform(0.8, 2.4, n)
     recent = actuals[:, -3:].mean(axis=1)
@@ -230,14 +290,14 @@ def _inventory(
     for mask, _, _ in groups.values():
         designated |= mask
     base = np.round(base)
-    eo_base = float((np.maximum(base - t12, 0.0) * cost)[~designated].sum())
+    eo_base = float((np.maximum(base - fwd, 0.0) * cost)[~designated].sum())
     remaining = max(sim.TARGET_EO - eo_base, 0.0)
     on_hand = base.copy()
     for mask, raw, share in groups.values():
         value = float((raw * cost)[mask].sum())
         scale = share * remaining / value if value > 0 else 0.0
-        on_hand[mask] = np.round(t12[mask] + scale * raw[mask])
-    return on_hand
+        on_hand[mask] = np.round(fwd[mask] + scale * raw[mask])
+    return np.asarray(on_hand, dtype=float)
 
 
 def _demand_inputs(
@@ -281,7 +341,7 @@ def _demand_inputs(
         "marketing": rng.integers(0, len(MARKETING_ASSUMPTIONS), n_fam),
         "finance": rng.integers(0, len(FINANCE_ASSUMPTIONS), n_fam),
     }
-    rows: dict[str, list[Any]] = {k: [] for k in ("source", "family", "month", "units", "owner")}
+    rows: dict[str, Any] = {k: [] for k in ("source", "family", "month", "units", "owner")}
     rows["assumption"] = []
     months = tl.months[h0 : h0 + h]
     for source, values in (
@@ -328,8 +388,8 @@ def _history_frame(
     n_fam, nc = len(FAMILIES), tl.n_cycles
     fam_codes = np.array([f[0] for f in FAMILIES], dtype=object)
     cycles = tl.cycle - nc + np.arange(nc)
-    f, c, lag = np.meshgrid(np.arange(n_fam), np.arange(nc), np.arange(3), indexing="ij")
-    f, c, lag = f.ravel(), c.ravel(), lag.ravel()
+    grid = np.meshgrid(np.arange(n_fam), np.arange(nc), np.arange(3), indexing="ij")
+    f, c, lag = (g.ravel() for g in grid)
     parts: list[dict[str, np.ndarray]] = []
     for step, values in hist.steps.items():
         parts.append(
@@ -368,7 +428,7 @@ def _month_text(values: pd.Series) -> np.ndarray:
     lo, hi = int(ords.min()), int(ords.max())
     span = pd.PeriodIndex.from_ordinals(np.arange(lo, hi + 1), freq="M")
     labels = np.asarray(span.strftime("%Y-%m"), dtype=object)
-    return labels[ords - lo]
+    return np.asarray(labels[ords - lo])
 
 
 def write_csv(frames: dict[str, pd.DataFrame], directory: Path) -> list[Path]:

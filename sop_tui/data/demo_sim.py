@@ -27,6 +27,7 @@ TARGET_CONSENSUS_BIAS = 0.09
 TARGET_SALES_BIAS = 0.11
 TARGET_MARKETING_BIAS = 0.035
 TARGET_ITEM_ACCURACY = 0.58
+TARGET_FAMILY_ACCURACY = 0.61  # the monthly demo's "before" (the reference's family WMAPE row)
 N_BINDING = 3  # work centres sized to run over capacity in the seasonal peaks of the horizon
 
 
@@ -141,7 +142,7 @@ def simulate_actuals(
     m = mu[:, :n]
     fam_shock = lognormal(rng, 0.10, (len(FAMILIES), n))[family_index]
     rate = m * fam_shock * lognormal(rng, 0.30, (n_items, n))
-    p = rng.uniform(0.08, 0.35, n_items)[:, None]
+    p = np.asarray(rng.uniform(0.08, 0.35, n_items))[:, None]
     occurs = rng.random((n_items, n)) < p
     lump = 1.0 + rng.poisson(np.maximum(rate / p - 1.0, 0.0))
     regular = rng.poisson(rate)
@@ -153,7 +154,8 @@ def family_sum(values: np.ndarray, family_index: np.ndarray) -> np.ndarray:
     flat = values.reshape(values.shape[0], -1)
     # A one-hot matrix product: much faster than np.add.at for a few thousand items.
     onehot = (family_index[None, :] == np.arange(len(FAMILIES))[:, None]).astype(float)
-    return (onehot @ flat).reshape((len(FAMILIES),) + values.shape[1:])
+    out: np.ndarray = (onehot @ flat).reshape((len(FAMILIES),) + values.shape[1:])
+    return out
 
 
 @dataclass
@@ -189,6 +191,9 @@ def forecast_history(
     mu: np.ndarray,
     actuals: np.ndarray,
     family_index: np.ndarray,
+    *,
+    before: int | None = None,
+    family_accuracy: float | None = None,
 ) -> History:
     """Simulate each past cycle's forecasts per step, calibrated on the lag-1 window.
 
@@ -198,6 +203,10 @@ def forecast_history(
     the consensus mostly adopts sales (bias +9 %, calibrated exactly), the item-level consensus
     spreads it to items with planner noise (noise level bisected to 58 % item accuracy), and the
     executive step nudges the consensus top-down.
+
+    ``before`` moves the calibration window to the 12 months before that month ordinal (the
+    monthly demo's first cycle); ``family_accuracy`` sets how scattered sales' number is, so
+    that the family consensus has that accuracy there (bisected; default: a little scatter).
     """
     n_items, n_fam = mu.shape[0], len(FAMILIES)
     nc = tl.n_cycles
@@ -212,16 +221,23 @@ def forecast_history(
     stat = family_sum(stat_item, family_index)
 
     # The lag-1 window: cycles whose lag-1 month falls in the 12 months before the demo cycle.
-    w = slice(nc - 13, nc - 1)
+    back = 0 if before is None else tl.cycle - before
+    w = slice(nc - 13 - back, nc - 1 - back)
     act_item = np.zeros((n_items, tl.n_total))
     act_item[:, : tl.n_hist] = actuals
     act_fam = family_sum(act_item, family_index)
     a_w = act_fam[:, target[w, 1]].sum()
 
     def calibrate(raw: np.ndarray, bias: float) -> np.ndarray:
-        return raw * ((1.0 + bias) * a_w / raw[:, w, 1].sum())
+        return np.asarray(raw * ((1.0 + bias) * a_w / raw[:, w, 1].sum()), dtype=float)
 
-    sales = calibrate(stat * lognormal(rng, 0.10, (n_fam, nc, 3)), TARGET_SALES_BIAS)
+    # sales' scatter: one draw, scaled (lognormal(rng, s, ...) for any s)
+    z_sales = rng.standard_normal((n_fam, nc, 3))
+
+    def sales_for(s: float) -> np.ndarray:
+        return calibrate(stat * np.exp(s * z_sales - s * s / 2.0), TARGET_SALES_BIAS)
+
+    sales = sales_for(0.10)
     bump = 1.0 + 0.08 * (rng.random((n_fam, nc, 3)) < 0.15)
     marketing = calibrate(stat * lognormal(rng, 0.06, (n_fam, nc, 3)) * bump, TARGET_MARKETING_BIAS)
     # Finance: the annual budget, set each October from the 12 months to September, + 6 %,
@@ -233,6 +249,16 @@ def forecast_history(
     annual = np.stack([act_fam[:, e - 12 : e].sum(axis=1) for e in end], axis=1)  # fam x month
     finance = annual[:, target] * 1.06 / 12.0 * (wd[target] / wd.mean())[None]
     consensus = calibrate(0.8 * sales + 0.2 * stat, TARGET_CONSENSUS_BIAS)
+    if family_accuracy is not None:
+        a_fam = act_fam[:, target[w, 1]]
+
+        def fam_accuracy(s: float) -> float:
+            c = calibrate(0.8 * sales_for(s) + 0.2 * stat, TARGET_CONSENSUS_BIAS)[:, w, 1]
+            return 1.0 - float(np.abs(c - a_fam).sum() / a_fam.sum())
+
+        s_sales = _bisect(fam_accuracy, 0.0, 1.5, family_accuracy, iters=30)
+        sales = sales_for(s_sales)
+        consensus = calibrate(0.8 * sales + 0.2 * stat, TARGET_CONSENSUS_BIAS)
     executive = consensus * lognormal(rng, 0.04, (n_fam, nc))[:, :, None] * 1.01
 
     # Item-level rows: the recent cycles, items with any sales in the 12 months before the cycle.
@@ -251,11 +277,11 @@ def forecast_history(
         weighted = share_base[:, cycles, lags] * np.exp(s * z[:, cycles, lags] - s * s / 2.0)
         tot = family_sum(weighted, family_index)[family_index]
         share = np.where(tot > 0, weighted / np.where(tot > 0, tot, 1.0), 0.0)
-        return np.round(share * consensus[family_index][:, cycles, lags])
+        return np.asarray(np.round(share * consensus[family_index][:, cycles, lags]))
 
     def item_accuracy(s: float) -> float:
         f = spread(s, w, slice(1, 2))[:, :, 0]
-        return 1.0 - np.abs(f - a_item_w)[w_rows].sum() / a_item_w[w_rows].sum()
+        return float(1.0 - np.abs(f - a_item_w)[w_rows].sum() / a_item_w[w_rows].sum())
 
     s_opt = _bisect(item_accuracy, 0.0, 1.5, TARGET_ITEM_ACCURACY, iters=25)
     cons_item = spread(s_opt, slice(None), slice(None))
@@ -272,7 +298,8 @@ def forecast_history(
 
 
 def production(
-    rng: np.random.Generator, tl: Timeline, mu_fam: np.ndarray, consensus_lag1: np.ndarray
+    rng: np.random.Generator, tl: Timeline, mu_fam: np.ndarray, consensus_lag1: np.ndarray,
+    *, before: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Planned and actual production per family and history month.
 
@@ -298,7 +325,8 @@ def production(
     disrupted = rng.random((n_fam, n)) < 0.15
     hit = np.where(disrupted, 1.0 - rng.uniform(0.2, 0.5, (n_fam, n)), 1.0)
     shape = smooth * lognormal(rng, 0.45, (n_fam, n)) * hit
-    last = slice(n - 12, n)
+    end = n if before is None else tl.pos(before)
+    last = slice(end - 12, end)
 
     def attainment(level: float) -> float:
         act = np.round(shape * level)

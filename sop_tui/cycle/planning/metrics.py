@@ -125,6 +125,21 @@ class MetricViews(DemandViews):
         self.require(*HISTORY_KINDS)
         return fva(d["forecast_history"], d["actuals"], d["items"], self.cycle, lag=self.lag)
 
+    @view(*HISTORY_KINDS, disk=True)
+    def fva_destroying(self) -> int:
+        """How many steps of the FVA stair-step made the total worse than the step before
+        (a plain count: ``sop maturity`` reads it back without pandas)."""
+        frame = self.fva
+        if frame is None or not len(frame):
+            return 0
+        total = frame[(frame["family"] == "TOTAL") & frame["fva_vs_prev"].notna()]
+        return int((total["fva_vs_prev"] < 0).sum())
+
+    @view("demand_inputs", "items", disk=True)
+    def planned_families(self) -> list[str]:
+        """:attr:`families`, kept on disk (plain strings)."""
+        return list(self.families)
+
     @view("items", "actuals", disk=True)
     def segments(self) -> pd.DataFrame:
         from sop_tui.analytics.segments import segment_items

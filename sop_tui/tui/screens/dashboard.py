@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
+from sop_tui.cycle.cadence import MeetingCadence, cadence_report
 from sop_tui.cycle.state import MEETING_STATUS
 from sop_tui.formats import DASH, money, pct, signed_pct
 from sop_tui.tui.screens.follow import FOLLOW_SECONDS, LogWatch
@@ -112,6 +113,13 @@ class DashboardScreen(Screen[None]):
             self.view = view
             super().__init__()
 
+    class MaturityLoaded(Message):
+        """Where the company stands on the five stages (a line for the cadence card)."""
+
+        def __init__(self, line: str) -> None:
+            self.line = line
+            super().__init__()
+
     #: The meetings table takes the keys at once. Textual's default ("*") would focus the
     #: scrolling container first and restyle the whole dashboard when the table took over.
     AUTO_FOCUS = "#meetings"
@@ -157,6 +165,8 @@ class DashboardScreen(Screen[None]):
                 yield Static("", id="actions-card", classes="status-card", markup=False)
                 yield Static("", id="overrides-card", classes="status-card", markup=False)
                 yield Static("Revenue gap\n…", id="gap-card", classes="status-card",
+                             markup=False)
+                yield Static("Cadence\n…", id="loop-card", classes="status-card",
                              markup=False)
         yield KeyBar()
 
@@ -220,12 +230,16 @@ class DashboardScreen(Screen[None]):
         keep = table.cursor_row if table.row_count else None
         next_row = None
         rows: list[Row] = []
+        today = app.workspace.today()
+        cadence = {c.meeting: c for c in cadence_report(
+            cs, {m: d.limit_minutes for m, d in app.meetings.items()}, today)}
         for i, (mid, d) in enumerate(app.meetings.items()):
             ms = cs.meetings[mid]
             if next_row is None and ms.status != MEETING_STATUS[2]:
                 next_row = i
-            rows.append((mid, [str(d.order), d.title, d.owner, ms.status, _day(ms.started),
-                               _day(ms.closed), f"{d.planned_minutes} / {d.limit_minutes} min"]))
+            rows.append((mid, [str(d.order), d.title, d.owner, _status(cadence[mid]),
+                               _day(ms.started), _day(ms.closed),
+                               _timebox(cadence[mid], d.planned_minutes)]))
         table.fill(MEETING_COLUMNS, rows)
         # Stay where the facilitator was, unless that meeting has just closed: then the next
         # meeting to run is the natural Enter.
@@ -233,7 +247,7 @@ class DashboardScreen(Screen[None]):
             keep = None
         table.select(list(app.meetings)[keep if keep is not None else (next_row or 0)])
 
-        today = app.workspace.today()
+        self._show_cadence(list(cadence.values()))
         open_ = state.open_actions()
         overdue = state.overdue_actions(today)
         lines = [f"Actions: {len(open_)} open · {len(overdue)} overdue"]
@@ -270,6 +284,7 @@ class DashboardScreen(Screen[None]):
         self._loaded_seq = self.sop.workspace.state().last_seq
         self._load_metrics()
         self._load_gap()
+        self._load_maturity()
 
     @work(thread=True, exclusive=True, group="dashboard-metrics")
     def _load_metrics(self) -> None:
@@ -285,6 +300,40 @@ class DashboardScreen(Screen[None]):
         except Exception as exc:  # shown to the user; the app keeps running
             app.call_from_thread(app.notify, f"Metrics could not be computed: {exc}",
                                  severity="error", timeout=8)
+
+    def _show_cadence(self, cadence: list[MeetingCadence]) -> None:
+        """The cadence card: late meetings, held ones over their timebox; maturity below."""
+        late = [c for c in cadence if c.late]
+        over = [c for c in cadence if (c.over_by or 0) > 0]
+        lines = ["Cadence: " + (", ".join(f"{c.meeting} {c.days_late}d late" for c in late)
+                                if late else "every meeting on its day")]
+        if over:
+            lines.append("over timebox: " + ", ".join(
+                f"{c.meeting} {c.minutes:g}/{c.limit} min" for c in over))
+        lines.append(getattr(self, "maturity_line", "Maturity: …"))
+        card = self.query_one("#loop-card", Static)
+        card.update("\n".join(lines))
+        card.set_class(bool(late or over), "-alert")
+
+    @work(thread=True, exclusive=True, group="dashboard-maturity", exit_on_error=False)
+    def _load_maturity(self) -> None:
+        # here, not at the top: it brings pandas, which the first paint does without
+        from sop_tui.cycle.maturity import assess
+
+        app = self.sop
+        try:
+            m = assess(app.planning(), {k: d.limit_minutes for k, d in app.meetings.items()})
+            nxt = m.next_steps()
+            line = (f"Maturity: stage {m.stage} of 5, {m.stage_name}"
+                    + (f"; next: {nxt[0].rule.title}" if nxt else ""))
+            self.post_message(self.MaturityLoaded(line))
+        except (LookupError, ValueError, OSError) as exc:  # said, and the app keeps running
+            app.call_from_thread(app.notify, f"The maturity could not be read: {exc}",
+                                 severity="error", timeout=8)
+
+    def on_dashboard_screen_maturity_loaded(self, message: MaturityLoaded) -> None:
+        self.maturity_line = message.line
+        self.fill_from_log()
 
     @work(thread=True, exclusive=True, group="dashboard-gap")
     def _load_gap(self) -> None:
@@ -404,6 +453,19 @@ def plan_words(record: PlanOfRecord) -> str:
         return "consensus plan"
     by = f" ({record.by})" if record.by else ""
     return f"{record.basis} “{record.scenario}”{by}"
+
+
+def _status(c: MeetingCadence) -> str:
+    """A meeting's status, with how late it is (or ran) against its planned day."""
+    late = f" · {c.days_late}d late" if c.late else ""
+    return f"{c.status}{late}"
+
+
+def _timebox(c: MeetingCadence, planned: int) -> str:
+    """Minutes held against the timebox once closed; the agenda's minutes before."""
+    if c.minutes is None or c.limit is None:
+        return f"{planned} / {c.limit} min"
+    return f"{c.minutes:g} / {c.limit} min" + (" over" if c.minutes > c.limit else "")
 
 
 def _day(event: Event | None) -> str:
