@@ -296,4 +296,6 @@ def run_cycle(run: DemoCycle) -> Decided:
         hold(run, planning, "pre_sop", lambda: _pre_sop(run, planning), pace=1.1 if old else 0.9)
         hold(run, planning, "executive", lambda: _executive(run, planning, decided),
              pace=1.5 if old else 0.85)
+    # what `sop maturity` reads of this cycle, computed (and kept) while its data is at hand
+    _ = (planning.fva_destroying, planning.planned_families)
     return decided  # the last meeting closed closes the cycle

@@ -137,6 +137,28 @@ def _scenario_demand(cs: CycleState, scenario: str) -> dict[str, dict[str, float
     return out
 
 
+def _months(values: list[str]) -> pd.PeriodIndex:
+    """``YYYY-MM`` strings as monthly periods, each distinct month parsed once."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+    return pd.PeriodIndex(list(uniques), freq="M")[codes]
+
+
+def _frame(rows: dict[str, list[Any]], inputs: list[pd.DataFrame]) -> pd.DataFrame:
+    import pandas as pd
+
+    recorded = pd.DataFrame({
+        "cycle": _months(rows["cycle"]),
+        "step": pd.Series(rows["step"], dtype=object),
+        "family": pd.Series(rows["family"], dtype=object),
+        "month": _months(rows["month"]),
+        "units": pd.Series(rows["units"], dtype="float64"),
+        "sku": pd.Series([""] * len(rows["units"]), dtype=object),
+    })
+    return pd.concat([recorded, *inputs], ignore_index=True) if inputs else recorded
+
+
 def recorded_history(ws: Workspace, before: str) -> RecordedHistory:
     """The forecasts and production plans recorded in the cycles before ``before``."""
     import pandas as pd
@@ -146,36 +168,34 @@ def recorded_history(ws: Workspace, before: str) -> RecordedHistory:
     state = ws.state()
     rows: dict[str, list[Any]] = {k: [] for k in ("cycle", "step", "family", "month", "units")}
     prod: dict[str, list[Any]] = {k: [] for k in ("cycle", "step", "family", "month", "units")}
+    inputs: list[pd.DataFrame] = []
     for cs in past_cycles(state, before):
         c = cs.cycle
         _rows(rows, c, "statistical", recorded_forecast(state, c))
         try:
-            inputs = ws.data(c, kinds=["demand_inputs"])["demand_inputs"]
+            given = ws.data(c, kinds=["demand_inputs"])["demand_inputs"]
         except MissingData:
-            inputs = None
-        if inputs is not None and len(inputs):
-            for (src, fam), g in inputs.groupby(["source", "family"], sort=True):
-                _rows(rows, c, str(src), {str(fam): dict(zip(g["month"].astype(str),
-                                                              g["units"].astype(float),
-                                                              strict=True))})
+            given = None
+        if given is not None and len(given):
+            inputs.append(pd.DataFrame({
+                "cycle": pd.PeriodIndex([c] * len(given), freq="M"),
+                "step": given["source"].astype(object).to_numpy(),
+                "family": given["family"].astype(object).to_numpy(),
+                "month": given["month"].to_numpy(),
+                "units": given["units"].astype("float64").to_numpy(),
+                "sku": "",
+            }))
         _rows(rows, c, "consensus", {f: r.payload["units"] for f, r in cs.consensus.items()})
         plan, production = _executive(cs)
         if plan:
             _rows(rows, c, "executive", plan)
         if production:
             _rows(prod, c, "production", production)
-    forecasts = pd.DataFrame({
-        "cycle": pd.PeriodIndex(rows["cycle"], freq="M"),
-        "step": pd.Series(rows["step"], dtype=object),
-        "family": pd.Series(rows["family"], dtype=object),
-        "month": pd.PeriodIndex(rows["month"], freq="M"),
-        "units": pd.Series(rows["units"], dtype="float64"),
-        "sku": pd.Series([""] * len(rows["units"]), dtype=object),
-    })
+    forecasts = _frame(rows, inputs)
     production_plan = pd.DataFrame({
-        "cycle": pd.PeriodIndex(prod["cycle"], freq="M"),
+        "cycle": _months(prod["cycle"]),
         "family": pd.Series(prod["family"], dtype=object),
-        "month": pd.PeriodIndex(prod["month"], freq="M"),
+        "month": _months(prod["month"]),
         "units": pd.Series(prod["units"], dtype="float64"),
     })
     return RecordedHistory(forecasts, production_plan)
