@@ -83,7 +83,7 @@ class DaskRunner:
         # pure=False: two equal chunks are still two tasks (their results are what we want).
         futures = self.client.map(fn, list(items), pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
-        for fut in dask_completed(futures, loop=self.client.loop):  # type: ignore[no-untyped-call]
+        for fut in dask_completed(futures, loop=self.client.loop):
             yield index[fut.key], fut.result()
 
 
@@ -144,7 +144,7 @@ def open_runner(spec: str | None = None, *, timeout: float = 10.0) -> Iterator[A
         raise ExecutorSpecError(f"executor {spec!r}: Dask is not installed "
                                 "(pip install 'sop-tui[cluster]')") from exc
     try:
-        client = Client(str(arg), timeout=timeout,  # type: ignore[no-untyped-call]
+        client = Client(str(arg), timeout=timeout,
                         set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise ExecutorSpecError(f"executor {spec!r}: no Dask scheduler answered within "
@@ -152,4 +152,4 @@ def open_runner(spec: str | None = None, *, timeout: float = 10.0) -> Iterator[A
     try:
         yield DaskRunner(client)
     finally:
-        client.close()  # type: ignore[no-untyped-call]
+        client.close()

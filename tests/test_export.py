@@ -87,7 +87,7 @@ def test_cells_are_typed_with_number_formats(store: Path, tmp_path: Path) -> Non
     assert run(store, "export", "assumptions", "--out", str(out))[0] == 0
     sheet = openpyxl.load_workbook(out)["Assumptions"]
     header = [c.value for c in sheet[1]]
-    row = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    row = dict(zip(header, sheet[2], strict=True))
     assert row["event"].value == 3 and row["event"].data_type == "n"
     assert row["units"].value == 1200 and row["units"].number_format == "#,##0"
     assert row["dollars"].value == -250000.5 and "$" in row["dollars"].number_format

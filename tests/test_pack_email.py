@@ -329,5 +329,5 @@ def test_with_plan_attaches_the_plan_workbook_and_names_it_in_the_event(
     assert set(files) == {"sop-pack-2026-12.pdf", "sop-plan-2026-12.xlsx"}
     book = openpyxl.load_workbook(io.BytesIO(files["sop-plan-2026-12.xlsx"]))
     assert book.sheetnames[0] == "Demand plan 2026-12" and book.worksheets[0].max_row > 100
-    sent = [e for e in EventLog(f"sqlite:///{store / 'sop.db'}").events(types=["PackSent"])]
+    sent = list(EventLog(f"sqlite:///{store / 'sop.db'}").events(types=["PackSent"]))
     assert sent[-1].payload["attachments"] == ["sop-plan-2026-12.xlsx"]

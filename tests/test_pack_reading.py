@@ -365,7 +365,7 @@ def test_verify_against_refuses_a_forged_pack(full: dict[str, Any], demo_db: Pat
     fake = _render(other, other / "pack.pdf")["path"]
     real = PdfReader(str(full["path"]))
     writer = PdfWriter(clone_from=str(fake))
-    writer.add_metadata({k: v for k, v in (real.metadata or {}).items()})
+    writer.add_metadata(dict(real.metadata or {}))
     forged = tmp_path / "forged.pdf"
     with forged.open("wb") as fh:
         writer.write(fh)

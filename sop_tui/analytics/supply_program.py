@@ -10,8 +10,8 @@ Per routed family ``f``, month ``t`` and resource ``r``::
 ``x`` is production, ``I`` month-end stock, ``u`` lost sales (not backlogged), ``o`` overtime
 hours. With the default weights, holding a unit for a few months costs less than the overtime
 to make it, and both less than a lost sale, so the optimum pre-builds in earlier months with
-spare hours (as late as it can), then works overtime, and only then loses sales. The program is solved by HiGHS through
-:func:`sop_tui.analytics.lp.solve_lp`.
+spare hours (as late as it can), then works overtime, and only then loses sales. The program
+is solved by HiGHS through :func:`sop_tui.analytics.lp.solve_lp`.
 """
 
 from __future__ import annotations
