@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sop_tui.data import cells as C
+from sop_tui.data import date_cells as D
 
 
 def s(*values: str) -> pd.Series:
@@ -174,7 +175,7 @@ def test_python_float_text_reads_back_exactly_with_a_decimal_point(value):
 
 
 def test_months_parse_to_period():
-    p = C.parse_month(
+    p = D.parse_month(
         s("2026-01", "2025-12", "2026-01-01", "2026-02-01 00:00:00", "2026-03-01T00:00")
     )
     assert str(p.values.dtype) == "period[M]"
@@ -200,25 +201,25 @@ def test_months_parse_to_period():
     ],
 )
 def test_bad_months_show_the_expected_form(text: str, expected: str):
-    p = C.parse_month(s(text, "2026-01"))
+    p = D.parse_month(s(text, "2026-01"))
     assert p.errors.tolist() == [expected, ""]
     assert pd.isna(p.values.iat[0])
 
 
 def test_excel_serial_in_a_month_column_names_the_date():
-    rule = C.parse_month(s("45627")).errors.iat[0]
+    rule = D.parse_month(s("45627")).errors.iat[0]
     assert rule.startswith("looks like an Excel date serial (45627 is 2024-12-01)")
     assert "YYYY-MM" in rule
 
 
 def test_excel_serial_date_matches_excel():
     # Excel shows 45658 as 2025-01-01 and 36526 as 2000-01-01.
-    assert C.excel_serial_date(45658) == pd.Timestamp("2025-01-01")
-    assert C.excel_serial_date(36526) == pd.Timestamp("2000-01-01")
+    assert D.excel_serial_date(45658) == pd.Timestamp("2025-01-01")
+    assert D.excel_serial_date(36526) == pd.Timestamp("2000-01-01")
 
 
 def test_typed_datetime_in_month_column_is_its_month_whatever_the_day():
-    p = C.parse_month(s("2026-01-15", "2026-02-01"), typed_datetime=pd.Series([True, False]))
+    p = D.parse_month(s("2026-01-15", "2026-02-01"), typed_datetime=pd.Series([True, False]))
     assert [str(v) for v in p.values] == ["2026-01", "2026-02"]
     assert not p.bad.any()
 
@@ -226,7 +227,7 @@ def test_typed_datetime_in_month_column_is_its_month_whatever_the_day():
 @given(st.integers(min_value=1900, max_value=2200), st.integers(min_value=1, max_value=12))
 def test_any_month_round_trips(year: int, month: int):
     text = f"{year:04d}-{month:02d}"
-    p = C.parse_month(s(text))
+    p = D.parse_month(s(text))
     assert p.values.iat[0] == pd.Period(text, freq="M")
 
 
@@ -234,7 +235,7 @@ def test_any_month_round_trips(year: int, month: int):
 
 
 def test_dates_parse_to_midnight_datetime64_ns():
-    p = C.parse_date(s("2026-11-30", "2026-11-30T13:45:00", "2026-11-30 08:00"))
+    p = D.parse_date(s("2026-11-30", "2026-11-30T13:45:00", "2026-11-30 08:00"))
     assert p.values.dtype == np.dtype("datetime64[ns]")
     assert (p.values == pd.Timestamp("2026-11-30")).all()
     assert not p.bad.any()
@@ -251,6 +252,6 @@ def test_dates_parse_to_midnight_datetime64_ns():
     ],
 )
 def test_bad_dates(text: str, starts: str):
-    p = C.parse_date(s(text))
+    p = D.parse_date(s(text))
     assert p.errors.iat[0].startswith(starts)
     assert pd.isna(p.values.iat[0])

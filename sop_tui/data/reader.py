@@ -54,10 +54,11 @@ import numpy as np
 import pandas as pd
 
 from sop_tui.data import cells as C
+from sop_tui.data import date_cells
 from sop_tui.data.problems import CellError, FileProblem
+from sop_tui.data.raw_table import RawTable, load_raw
 from sop_tui.data.references import AddError, check_references, find_duplicates
 from sop_tui.data.schema import KINDS, Column, Kind
-from sop_tui.data.text import decode, sniff_delimiter, split_fast, split_slow, trim_text
 from sop_tui.settings import Limits, LimitSettingError
 
 __all__ = ["CellError", "ReadResult", "check_references", "empty_frame", "kind_from_filename",
@@ -159,9 +160,10 @@ def read_table(path: Path, kind: str, *, sheet: str | None = None,
         limits = limits or Limits.from_env()
     except LimitSettingError as exc:
         return _refused(k, path, digest, str(exc), None, [])
-    reader = _Reader(path.name, k, limits)
+    reader = _Reader(path.name, k)
     try:
-        raw = reader.load(data, xlsx=path.suffix.lower() in XLSX_SUFFIXES, sheet=sheet)
+        raw = load_raw(data, xlsx=path.suffix.lower() in XLSX_SUFFIXES, sheet=sheet,
+                       limits=limits, notes=reader.notes)
     except FileProblem as problem:
         return _refused(k, path, digest, problem.rule, problem.line, reader.notes)
     frame, lines, errors = reader.validate(raw)
@@ -211,144 +213,15 @@ def _normal_header(text: str) -> str:
 
 
 
-@dataclass
-class _Raw:
-    """A file split into trimmed text cells, before any column is interpreted."""
-
-    header: list[str]
-    header_line: int
-    body: pd.DataFrame  # object dtype, columns 0..width-1, trimmed text, "" where missing
-    lines: np.ndarray  # int64, the file line of each body row
-    nfields: np.ndarray  # int64, the cells each body row had in the file
-    typed: np.ndarray | None  # int8 (rows x width) for XLSX: 1 number, 2 datetime, else 0
-    short_rows_ok: bool  # XLSX rows simply end early; CSV rows must have every cell
-
-    @property
-    def rows(self) -> int:
-        return len(self.body)
-
-
 class _Reader:
-    """One read of one file: collects notes while loading, then validates."""
+    """One read of one file: the notes of its loading, then its validation."""
 
-    def __init__(self, file: str, kind: Kind, limits: Limits) -> None:
+    def __init__(self, file: str, kind: Kind) -> None:
         self.file = file
         self.kind = kind
-        self.limits = limits
         self.notes: list[str] = []
 
-    # ----------------------------------------------------------------------------- loading
-
-    def load(self, data: bytes, *, xlsx: bool, sheet: str | None) -> _Raw:
-        if not data:
-            raise FileProblem("the file is empty")
-        if data.startswith(b"\xd0\xcf\x11\xe0"):
-            raise FileProblem("an old-style Excel .xls workbook; save it as .xlsx or CSV UTF-8")
-        if data.startswith(b"PK\x03\x04"):
-            if not xlsx:
-                self.notes.append("the file is an Excel workbook despite its name; read as XLSX")
-            return self._load_xlsx(data, sheet)
-        if xlsx:
-            raise FileProblem("not an XLSX workbook (the file is not a zip archive)")
-        return self._load_csv(data)
-
-    def _load_csv(self, data: bytes) -> _Raw:
-        text, raw_bytes = decode(data, self.notes)
-        if not text.strip():
-            raise FileProblem("the file is empty (only blank lines)")
-        delim = sniff_delimiter(text)
-        if delim != ",":
-            self.notes.append(f"delimiter {'tab' if delim == chr(9) else repr(delim)}")
-        lone_cr = "\r" in text and text.count("\r") != text.count("\r\n")
-        table = None
-        if '"' not in text and not lone_cr:
-            # Trimming the text once is far cheaper than trimming every cell afterwards.
-            table = split_fast(trim_text(text, delim), raw_bytes, delim)
-        trimmed = table is not None
-        if table is None:
-            table = split_slow(text, delim)
-        cells, lines, nfields = table
-        return self._finish(cells, lines, nfields, typed=None, short_rows_ok=False, trimmed=trimmed)
-
-    def _load_xlsx(self, data: bytes, sheet: str | None) -> _Raw:
-        # openpyxl (through xlsx) is slow to import and only workbooks need it
-        from sop_tui.data.xlsx import read_sheet
-
-        sheet_rows = read_sheet(data, sheet, limits=self.limits, notes=self.notes)
-        rows, types = sheet_rows.rows, sheet_rows.types
-        if not rows:
-            raise FileProblem("the sheet is empty")
-        width = max(len(r) for r in rows)
-        counts = np.zeros(len(rows), dtype=np.int64)
-        for i, r in enumerate(rows):
-            # A row's length is up to its last non-empty cell: trailing empties are formatting.
-            n = len(r)
-            while n and r[n - 1] == "":
-                n -= 1
-            counts[i] = n
-            if len(r) < width:
-                r.extend([""] * (width - len(r)))
-                types[i].extend([0] * (width - len(types[i])))
-        cells = pd.DataFrame(rows, columns=range(width), dtype=object)
-        typed = np.asarray(types, dtype=np.int8).reshape(len(rows), width)
-        lines = np.asarray(sheet_rows.lines, dtype=np.int64)
-        return self._finish(cells, lines, counts, typed=typed, short_rows_ok=True,
-                            blank_dropped=sheet_rows.blank_dropped)
-
-    def _finish(
-        self,
-        cells: pd.DataFrame,
-        lines: np.ndarray,
-        nfields: np.ndarray,
-        *,
-        typed: np.ndarray | None,
-        short_rows_ok: bool,
-        trimmed: bool = False,
-        blank_dropped: int = 0,
-    ) -> _Raw:
-        """Trim, refuse over-long cells, drop blank lines, take the header off."""
-        if not trimmed:
-            for c in cells.columns:
-                cells[c] = cells[c].str.strip()
-        self._check_lengths(cells, lines)
-        blank = (cells == "").all(axis=1).to_numpy()
-        keep = np.flatnonzero(~blank)
-        if not len(keep):
-            raise FileProblem("the file is empty (only blank lines)")
-        head = keep[0]
-        body_rows = keep[1:]
-        skipped = int(blank[head + 1 :].sum()) + blank_dropped
-        if skipped:
-            self.notes.append(f"{skipped} blank line{'s' if skipped > 1 else ''} skipped")
-        header = [str(v) for v in cells.iloc[head].tolist()]
-        body = cells.iloc[body_rows].reset_index(drop=True)
-        return _Raw(
-            header=header,
-            header_line=int(lines[head]),
-            body=body,
-            lines=lines[body_rows],
-            nfields=nfields[body_rows],
-            typed=None if typed is None else typed[body_rows],
-            short_rows_ok=short_rows_ok,
-        )
-
-    def _check_lengths(self, cells: pd.DataFrame, lines: np.ndarray) -> None:
-        """Refuse the file at its first cell longer than the limit (a cell of megabytes would
-        be stored for good: the log is append-only)."""
-        limit = self.limits.cell_chars
-        for c in cells.columns:
-            lengths = cells[c].str.len().to_numpy()
-            over = np.flatnonzero(lengths > limit)
-            if len(over):
-                i = int(over[0])
-                raise FileProblem(
-                    f"column {int(c) + 1} holds a cell of {int(lengths[i]):,} characters, over "
-                    f"the limit of {limit:,} ({self.limits.setting('cell_chars')} raises it)",
-                    line=int(lines[i]))
-
-    # -------------------------------------------------------------------------- validating
-
-    def validate(self, raw: _Raw) -> tuple[pd.DataFrame, pd.Series, list[CellError]]:
+    def validate(self, raw: RawTable) -> tuple[pd.DataFrame, pd.Series, list[CellError]]:
         kind = self.kind
         errors: list[tuple[int, int, CellError]] = []  # (line, column order, error)
 
@@ -443,16 +316,16 @@ class _Reader:
                 cells, readings, convention, min_value=col.min_value, allow_blank=col.allow_blank
             )
         if col.type == "month":
-            return C.parse_month(cells, typed_of(col, _TYPED_DATETIME))
+            return date_cells.parse_month(cells, typed_of(col, _TYPED_DATETIME))
         if col.type == "date":
-            return C.parse_date(cells)
+            return date_cells.parse_date(cells)
         if col.type == "choice":
             return C.parse_choice(cells, col.choices, allow_blank=col.allow_blank)
         if col.type == "code":
             return C.parse_code(cells, allow_blank=col.allow_blank)
         return C.parse_text(cells, allow_blank=col.allow_blank)
 
-    def _match_header(self, raw: _Raw, add: AddError) -> tuple[dict[str, int], int]:
+    def _match_header(self, raw: RawTable, add: AddError) -> tuple[dict[str, int], int]:
         """Map the kind's column names to positions; report missing, unknown, repeated headers."""
         kind = self.kind
         line = raw.header_line
