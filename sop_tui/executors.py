@@ -138,7 +138,7 @@ def open_runner(spec: str | None = None, *, timeout: float = 10.0) -> Iterator[A
             yield PoolRunner(pool, n)
         return
     try:
-        # Optional dependency, imported only for a cluster (and its import takes ~1 s).
+        # Optional dependency, slow to import (benchmarks/README.md): only for a cluster.
         from distributed import Client
     except ImportError as exc:
         raise ExecutorSpecError(f"executor {spec!r}: Dask is not installed "

@@ -41,7 +41,7 @@ def solve_lp(c: np.ndarray, a: Triplets, row_lower: np.ndarray, row_upper: np.nd
         LpFailed: the program is infeasible or unbounded, or the solver stopped short.
         ValueError: a row bounded on both sides that is not an equality.
     """
-    # SciPy's optimize costs 0.5-1 s to import (benchmarks/README.md): the app imports this
+    # SciPy's optimize is slow to import (benchmarks/README.md): the app imports this
     # module with the supply views and solves only when a plan is not in the cache.
     from scipy import sparse
     from scipy.optimize import linprog

@@ -15,6 +15,7 @@ from sop_tui.cli.app import EXIT_FAILED, Context, refusals
 from sop_tui.cli.output import echo_json_lines, table
 from sop_tui.cycle.describe import summary
 from sop_tui.events.log import EventLog, LogError
+from sop_tui.events.migrate import migrate as copy_log
 
 #: Characters of an event's text shown in `sop log`'s table; --json has all of it. Folding a
 #: table cell of megabytes into lines is what made one long assumption take seconds.
@@ -149,8 +150,6 @@ def migrate(ctx: Context, source: str, target: str, roles: tuple[str, ...]) -> N
     The source must verify first; the copy is written in one transaction and verified on its
     own. Run it as the target database's owner; --grant the roles the app runs as.
     """
-    from sop_tui.events.migrate import migrate as copy_log
-
     done = copy_log(source, target, grant=roles)
     click.echo(f"copied {done.events} events and {done.datasets} data block(s); the copy "
                f"verifies, head {done.head_hash}")

@@ -6,6 +6,7 @@ import click
 
 from sop_tui.cli.app import Context, refusals
 from sop_tui.cli.output import echo_json, table
+from sop_tui.cycle.meetings import load_meetings
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.events.envelope import MEETINGS
 from sop_tui.formats import DASH
@@ -25,6 +26,7 @@ def _planning(ctx: Context, cycle: str | None, lag: int = 1) -> CyclePlanning:
 @refusals
 def followup(ctx: Context, cycle: str | None, meeting: str | None, as_json: bool) -> None:
     """What earlier cycles left: assumptions checked, decisions due, open actions."""
+    # imported per command: cycle.followup imports pandas, which the other commands never load
     from sop_tui.cycle.followup import followup as build
     from sop_tui.cycle.followup import followup_json
 
@@ -59,8 +61,8 @@ def followup(ctx: Context, cycle: str | None, meeting: str | None, as_json: bool
 @refusals
 def maturity(ctx: Context, cycle: str | None, lag: int, as_json: bool) -> None:
     """Where the company stands on the five-stage model, from the evidence in the log."""
+    # imported per command: cycle.maturity imports pandas, which the other commands never load
     from sop_tui.cycle.maturity import STAGES, assess, maturity_json
-    from sop_tui.cycle.meetings import load_meetings
 
     limits = {m: d.limit_minutes for m, d in load_meetings(ctx.settings.meetings_dir).items()}
     m = assess(_planning(ctx, cycle, lag), limits)

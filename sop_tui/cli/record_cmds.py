@@ -6,12 +6,16 @@ nothing. The TUI's forms call the same workspace commands.
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from sop_tui.cli.app import Context, refusals
 from sop_tui.cli.textopt import long_text
+from sop_tui.cycle.closing import close_meeting
 from sop_tui.cycle.decisions import OUTCOMES
 from sop_tui.cycle.errors import CommandError
+from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.events.envelope import MEETINGS
 
 meeting_opt = click.option("--meeting", type=click.Choice(MEETINGS), help="The meeting.")
@@ -109,8 +113,8 @@ def complete(ctx: Context, action_ref: str, note: str | None) -> None:
 def outcome(ctx: Context, cycle: str | None, meeting: str | None, decision: int, outcome: str,
             note: str) -> None:
     """Record the outcome of a decision that fell due (with its measured result, if any)."""
+    # imported per command: cycle.followup imports pandas, which the other commands never load
     from sop_tui.cycle.followup import measured_result
-    from sop_tui.cycle.planning import CyclePlanning
 
     planning = CyclePlanning(ctx.workspace, cycle, cache_dir=ctx.settings.cache_dir)
     measured = measured_result(planning, decision)
@@ -151,8 +155,6 @@ def amend(ctx: Context, seq: int, sets: tuple[str, ...], reason: str) -> None:
 
 def _value(text: str) -> object:
     """A --set value: JSON if it parses as JSON (numbers, true, lists), otherwise the text."""
-    import json
-
     try:
         return json.loads(text)
     except ValueError:
@@ -174,6 +176,7 @@ def consensus(ctx: Context, cycle: str | None, family: str, source: str, manual:
               assumption: str | None, rationale: str | None,
               chosen_assumptions: str | None) -> None:
     """Choose the consensus for a family: one named source (or a number with a rationale)."""
+    # imported per command: cycle.consensus imports pandas, which the other commands never load
     from sop_tui.cycle.consensus import choose_consensus
 
     ev = choose_consensus(ctx.workspace, cycle=cycle, family=family, source=source,
@@ -209,8 +212,8 @@ def recommendation(ctx: Context, **kw: object) -> None:
 def approve(ctx: Context, cycle: str | None, scenario: str, approved_by: str,
             note: str | None) -> None:
     """Record the executive approval of a scenario's plan (with its numbers)."""
+    # imported per command: cycle.outcome imports pandas, which the other commands never load
     from sop_tui.cycle.outcome import approve as record_approval
-    from sop_tui.cycle.planning import CyclePlanning
 
     planning = CyclePlanning(ctx.workspace, cycle, cache_dir=ctx.settings.cache_dir)
     _done("approval", record_approval(planning, scenario=scenario, approved_by=approved_by,
@@ -244,8 +247,8 @@ def override(ctx: Context, actions: tuple[str, ...], cycle: str | None, scenario
                 raise CommandError({f"action {i}": f"{parts[3]!r} is not a dollar amount"}) \
                     from None
         parsed.append(item)
+    # imported per command: cycle.outcome imports pandas, which the other commands never load
     from sop_tui.cycle.outcome import override as record_override
-    from sop_tui.cycle.planning import CyclePlanning
 
     planning = CyclePlanning(ctx.workspace, cycle, cache_dir=ctx.settings.cache_dir)
     ev = record_override(planning, scenario=scenario, overridden_by=overridden_by,
@@ -295,8 +298,6 @@ def meeting_attend(ctx: Context, name: str, attendees: tuple[str, ...],
 @refusals
 def meeting_close(ctx: Context, name: str, cycle: str | None) -> None:
     """Close a meeting once its exit criteria hold (lists what is missing otherwise)."""
-    from sop_tui.cycle.closing import close_meeting
-
     _done(f"{name} close", close_meeting(ctx.workspace, name, cycle=cycle,
                                          meetings_dir=ctx.settings.meetings_dir).seq)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sop_tui.analytics.timeframe import horizon
 from sop_tui.cycle.demand import assumption_of, averaging_of, family_sources
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.forecasts import recorded_forecast, recorded_model
@@ -16,8 +17,6 @@ INPUT_SOURCES = ("sales", "marketing", "finance", "planner")
 
 def parse_manual_units(text: str) -> dict[str, float]:
     """``YYYY-MM=N,YYYY-MM=N`` (or ``YYYY-MM..YYYY-MM=N``) into month -> units."""
-    from sop_tui.analytics.timeframe import horizon
-
     out: dict[str, float] = {}
     for part in (p.strip() for p in text.split(",") if p.strip()):
         when, eq, value = part.partition("=")

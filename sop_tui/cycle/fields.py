@@ -23,6 +23,7 @@ def months_payload(text: str | None) -> dict[str, str] | None:
 
 def payload_fields(type_: str) -> set[str]:
     """The fields of ``type_``'s payload model."""
+    # events.types loads pydantic, which the app does not need to paint (as in EventLog)
     from sop_tui.events.types import PAYLOADS
 
     return set(PAYLOADS[type_].model_fields)

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from sop_tui.analytics.scenarios import Scenario
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.data.store import MissingData
@@ -38,8 +39,6 @@ def plan_numbers(planning: CyclePlanning, scenario: str
     Without the data a supply plan needs, the demand is the cycle's demand plan and there is
     no production plan (``None``); without even that, nothing.
     """
-    from sop_tui.analytics.scenarios import Scenario
-
     try:
         if scenario == "consensus":
             result = planning.evaluate(None)

@@ -91,7 +91,7 @@ def open_backend(url: str, *, read_only: bool) -> Backend:
         return SqliteBackend(url, read_only=read_only)
     scheme = urlsplit(url).scheme
     if scheme in ("postgresql", "postgresql+psycopg", "postgres"):
-        # psycopg takes ~1 s to import on a loaded machine: only a server log pays for it
+        # psycopg is slow to import (benchmarks/README.md): only a server log pays for it
         from sop_tui.events.pg_backend import PgBackend
 
         backend: Backend = PgBackend(url, read_only=read_only)

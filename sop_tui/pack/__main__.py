@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
-        # imported here: sop_tui.data.store imports pandas (~0.35 s), which a pack built from
-        # its cached parts does not need
+        # imported here: sop_tui.data.store imports pandas, which a pack built from its cached
+        # parts does not need (benchmarks/README.md)
         from sop_tui.data.store import MissingData
 
         if not isinstance(exc, MissingData):

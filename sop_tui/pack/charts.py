@@ -5,8 +5,9 @@ stair-step), :func:`revenue_vs_target_svg` (plan revenue against the target by m
 :func:`load_svg` (each resource's peak load, uncapped) and :func:`nice_ticks` (round y-axis
 values).
 
-pygal is pure Python and writes SVG natively: importing it costs ~0.1 s and a chart ~0.01 s
-(matplotlib cost ~2 s of the pack's 4 s budget and its SVGs were slow for WeasyPrint to draw).
+pygal is pure Python and writes SVG natively, quick to import and to draw with (matplotlib
+took half the pack's time budget and its SVGs were slow for WeasyPrint to draw; figures in
+benchmarks/README.md).
 Each chart is a pygal chart with the pack's palette and font; a filter then trims what only a
 browser uses (the script with the chart's config, tooltips, comments with today's date, the
 ``<title>`` and ``<desc>`` of each point), so the SVG stays small and the same data always draws
@@ -110,7 +111,7 @@ class _Look:
 
     WeasyPrint matches every rule of an SVG's ``<style>`` against every element of the chart:
     pygal's stylesheet (~100 rules, most for the browser: hover, tooltips, maps, gauges) was
-    half of the charts' cost in a pack (~0.25 s of CPU for seven charts). The elements these
+    half of the charts' cost in a pack (benchmarks/README.md). The elements these
     four kinds of chart contain are few and known, so their look is written on them here, by
     the same rules in the same order of precedence, and the stylesheet is dropped; so are the
     white background rectangles (the page is white) and the x-axis guide lines pygal draws
