@@ -4,6 +4,8 @@ Where the log lives: ``--db URL`` / ``SOP_DB`` (``sqlite:///path`` or
 ``postgresql+psycopg://…``) wins; otherwise ``--store DIR`` / ``SOP_STORE`` means
 ``DIR/sop.db``; the default store is ``./store/``.
 Who is recording: ``--actor`` / ``SOP_ACTOR``, defaulting to the login name.
+Where statistical forecasts run: ``--executor`` / ``SOP_EXECUTOR`` (``local``, ``local:N``,
+``inline`` or a Dask scheduler's ``tcp://HOST:PORT``; see ``sop_tui.executors``).
 What comes in is bounded (:class:`Limits`): an XLSX workbook's unpacked size
 (``SOP_MAX_XLSX_MB``), a data file's cell (``SOP_MAX_CELL_CHARS``), a recorded text
 (``SOP_MAX_TEXT_CHARS``) and the problems printed before the rest go to a file
@@ -42,6 +44,9 @@ class Settings:
     actor: str = field(default_factory=_login)
     meetings_dir: Path = RESOURCES / "meetings"
     templates_dir: Path = RESOURCES / "templates"
+    #: Where statistical forecasts run (``sop_tui.executors.open_runner``'s spec); ``None``:
+    #: the local process pool.
+    executor: str | None = None
 
     @property
     def url(self) -> str:
@@ -73,6 +78,7 @@ class Settings:
             db_url=db or env.get("SOP_DB") or None,
             actor=actor or env.get("SOP_ACTOR") or _login(),
             meetings_dir=Path(meetings).expanduser() if meetings else RESOURCES / "meetings",
+            executor=env.get("SOP_EXECUTOR") or None,
         )
 
 

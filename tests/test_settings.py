@@ -31,3 +31,9 @@ def test_cli_uses_sop_store_and_db(tmp_path: Path, monkeypatch) -> None:  # type
     url = f"sqlite:///{tmp_path / 'b.db'}"
     r = CliRunner().invoke(cli, ["--db", url, "cycle", "open", "2027-01"])
     assert r.exit_code == 0 and (tmp_path / "b.db").exists()
+
+
+def test_sop_executor_names_where_the_app_forecasts() -> None:
+    assert Settings.from_env({}).executor is None  # the local process pool
+    assert Settings.from_env({"SOP_EXECUTOR": "tcp://sched:8786"}).executor == "tcp://sched:8786"
+    assert Settings.from_env({"SOP_EXECUTOR": ""}).executor is None

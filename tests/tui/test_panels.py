@@ -26,6 +26,7 @@ from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.log import EventLog
 from sop_tui.events.types import Event
+from sop_tui.executors import PoolRunner
 from sop_tui.settings import Settings
 from sop_tui.tui.dialogs.confirm import ConfirmDialog
 from sop_tui.tui.dialogs.consensus import ConsensusDialog
@@ -607,9 +608,12 @@ async def test_demand_statistical_forecast_runs_in_a_worker_and_can_be_chosen(
     months = pd.period_range("2026-12", periods=18, freq="M")
     calls: list[str] = []
 
+    runners: list[Any] = []
+
     def fake(self: CyclePlanning, *, level: str = "family", progress: Any = None,
              **kw: Any) -> ForecastResult:
         calls.append(level)
+        runners.append(kw.get("runner"))
         fams = self.families
         if progress is not None:
             progress(len(fams), len(fams))
@@ -625,6 +629,8 @@ async def test_demand_statistical_forecast_runs_in_a_worker_and_can_be_chosen(
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert calls == ["family"]
+        # the settings name no executor: the local process pool, as ``sop forecast`` uses
+        assert isinstance(runners[0], PoolRunner) and runners[0].name == "local"
         sources = {r[1]: r for r in rows(app.query_one("#demand-sources", DataTable))}
         assert sources["statistical"][2] == "18,000"  # 18 input months × 1,000
         assert not app.query_one("#demand-stat", Static).display  # no "computing" line left

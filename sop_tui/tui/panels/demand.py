@@ -33,6 +33,7 @@ from sop_tui.cycle.consensus import INPUT_SOURCES
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.data.store import MissingData, require
 from sop_tui.events.envelope import Event
+from sop_tui.executors import open_runner
 from sop_tui.formats import DASH, pct, pp, signed_pct, units
 from sop_tui.tui.panels.common import DataPanel, red_if_negative
 from sop_tui.tui.procs import start_resource_tracker
@@ -271,7 +272,10 @@ class DemandPanel(DataPanel):
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._show_stat_state, f"{done}/{total} families")
 
-        result = planning.statistical(level="family", progress=progress)
+        # The same runner as ``sop forecast`` (SOP_EXECUTOR: the local pool by default, or a
+        # Dask cluster); a pool starts its processes only if the forecast is not cached.
+        with open_runner(self.context.settings.executor) as runner:
+            result = planning.statistical(level="family", progress=progress, runner=runner)
         _STATISTICAL[planning] = result
         return result
 
