@@ -30,9 +30,6 @@ import numpy as np
 from sop_tui.analytics import forecast_intermittent as fi
 from sop_tui.analytics import forecast_models as fm
 
-METHOD_VERSION = 3
-"""Bump whenever a change would alter results, so cached forecasts are not reused."""
-
 LEVELS = (80, 95)
 _Z = {80: 1.2815515655446004, 95: 1.959963984540054}
 #: A baseline replaces the combination only when its backtest error is this much smaller.

@@ -34,7 +34,7 @@ from sop_tui.cycle.planning.views import view
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sop_tui.analytics.forecast import ForecastResult
+    from sop_tui.analytics.forecast_frames import ForecastResult
     from sop_tui.analytics.parallel import ChunkRunner
 
 __all__ = ["HORIZON", "PLAN_KINDS", "CyclePlanning", "DemandPlan", "PlanOfRecord", "Progress",
@@ -62,14 +62,13 @@ class CyclePlanning(MetricViews, SupplyViews):
         the method's version, so an unchanged rerun is read back; ``runner`` is where the
         series are forecast (see :func:`sop_tui.executors.open_runner`; ``None``: here).
         """
-        # statsmodels is imported only when a forecast is asked for
-        from sop_tui.analytics.forecast import (
+        # pandas is imported only when a forecast is asked for (not at the app's first paint)
+        from sop_tui.analytics.forecast_frames import (
+            METHOD_VERSION,
             family_history,
-            forecast_many,
             input_hash,
             sku_history,
         )
-        from sop_tui.analytics.forecast_select import METHOD_VERSION
 
         self.require("items", "actuals")
         if level == "family":
@@ -85,6 +84,10 @@ class CyclePlanning(MetricViews, SupplyViews):
                 n = int(value.models.shape[0])
                 progress(n, n)
             return value  # type: ignore[no-any-return]
+        # statsmodels and scipy.stats only on a cache miss: their import is most of a cached
+        # run's time (benchmarks/README.md, "## Forecast")
+        from sop_tui.analytics.forecast import forecast_many
+
         result = forecast_many(hist, HORIZON, progress=progress, runner=runner)
         self.cache.put("forecast", key, result)
         return result
