@@ -78,6 +78,7 @@ class DaskRunner:
     def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]
                       ) -> Iterator[tuple[int, R]]:
         """Submit every item to the cluster, then yield ``(index, result)`` as each finishes."""
+        # Optional dependency: a DaskRunner exists only once open_runner has imported it.
         from distributed import as_completed as dask_completed
 
         # pure=False: two equal chunks are still two tasks (their results are what we want).
