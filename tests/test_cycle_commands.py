@@ -104,10 +104,11 @@ def test_override_needs_actions_and_is_its_own_type(ws: Workspace) -> None:
 
 
 def test_actions_open_and_overdue(ws: Workspace) -> None:
-    a = ws.record_action(text="A", owner="o", due="2026-11-01")
+    # due dates in the past are refused: A falls overdue as the days pass
+    a = ws.record_action(text="A", owner="o", due="2026-12-10")
     ws.record_action(text="B", owner="o", due="2027-06-01")
     st = ws.state()
     assert len(st.open_actions()) == 2
-    assert [r.seq for r in st.overdue_actions("2026-12-01")] == [a.seq]
+    assert [r.seq for r in st.overdue_actions("2026-12-15")] == [a.seq]
     ws.complete_action(a.seq, "done")
-    assert ws.state().overdue_actions("2026-12-01") == []
+    assert ws.state().overdue_actions("2026-12-15") == []

@@ -8,6 +8,7 @@ from sop_tui.analytics.timeframe import horizon
 from sop_tui.cycle.demand import assumption_of, averaging_of, family_sources
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.forecasts import recorded_forecast, recorded_model
+from sop_tui.cycle.validation import horizon_problem
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.data.store import MissingData
 from sop_tui.events.envelope import MONTH_RE, Event
@@ -87,6 +88,9 @@ def choose_consensus(
         if manual is None:
             raise CommandError({"units": "a manual consensus needs its numbers"})
         units = parse_manual_units(manual) if isinstance(manual, str) else dict(manual)
+        outside = horizon_problem(units, cycle)
+        if outside:
+            raise CommandError({"units": outside})
     else:
         raise CommandError({"source": f"{source!r} is not a source (one of: "
                                       f"{', '.join((*INPUT_SOURCES, 'statistical', 'manual'))})"})

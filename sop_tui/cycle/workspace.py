@@ -14,10 +14,21 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sop_tui.cycle.cadence import default_schedule, earlier_not_closed
-from sop_tui.cycle.decisions import chosen_option, clean_options, decision_problems
+from sop_tui.cycle.decisions import chosen_option, clean_options
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.fields import months_payload, payload_fields
 from sop_tui.cycle.state import ActionItem, LogState, fold
+from sop_tui.cycle.validation import (
+    Problems,
+    action_problems,
+    approval_problems,
+    assumption_problems,
+    decision_problems,
+    in_words,
+    override_problems,
+    recommendation_problems,
+    required,
+)
 from sop_tui.events.envelope import CORRECTABLE, MEETINGS, MONTH_RE, Event
 from sop_tui.events.log import EventLog, utc_now
 
@@ -114,7 +125,7 @@ class Workspace:
         try:
             return self.log.append(type_, clean, cycle=cycle, meeting=meeting, actor=self.actor)
         except PayloadError as exc:
-            raise CommandError(exc.problems) from None
+            raise CommandError(in_words(exc.problems)) from None
 
     def _check_context(self, cycle: str | None, meeting: str | None, *,
                        closed_ok: bool = False) -> str:
@@ -277,6 +288,7 @@ class Workspace:
                           months: str | None = None, units: float | None = None,
                           dollars: float | None = None, source: str | None = None) -> Event:
         cycle = self._check_context(cycle, meeting)
+        assumption_problems(text=text, owner=owner, months=months).raise_any()
         self._check_family(family, cycle)
         return self._append(
             "AssumptionRecorded",
@@ -293,11 +305,9 @@ class Workspace:
                         skus: list[str] | tuple[str, ...] = (), resource: str | None = None,
                         months: str | None = None) -> Event:
         cycle = self._check_context(cycle, meeting)
-        problems = decision_problems(question=question, options=options, chosen=chosen,
-                                     rationale=rationale, decided_by=decided_by, owner=owner,
-                                     due=due)
-        if problems:
-            raise CommandError(problems)
+        decision_problems(question=question, options=options, chosen=chosen,
+                          rationale=rationale, decided_by=decided_by, owner=owner, due=due,
+                          months=months, today=self.today() if due else None).raise_any()
         self._check_family(family, cycle)
         opts = clean_options(options)
         chosen = chosen_option(chosen, opts) or chosen
@@ -314,6 +324,7 @@ class Workspace:
                       meeting: str | None = None, dollars: float | None = None,
                       decision: int | None = None) -> Event:
         cycle = self._check_context(cycle, meeting)
+        action_problems(text=text, owner=owner, due=due, today=self.today()).raise_any()
         if decision is not None:
             rec = self.state().by_seq.get(decision)
             if rec is None or rec.event.type != "DecisionRecorded":
@@ -376,6 +387,7 @@ class Workspace:
     def retract(self, seq: int, reason: str) -> Event:
         """Record that event ``seq`` no longer holds, and why."""
         rec = self._target(seq)
+        _reason(reason)
         return self._append(
             "EventRetracted",
             {"target": seq, "target_event_id": rec.event.event_id, "reason": reason},
@@ -387,6 +399,7 @@ class Workspace:
         from sop_tui.events.types import PayloadError, validate_payload
 
         rec = self._target(seq)
+        _reason(reason)
         if not changes:
             raise CommandError({"changes": "name at least one field to change"})
         unknown = [k for k in changes if k not in payload_fields(rec.event.type)]
@@ -444,6 +457,7 @@ class Workspace:
                               open_decisions: list[str] | tuple[str, ...] = (),
                               cycle: str | None = None) -> Event:
         cycle = self._check_context(cycle, "pre_sop")
+        recommendation_problems(text=text).raise_any()
         self._check_scenario(cycle, scenario)
         return self._append("RecommendationRecorded",
                             {"scenario": scenario, "text": text,
@@ -464,6 +478,7 @@ class Workspace:
         numbers approved, which become the cycle's executive forecast and production plan
         (``sop_tui.cycle.outcome`` computes them)."""
         cycle = self._check_context(cycle, "executive")
+        approval_problems(approved_by=approved_by).raise_any()
         self._check_scenario(cycle, scenario)
         return self._append("PlanApproved",
                             {"scenario": scenario, "approved_by": approved_by, "units": units,
@@ -477,6 +492,8 @@ class Workspace:
                       production: PlanNumbers | None = None) -> Event:
         """The executive override of consensus: its own event, with the gap and named actions."""
         cycle = self._check_context(cycle, "executive")
+        override_problems(overridden_by=overridden_by, rationale=rationale, actions=actions,
+                          today=self.today()).raise_any()
         self._check_scenario(cycle, scenario)
         return self._append("PlanOverridden",
                             {"scenario": scenario, "overridden_by": overridden_by,
@@ -493,3 +510,9 @@ class Workspace:
 
 
 PlanNumbers = dict[str, dict[str, float]]
+
+
+def _reason(reason: str | None) -> None:
+    found = Problems()
+    found.check("reason", required(reason, "say why (a correction without a reason is refused)"))
+    found.raise_any()
