@@ -75,11 +75,7 @@ ALLOWED: dict[str, str] = {
 #: Shadowings still on main whose removal belongs to another piece of work (issue 14's
 #: private-API clean-up of the CSS cache): each entry must still be found, so the list only
 #: shrinks — an entry whose code is gone fails :func:`test_known_shadowings_are_still_there`.
-KNOWN: dict[str, str] = {
-    "sop_tui.tui.app.SopApp.stylesheet": "csscache swaps App.stylesheet (issue 14, tuiforms)",
-    "sop_tui.tui.csscache.CachedStylesheet._parse_rules": "private override (issue 14)",
-    "sop_tui.tui.csscache.CachedStylesheet.set_variables": "csscache (issue 14, tuiforms)",
-}
+KNOWN: dict[str, str] = {}
 
 
 def _our_modules() -> list[str]:

@@ -1,20 +1,8 @@
-"""A metaclass for screens with abstract hooks (form bases whose subclasses say what to save).
-
-Textual's screens have a metaclass of their own; this combines it with ``ABCMeta`` so a form
-base can declare ``@abstractmethod`` hooks and an unfinished subclass fails when built, not
-when the facilitator presses Ctrl+S.
-"""
+"""What the app asks of a screen before quitting: :class:`HoldsText`."""
 
 from __future__ import annotations
 
-from abc import ABCMeta
 from typing import Protocol, runtime_checkable
-
-from textual.screen import ModalScreen
-
-
-class AbstractScreenMeta(type(ModalScreen), ABCMeta):  # type: ignore[misc]
-    """Textual's screen metaclass with abstract-method checking."""
 
 
 @runtime_checkable

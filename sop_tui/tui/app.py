@@ -3,11 +3,13 @@
 The app holds what every screen shares: the workspace (commands and log), the settings, the
 meeting definitions, the clock the meeting timers read, and one :class:`CyclePlanning` per cycle,
 refreshed when the log has changed since it was last handed out. Screens read the planning only
-from thread workers: its views compute on first use (pandas, statsmodels, scipy).
+from thread workers: its views compute on first use (pandas, statsmodels, scipy) and are kept
+in the store's cache. Keys take effect in the order they are typed (:class:`KeysInOrder`).
 """
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import threading
 from collections.abc import Callable
@@ -15,23 +17,26 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, work
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
 
 from sop_tui.cycle.cadence import earlier_not_closed
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef, load_meetings
 from sop_tui.cycle.workspace import Workspace
-from sop_tui.gcpause import IdleCollections, freeze_settled, thaw_frozen
 from sop_tui.settings import Settings
+from sop_tui.tui.abstract import HoldsText
 from sop_tui.tui.commands import SopCommands
-from sop_tui.tui.csscache import CachedStylesheet
+from sop_tui.tui.dialogs.confirm import ConfirmDialog
+from sop_tui.tui.keys import KeysInOrder
+from sop_tui.tui.screens.dashboard import DashboardScreen
+from sop_tui.tui.screens.help import HelpScreen
+from sop_tui.tui.screens.history import HistoryScreen
+from sop_tui.tui.screens.meeting import MeetingScreen
 
 if TYPE_CHECKING:
     from sop_tui.cycle.planning import CyclePlanning
-    from sop_tui.cycle.warm import Warmer
     from sop_tui.tui.dialogs.send_pack import SendPackDialog
 
 HERE = Path(__file__).resolve().parent
@@ -39,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 Clock = Callable[[], datetime]
 
 
-class SopApp(App[None]):
+class SopApp(KeysInOrder):
     """The S&OP facilitator: dashboard first, one meeting screen per meeting."""
 
     TITLE = "sop"
@@ -48,6 +53,7 @@ class SopApp(App[None]):
         HERE / "dashboard.tcss",
         HERE / "meeting.tcss",
         HERE / "dialogs.tcss",
+        HERE / "dialogs" / "form.tcss",
         # the meeting panels' layout (their package); screens of the history carry their own
         *[p for p in (HERE / "panels" / "panels.tcss",) if p.exists()],
     ]
@@ -64,14 +70,8 @@ class SopApp(App[None]):
     CURSOR_BLINK: ClassVar[bool] = True
 
     def __init__(self, workspace: Workspace, settings: Settings, *, read_only: bool = False,
-                 clock: Clock | None = None, warmer: Warmer | None = None) -> None:
+                 clock: Clock | None = None) -> None:
         super().__init__()
-        # parsed stylesheets from the last launch (see csscache): before anything is parsed
-        # (none kept for a store opened read-only: reading it must write nothing there)
-        self.stylesheet = CachedStylesheet(
-            variables=self.get_css_variables(),
-            cache_dir=None if workspace.log.read_only else settings.cache_dir)
-        self.warmer = warmer
         self.workspace = workspace
         self.settings = settings
         self.read_only = read_only
@@ -80,8 +80,6 @@ class SopApp(App[None]):
         self._planning: CyclePlanning | None = None
         self._planning_seq = -1
         self._planning_lock = threading.Lock()
-        self._preloading = False
-        self.collections = IdleCollections()
 
     # -- shared state ----------------------------------------------------------------------
 
@@ -94,14 +92,9 @@ class SopApp(App[None]):
     def planning(self) -> CyclePlanning:
         """The shared planning of the current cycle, up to date with the log.
 
-        Call it from a thread worker: building it imports pandas-heavy modules, and its views
-        compute on first use. While the launch's warmer still runs, this waits for it: its
-        views then come from the cache instead of being computed twice at once.
+        Call it from a thread worker: building it imports pandas-heavy modules (lazily, so
+        that the app paints before they load), and its views compute on first use.
         """
-        warmer = self.warmer
-        if warmer is not None:
-            warmer.wait()
-            self.warmer = None  # done (or failed: the views are then computed here)
         from sop_tui.cycle.planning import CyclePlanning
 
         with self._planning_lock:
@@ -120,88 +113,21 @@ class SopApp(App[None]):
 
     # -- lifecycle and global actions --------------------------------------------------------
 
-    def on_load(self) -> None:
-        # Before the first screen is built: what exists now (the modules, Textual's machinery,
-        # the folded log) lasts as long as the app. Left to the collector, the first full
-        # collection walked it all (~40 ms) in the middle of drawing the first frame.
-        freeze_settled()
-        # and the full collections of what comes after wait for a quiet moment (see gcpause)
-        self.collections.start()
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.InputEvent):
-            self.collections.input()
-        await super().on_event(event)
-
     def on_mount(self) -> None:
-        from sop_tui.tui.screens.dashboard import DashboardScreen
-
         if self.read_only:
             self.sub_title = "read-only"
         self.push_screen(DashboardScreen())
         self.call_after_refresh(self._after_first_frame)
-        self.set_interval(0.5, self._poll_collections, name="idle collections")
-
-    def settled(self, screen: object) -> None:
-        """``screen`` has shown what it loaded: if it is the one on top, with nothing over it
-        that could be closed later, freeze what exists (see :func:`freeze_settled`)."""
-        if screen is self.screen and len(self.screen_stack) <= 2:  # the default + the dashboard
-            freeze_settled()
-
-    def preload_meetings(self) -> None:
-        """Import, in a thread, what the meetings' panels will need, then freeze it with the
-        rest (once per app; the dashboard calls it when its numbers are shown).
-
-        Without it the first meeting's panels import pandas and ~550 modules while the meeting
-        is open, where nothing can be frozen (its screen will close): every full collection
-        during the meeting then walked them again, 150-200 ms landing on some key press.
-        """
-        if not self._preloading:
-            self._preloading = True
-            self._preload()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="preload", name="preload")
-    def _preload(self) -> None:
-        import pandas  # noqa: F401  (the panels' numbers)
-
-        import sop_tui.tui.panels  # noqa: F401  (every panel and what it imports)
-
-        self.call_from_thread(self._settled_on_top)
-
-    def _settled_on_top(self) -> None:
-        if self.screen_stack:  # (not when the app is closing)
-            self.settled(self.screen)
-
-    def stylesheet_saved(self) -> None:
-        """Keep what this launch parsed for the next (once painted: a file write)."""
-        if isinstance(self.stylesheet, CachedStylesheet):
-            self.stylesheet.save()
-
-    def _poll_collections(self) -> None:
-        # What will close: the screens over the dashboard (meetings, the history), not the
-        # modal forms (built once, kept) and dialogs (small).
-        self.collections.poll(s for s in self.screen_stack[2:] if not isinstance(s, ModalScreen))
-        # and what was parsed since the first frame (a meeting's widgets), kept for the next
-        # launch at a quiet moment
-        if self.collections.idle:
-            self.stylesheet_saved()
-
-    def on_unmount(self) -> None:
-        # What the app froze goes back to the collector: an app ended in a process that goes
-        # on (a test session, an embedding) leaves no frozen cycles behind.
-        self.collections.stop()
-        thaw_frozen()
 
     def _after_first_frame(self) -> None:
-        from sop_tui.tui.procs import start_resource_tracker
+        # What exists once the first frame is drawn (the modules, Textual, the folded log)
+        # lasts as long as the app: kept out of the collector's full walks from now on.
+        gc.freeze()
 
-        self.settled(self.screen)  # started: what exists now lasts as long as the app
-        self.stylesheet_saved()
-        # see sop_tui.tui.procs for why the forecast's pool needs it, started once painted
-        try:
-            start_resource_tracker()
-        except OSError as exc:  # only the statistical forecast's process pool needs it
-            self.log.warning(f"resource tracker not started: {exc}")
+    def on_unmount(self) -> None:
+        # An app ended in a process that goes on (a test session, an embedding) leaves
+        # nothing out of the collector's reach.
+        gc.unfreeze()
 
     def open_meeting(self, meeting: str, *, reason: str | None = None) -> None:
         """Show the meeting screen of ``meeting`` (from the dashboard or the palette).
@@ -242,8 +168,6 @@ class SopApp(App[None]):
 
     def open_history(self) -> None:
         """Show every event of every cycle (read-only in ``sop review``)."""
-        from sop_tui.tui.screens.history import HistoryScreen
-
         if isinstance(self.screen, HistoryScreen):
             return
         self.push_screen(HistoryScreen(self.workspace, read_only=self.read_only,
@@ -291,9 +215,6 @@ class SopApp(App[None]):
 
     def email_enabled(self) -> bool:
         """True where E (e-mail the pack) is offered: the dashboard and the executive meeting."""
-        from sop_tui.tui.screens.dashboard import DashboardScreen
-        from sop_tui.tui.screens.meeting import MeetingScreen
-
         if self.read_only or self.cycle is None or not self.pack_available():
             return False
         screen = self.screen
@@ -303,6 +224,7 @@ class SopApp(App[None]):
 
     def action_email_pack(self) -> None:
         """Open the dialog that e-mails the cycle's newest pack (rendering it first if none)."""
+        # lazily: the pack's mail module loads smtplib and ssl, not needed to paint
         from sop_tui.tui.dialogs.send_pack import SendPackDialog, newest_pack, smtp_line
 
         if not self.email_enabled() or self.cycle is None:
@@ -377,17 +299,12 @@ class SopApp(App[None]):
         return True
 
     def action_help(self) -> None:
-        from sop_tui.tui.screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(read_only=self.read_only))
 
     async def action_quit(self) -> None:
-        """Quit, asking first when a form holds text that would be lost (a capture form, a
-        panel's dialog or a correction: every screen that says whether it :class:`HoldsText`)."""
-        from sop_tui.tui.abstract import HoldsText
-        from sop_tui.tui.dialogs.confirm import ConfirmDialog
-
+        """Quit, asking first when a form holds text that would be lost (every form says
+        whether it :class:`HoldsText`)."""
         forms = [s for s in self.screen_stack if isinstance(s, HoldsText) and s.holds_text]
         if not forms:
             self.exit()
@@ -407,7 +324,7 @@ class SopApp(App[None]):
 
 
 def make_app(workspace: Workspace, settings: Settings, *, read_only: bool = False,
-             clock: Clock | None = None, warmer: Warmer | None = None) -> SopApp:
+             clock: Clock | None = None) -> SopApp:
     """Build the facilitator app on ``workspace``.
 
     Args:
@@ -415,10 +332,8 @@ def make_app(workspace: Workspace, settings: Settings, *, read_only: bool = Fals
         settings: paths (meetings, cache) and the actor.
         read_only: no capture keys; the screens show and never write.
         clock: what the meeting timers read (default: the workspace's clock).
-        warmer: a child computing the dashboard's views, started before the app (the
-            dashboard waits for it rather than computing the same views alongside it).
 
     Raises:
         MeetingFileError: a meeting file does not hold (the message names the file and key).
     """
-    return SopApp(workspace, settings, read_only=read_only, clock=clock, warmer=warmer)
+    return SopApp(workspace, settings, read_only=read_only, clock=clock)

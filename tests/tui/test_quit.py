@@ -14,7 +14,7 @@ SIZE = (120, 40)
 async def test_ctrl_q_with_text_in_a_panel_dialog_asks_first(demo_ws: Workspace, make) -> None:
     """Not only the capture forms: a panel's dialog (here the portfolio's decision) holding
     typed text makes Ctrl+Q ask too."""
-    from sop_tui.tui.panels.forms import DecisionDialog
+    from sop_tui.tui.dialogs.capture import DecisionForm
 
     app = make(demo_ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -27,12 +27,12 @@ async def test_ctrl_q_with_text_in_a_panel_dialog_asks_first(demo_ws: Workspace,
         app.screen.query_one("#portfolio-table", DataTable).focus()
         await pilot.press("D")
         await pilot.pause()
-        assert isinstance(app.screen, DecisionDialog)
+        assert isinstance(app.screen, DecisionForm)
         await pilot.press(*"launch")
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await pilot.pause()
-        assert isinstance(app.screen, DecisionDialog)
+        assert isinstance(app.screen, DecisionForm)
         assert app.screen.holds_text

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from pypdf import PdfWriter
 from smtp_fixtures import Inbox, free_port, local_smtp
-from textual.widgets import Button, Input, Static
+from textual.widgets import Static
 
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.settings import Settings
@@ -104,7 +104,7 @@ async def _type_and_send(app: Any, pilot: Any, address: str) -> SendPackDialog:
     await pilot.pause()
     dialog = app.screen
     assert isinstance(dialog, SendPackDialog)
-    dialog.query_one("#send-to", Input).value = address
+    dialog.set_value("to", address)
     await pilot.press("ctrl+s")
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -205,8 +205,8 @@ async def test_a_bad_address_is_named_and_nothing_is_sent(demo_ws: Workspace, ma
         await pilot.pause()
         dialog = await _type_and_send(app, pilot, "cfo@example.com, gm-at-example.com")
         assert app.screen is dialog  # still open, the text kept
-        assert "'gm-at-example.com' is not an e-mail address" in _text(dialog, "#send-error")
-        assert dialog.query_one("#send-to", Input).value == "cfo@example.com, gm-at-example.com"
+        assert "'gm-at-example.com' is not an e-mail address" in _text(dialog, "#error-to")
+        assert dialog.value("to") == "cfo@example.com, gm-at-example.com"
         assert not dialog.sending
     assert inbox.messages == []
     assert demo_ws.log.head().count == before
@@ -222,8 +222,8 @@ async def test_without_smtp_host_the_dialog_says_so_and_does_not_send(
         await pilot.pause()
         dialog = await _type_and_send(app, pilot, "cfo@example.com")
         assert _text(dialog, "#send-smtp").startswith("SOP_SMTP_HOST is not set")
-        assert dialog.query_one("#send", Button).disabled
-        assert "SOP_SMTP_HOST is not set" in _text(dialog, "#send-error")
+        assert "SOP_SMTP_HOST is not set" in _text(dialog, "#error-form")
+        assert not dialog.sending
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
@@ -244,9 +244,9 @@ async def test_a_refused_connection_is_an_error_and_the_dialog_keeps_the_text(
         await pilot.pause()
         dialog = await _type_and_send(app, pilot, "cfo@example.com")
         assert app.screen is dialog and app.is_running
-        assert "ConnectionRefusedError" in _text(dialog, "#send-error")
-        assert dialog.query_one("#send-to", Input).value == "cfo@example.com"
-        assert not dialog.query_one("#send", Button).disabled  # can try again
+        assert "ConnectionRefusedError" in _text(dialog, "#error-form")
+        assert dialog.value("to") == "cfo@example.com"
+        assert not dialog.sending  # can try again
         errors = [n for n in app._notifications if n.severity == "error"]
         assert errors and "The pack was not sent" in errors[0].message
     assert demo_ws.log.head().count == before  # no PackSent
@@ -292,21 +292,6 @@ async def test_help_lists_the_panel_and_pack_keys(demo_ws: Workspace, make) -> N
                   ("Executive", "A"), ("Executive", "O"), ("Actions", "Enter / Space"),
                   ("Dashboard, Meeting", "h")]:
         assert entry in listed, entry
-
-
-async def test_the_resource_tracker_is_started_at_start_up(demo_ws: Workspace, make,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import sop_tui.tui.procs as procs
-
-    calls: list[str] = []
-    monkeypatch.setattr(procs, "start_resource_tracker", lambda: calls.append("started"))
-    app = make(demo_ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-    assert calls == ["started"]
-
 
 
 @pytest.mark.slow

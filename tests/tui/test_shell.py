@@ -3,6 +3,7 @@ read-only mode and the empty store."""
 
 from __future__ import annotations
 
+import gc
 from datetime import datetime, timedelta
 
 import pytest
@@ -90,79 +91,20 @@ async def test_the_dashboard_loads_its_numbers_once_and_after_its_first_frame(
         assert len(calls) == 1 and calls[0] >= 1  # once, with a frame already drawn
 
 
-async def test_the_app_freezes_what_it_started_with_and_thaws_it_on_exit(
-        demo_ws: Workspace, make, monkeypatch: pytest.MonkeyPatch) -> None:
-    import gc
-
-    from sop_tui.tui.app import SopApp
-
-    at_mount: list[int] = []
-    mount = SopApp.on_mount
-
-    def counting_mount(self: SopApp) -> None:
-        at_mount.append(gc.get_freeze_count())
-        mount(self)
-
-    monkeypatch.setattr(SopApp, "on_mount", counting_mount)
+async def test_the_app_freezes_after_its_first_frame_and_gives_it_back_on_exit(
+        demo_ws: Workspace, make) -> None:
+    """One ``gc.freeze()`` once the first frame is drawn (what the app started with lasts as
+    long as it does); the collector's thresholds untouched; an ended app in a process that
+    goes on (a test session) leaves nothing frozen."""
     gc.unfreeze()
     thresholds = gc.get_threshold()
     app = make(demo_ws)
     async with app.run_test(size=SIZE) as pilot:
-        # frozen on load, before the first screen is built: no full collection in its frame
-        assert at_mount and at_mount[0] > 10_000
-        assert gc.get_threshold()[2] > 1_000_000  # full collections wait for quiet moments
         await pilot.pause()
         await pilot.pause()
         assert gc.get_freeze_count() > 10_000  # Textual, the modules, the dashboard
-        # later settling (the dashboard's numbers shown) freezes only with no meeting open:
-        # a meeting screen is closed again, and frozen its cycles would never be collected
-        dashboard = app.screen
-        app.open_meeting("demand", reason="test: straight to this meeting")
-        await pilot.pause()
-        gc.unfreeze()
-        app.settled(dashboard)
-        assert gc.get_freeze_count() == 0
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is dashboard
-        app.settled(dashboard)
-        assert gc.get_freeze_count() > 10_000
-    assert gc.get_freeze_count() == 0  # nothing of an ended app stays out of reach
-    assert gc.get_threshold() == thresholds
-    # a timer or a worker's callback landing while the app closes (no screens left) is a no-op
-    app._poll_collections()
-    app._settled_on_top()
-
-
-@pytest.mark.slow
-async def test_the_dashboard_preloads_what_meetings_need_then_freezes_it(
-        demo_ws: Workspace, make, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sop_tui.tui.app import SopApp
-
-    calls: list[str] = []
-    settled, preload = SopApp.settled, SopApp._preload
-
-    def spy_settled(self: SopApp, screen: object) -> None:
-        calls.append(f"settled:{type(screen).__name__}")
-        settled(self, screen)
-
-    def spy_preload(self: SopApp):  # type: ignore[no-untyped-def]
-        calls.append("preload")
-        return preload(self)
-
-    monkeypatch.setattr(SopApp, "settled", spy_settled)
-    monkeypatch.setattr(SopApp, "_preload", spy_preload)
-    app = make(demo_ws)
-    async with app.run_test(size=SIZE) as pilot:
-        for _ in range(3):  # the numbers' workers, then the preload they start
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-        # first frame; numbers shown; the preload done: each time the dashboard is on top
-        assert calls == ["settled:DashboardScreen", "settled:DashboardScreen", "preload",
-                         "settled:DashboardScreen"]
-        app.preload_meetings()  # once per app
-        await pilot.pause()
-        assert calls.count("preload") == 1
+        assert gc.get_threshold() == thresholds
+    assert gc.get_freeze_count() == 0
 
 
 async def test_dashboard_selects_the_first_meeting_not_closed(demo_ws: Workspace, make) -> None:
@@ -484,55 +426,3 @@ async def test_a_relaunch_after_a_capture_shows_the_numbers_from_the_planning_ca
         assert eo.value == "$4.1M"
         gap = _text(second.screen.query_one("#gap-card", Static))
         assert "below target" in gap and "not yet agreed: 40 of 40 families" in gap
-
-
-@pytest.mark.slow
-async def test_launch_fills_the_dashboard_from_the_warmer_child(
-        demo_ws: Workspace, settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    """As `sop` launches: a child computes the dashboard's views while the app starts; the
-    app waits for it and computes none of them itself."""
-    from sop_tui.cli.tui_cmds import launch
-
-    assert settings.url == f"sqlite:///{demo_ws.log.path}"
-    app, warmer = launch(demo_ws, settings)
-    assert warmer is not None and "metric_values" in warmer.views
-
-    def no_work(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the warmer should have computed this")
-
-    import sop_tui.analytics.scenarios as scenarios
-    import sop_tui.analytics.summary as metrics
-
-    # patched in this process only: the child computes for real
-    monkeypatch.setattr(metrics, "summary", no_work)
-    monkeypatch.setattr(metrics, "metric_trend", no_work)
-    monkeypatch.setattr(scenarios, "evaluate", no_work)
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            eo = app.screen.query_one("#card-eo_value", MetricCard)
-            assert eo.value == "$4.1M"
-            gap = _text(app.screen.query_one("#gap-card", Static))
-            assert "below target" in gap
-    finally:
-        warmer.stop()
-
-
-async def test_a_failed_warmer_leaves_the_dashboard_to_compute(demo_ws: Workspace, settings,
-                                                               set_clock) -> None:
-    import subprocess
-    import sys
-
-    from sop_tui.cycle.warm import Warmer
-    from sop_tui.tui.app import make_app
-
-    failed = Warmer(subprocess.Popen([sys.executable, "-c", "raise SystemExit(1)"]),
-                    ["metric_values"])
-    app = make_app(demo_ws, settings, clock=set_clock, warmer=failed)
-    async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        bias = app.screen.query_one("#card-bias", MetricCard)
-        assert bias.value == "+9.0%"
-        assert app.warmer is None

@@ -23,7 +23,7 @@ from textual.worker import WorkerFailed
 
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.types import Event
-from sop_tui.tui.dialogs.capture import AssumptionForm
+from sop_tui.tui.dialogs.capture import AssumptionForm, DecisionForm
 from sop_tui.tui.dialogs.confirm import ConfirmDialog
 from sop_tui.tui.dialogs.consensus import ConsensusDialog
 from sop_tui.tui.dialogs.outcome import ApproveDialog
@@ -31,7 +31,6 @@ from sop_tui.tui.dialogs.recommendation import RecommendationDialog
 from sop_tui.tui.dialogs.scenario import ScenarioDialog
 from sop_tui.tui.panels.demand import DemandPanel
 from sop_tui.tui.panels.executive import ExecutivePanel
-from sop_tui.tui.panels.forms import DecisionDialog
 from sop_tui.tui.panels.portfolio import PortfolioPanel
 from sop_tui.tui.panels.scenarios import ScenariosPanel
 from sop_tui.tui.panels.supply import SupplyPanel
@@ -135,7 +134,7 @@ async def test_the_five_meetings_by_keys(demo_ws: Workspace, make: Any,
         assert panel.marked == set(brg_out["sku"])
         await pilot.press("D")
         await pilot.pause()
-        assert isinstance(app.screen, DecisionDialog)
+        assert isinstance(app.screen, DecisionForm)
         await type_text(pilot, "phase out as planned")
         await pilot.press("tab")
         await type_text(pilot, "replaced")
@@ -229,7 +228,7 @@ async def test_the_five_meetings_by_keys(demo_ws: Workspace, make: Any,
         # the first gap alone with o, then each resource's remaining gaps at once with r
         await pilot.press("o")
         await pilot.pause()
-        assert isinstance(app.screen, DecisionDialog)
+        assert isinstance(app.screen, DecisionForm)
         await type_text(pilot, "overtime")
         await pilot.press("tab")
         await type_text(pilot, "two shifts")
@@ -241,7 +240,7 @@ async def test_the_five_meetings_by_keys(demo_ws: Workspace, make: Any,
             assert gaps_table.has_focus
             await pilot.press("r")
             await pilot.pause()
-            assert isinstance(app.screen, DecisionDialog)
+            assert isinstance(app.screen, DecisionForm)
             await type_text(pilot, "pre-build")
             await pilot.press("tab")
             await type_text(pilot, "stock ahead")
@@ -313,15 +312,15 @@ async def test_the_five_meetings_by_keys(demo_ws: Workspace, make: Any,
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ApproveDialog)
-        assert dialog.value("approved_by") == dialog.approver
-        await pilot.press("ctrl+s")
+        assert dialog.value("approved_by") == ""  # a person's name, typed
+        await pilot.press(*"Ana Ortiz", "ctrl+s")
         await settle(app, pilot)
         await close_meeting(app, pilot)
 
         written = new_events(ws, mark)
         [approved] = [e for e in written if e.type == "PlanApproved"]
         assert approved.payload["scenario"] == "upside"
-        assert approved.payload["approved_by"] == app.meetings["executive"].owner
+        assert approved.payload["approved_by"] == "Ana Ortiz"
         assert approved.payload["revenue"] > 0
         # the last of the five meetings closed closes the cycle
         assert [e.type for e in written[-2:]] == ["MeetingClosed", "CycleClosed"]

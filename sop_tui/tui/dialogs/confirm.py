@@ -1,4 +1,7 @@
-"""Small modal dialogs: a yes/no question, and the list of what a meeting still misses."""
+"""Small modal dialogs: a yes/no question, and the list of what a meeting still misses.
+
+Their sentences wrap (``Static``, not ``Label``, whose one line the box cut: "Close th").
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Static
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -27,7 +30,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Label(self.question, classes="dialog-question")
+            yield Static(self.question, classes="dialog-question", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="primary")
                 yield Button(f"{self.no} (n)", id="no")
@@ -54,8 +57,9 @@ class MissingCriteriaDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box missing-box"):
-            yield Label(f"{self.meeting_title} cannot close yet", classes="dialog-title")
-            yield Label("Its exit criteria still miss:", classes="dialog-question")
+            yield Static(f"{self.meeting_title} cannot close yet", classes="dialog-title",
+                         markup=False)
+            yield Static("Its exit criteria still miss:", classes="dialog-question")
             with VerticalScroll(classes="missing-list"):
                 for line in self.missing:
                     yield Static(f"• {line}", classes="missing-item", markup=False)

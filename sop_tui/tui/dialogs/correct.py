@@ -1,10 +1,9 @@
 """The correction forms: retract a record (with a reason) or amend one field of it.
 
-Provides :class:`RetractForm` and :class:`AmendForm`, both ``ModalScreen[Event | None]``: they
-write one event through ``Workspace.retract`` / ``Workspace.amend`` in a thread worker and close
-with it, or stay open with every refused field named beside it (the typed text kept). Ctrl+S
-saves, Escape cancels. Also :func:`field_kind`, :func:`parse_value` and :func:`edit_text`, how a
-payload field's new value is typed.
+Provides :class:`RetractForm` and :class:`AmendForm`, both :class:`Form` s that write one event
+through ``Workspace.retract`` / ``Workspace.amend`` and close with it, or stay open with every
+refused field named beside it (the typed text kept). Also :func:`field_kind`,
+:func:`parse_value` and :func:`edit_text`, how a payload field's new value is typed.
 """
 
 from __future__ import annotations
@@ -12,23 +11,17 @@ from __future__ import annotations
 import json
 import types
 import typing
-from abc import abstractmethod
-from typing import Any, ClassVar
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.events import DescendantBlur
+from textual.widgets import Input
 
 from sop_tui.cycle.describe import summary
-from sop_tui.cycle.errors import CommandError
+from sop_tui.cycle.validation import parse_number
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.types import PAYLOADS, Event, MonthRange
-from sop_tui.tui.abstract import AbstractScreenMeta
-from sop_tui.tui.widgets.keybar import KeyBar
+from sop_tui.tui.dialogs.form import Field, Form, Note
 
 # -- typing a value --------------------------------------------------------------------------
 
@@ -72,15 +65,12 @@ def parse_value(kind: str, text: str) -> Any:
     if not text:
         raise ValueError("enter the new value (to withdraw the record, retract it instead)")
     if kind == "number":
-        try:
-            return float(text.replace(",", ""))
-        except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
+        return parse_number(text, scaled=True)
     if kind == "integer":
-        try:
-            return int(text.replace(",", ""))
-        except ValueError:
-            raise ValueError(f"{text!r} is not a whole number") from None
+        number = parse_number(text)
+        if not number.is_integer():
+            raise ValueError(f"{text!r} is not a whole number")
+        return int(number)
     if kind == "list":
         if text.startswith("["):
             return _json(text)
@@ -93,7 +83,7 @@ def parse_value(kind: str, text: str) -> Any:
 def _json(text: str) -> Any:
     try:
         return json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON ({exc.msg} at character {exc.pos})") from None
 
 
@@ -116,146 +106,33 @@ def edit_text(kind: str, value: Any) -> str:
 # -- the forms -------------------------------------------------------------------------------
 
 
-class _CorrectionForm(ModalScreen[Event | None], metaclass=AbstractScreenMeta):
-    """What both forms share: save on Ctrl+S in a worker, errors per field, Escape cancels."""
-
-    CSS_PATH = "../history.tcss"
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "save", priority=True),
-        Binding("escape", "cancel", "cancel"),
-    ]
-
-    #: Problem keys shown beside a field: problem key -> error label id.
-    FIELD_ERRORS: ClassVar[dict[str, str]] = {"reason": "error-reason"}
+class _CorrectionForm(Form[Event]):
+    """What both forms share: the record corrected, shown above the fields."""
 
     def __init__(self, workspace: Workspace, event: Event) -> None:
         super().__init__()
         self.workspace = workspace
         self.event = event
-        self.saving = False
 
-    @property
-    def holds_text(self) -> bool:
-        """Whether the form holds typed text (a quit should ask first)."""
-        return any(inp.value.strip() for inp in self.query(Input))
-
-    def _heading(self, verb: str) -> ComposeResult:
-        e = self.event
-        yield Static(Text(f"{verb} event {e.seq} · {e.type}", style="bold"), classes="form-title")
+    def context(self) -> str:
         try:
-            line = summary(e)
+            return summary(self.event)
         except (KeyError, TypeError, ValueError):
-            line = e.type
-        yield Static(Text(line), classes="form-summary")
-
-    def _buttons(self) -> ComposeResult:
-        yield Static("", id="error-form", classes="form-error")
-        with Horizontal(classes="form-buttons"):
-            yield Button("Save (ctrl+s)", id="form-save", variant="primary")
-            yield Button("Cancel (esc)", id="form-cancel")
-
-    def _clear_errors(self) -> None:
-        for label in self.query(".form-error"):
-            if isinstance(label, Static):
-                label.update("")
-                label.remove_class("-shown")
-
-    def show_problems(self, problems: dict[str, str]) -> None:
-        """Show each problem beside its field (the rest above the buttons); keep the text."""
-        self.saving = False
-        self._clear_errors()
-        general: list[str] = []
-        for key, message in problems.items():
-            label_id = self._error_label(key)
-            if label_id is None:
-                general.append(f"{key}: {message}" if key else message)
-                continue
-            label = self.query_one(f"#{label_id}", Static)
-            label.update(Text(message))
-            label.add_class("-shown")
-        if general:
-            label = self.query_one("#error-form", Static)
-            label.update(Text("\n".join(general)))
-            label.add_class("-shown")
-
-    def _error_label(self, key: str) -> str | None:
-        return self.FIELD_ERRORS.get(key)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#form-save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#form-cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-    @abstractmethod
-    def action_save(self) -> None:
-        """Check the form and write the correction (each form its own)."""
-
-    @work(thread=True, exclusive=True, group="correction")
-    def write(self, kind: str, args: dict[str, Any]) -> None:
-        """Write the correction (thread); close with it, or show what was refused."""
-        try:
-            if kind == "retract":
-                ev = self.workspace.retract(self.event.seq, args["reason"])
-            else:
-                ev = self.workspace.amend(self.event.seq, args["changes"], args["reason"])
-        except CommandError as exc:
-            self.app.call_from_thread(self.show_problems, exc.problems)
-            return
-        except Exception as exc:  # noqa: BLE001 - a failed write must leave the form and app up
-            self.app.call_from_thread(self._failed, exc)
-            return
-        self.app.call_from_thread(self._written, ev)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.show_problems({"": f"not saved: {exc}"})
-        self.notify(f"not saved: {exc}", severity="error", timeout=10)
-
-    def _written(self, ev: Event) -> None:
-        self.saving = False
-        self.dismiss(ev)
-
-    def _reason(self) -> str | None:
-        reason = self.query_one("#reason", Input).value.strip()
-        if not reason:
-            self.show_problems({"reason": "say why (a correction without a reason is refused)"})
-            return None
-        return reason
+            return self.event.type
 
 
 class RetractForm(_CorrectionForm):
     """Retract a record: one reason, required. Returns the ``EventRetracted`` written."""
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="form-dialog", id="retract-dialog"):
-            yield from self._heading("Retract")
-            yield Label("reason")
-            yield Input(placeholder="why this no longer holds", id="reason")
-            yield Static("", id="error-reason", classes="form-error")
-            yield from self._buttons()
-        yield KeyBar()
+    def form_title(self) -> str:
+        return f"Retract event {self.event.seq} · {self.event.type}"
 
-    def on_mount(self) -> None:
-        self.query_one("#reason", Input).focus()
+    def fields(self) -> Sequence[Field | Note]:
+        return [Field("reason", "Reason", placeholder="why this no longer holds",
+                      required="say why (a correction without a reason is refused)")]
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        reason = self._reason()
-        if reason is None:
-            return
-        self.saving = True
-        self.write("retract", {"reason": reason})
+    def submit(self, values: Mapping[str, str]) -> Event:
+        return self.workspace.retract(self.event.seq, values["reason"].strip())
 
 
 class AmendForm(_CorrectionForm):
@@ -267,79 +144,72 @@ class AmendForm(_CorrectionForm):
         payload: its effective payload (after earlier amendments), to pre-fill the value.
     """
 
-    FIELD_ERRORS: ClassVar[dict[str, str]] = {
-        "reason": "error-reason", "field": "error-field", "changes": "error-field",
-    }
-
     def __init__(self, workspace: Workspace, event: Event, payload: dict[str, Any]) -> None:
         super().__init__(workspace, event)
         self.payload = payload
-        self.fields = list(PAYLOADS[event.type].model_fields)
+        self.names = list(PAYLOADS[event.type].model_fields)
+        self._filled_for: str | None = None
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="form-dialog", id="amend-dialog"):
-            yield from self._heading("Amend")
-            yield Label("field")
-            yield Select([(f, f) for f in self.fields], prompt="choose the field to change",
-                         id="field")
-            yield Static("", id="error-field", classes="form-error")
-            yield Label("new value", id="value-label")
-            yield Input(placeholder="pick a field first", id="value")
-            yield Static("", id="error-value", classes="form-error")
-            yield Label("reason")
-            yield Input(placeholder="why it changes", id="reason")
-            yield Static("", id="error-reason", classes="form-error")
-            yield from self._buttons()
-        yield KeyBar()
+    def form_title(self) -> str:
+        return f"Amend event {self.event.seq} · {self.event.type}"
 
-    def on_mount(self) -> None:
-        self.query_one("#field", Select).focus()
+    def fields(self) -> Sequence[Field | Note]:
+        return [
+            Field("field", "Field", placeholder=f"which: {', '.join(self.names)}",
+                  suggestions=self.names, required="name the field to change",
+                  check=self._field_problem),
+            Field("value", "New value", placeholder="name the field first"),
+            Field("reason", "Reason", placeholder="why it changes",
+                  required="say why (a correction without a reason is refused)"),
+        ]
+
+    def _field_problem(self, text: str) -> str | None:
+        if text.strip() not in self.names:
+            return (f"{text.strip()!r} is not a field of {self.event.type} "
+                    f"(one of: {', '.join(self.names)})")
+        return None
 
     @property
     def chosen(self) -> str | None:
-        value = self.query_one("#field", Select).value
-        return None if value is Select.NULL else str(value)
+        """The payload field named, when it is one."""
+        name = self.values()["field"].strip()
+        return name if name in self.names else None
 
-    @on(Select.Changed, "#field")
-    def _field_changed(self, event: Select.Changed) -> None:
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        super().on_descendant_blur(event)
         name = self.chosen
-        value_input = self.query_one("#value", Input)
-        if name is None:
-            value_input.placeholder = "pick a field first"
+        if name is None or name == self._filled_for:
             return
+        # the field named: its current value to edit, and how to type it
+        self._filled_for = name
         kind = field_kind(self.event.type, name)
-        value_input.value = edit_text(kind, self.payload.get(name))
-        value_input.placeholder = HINTS[kind]
-        self.query_one("#value-label", Label).update(f"new value of {name} ({HINTS[kind]})")
+        value = self.field_widget("value")
+        value.placeholder = HINTS[kind]
+        if not self.values()["value"].strip():
+            self.set_value("value", edit_text(kind, self.payload.get(name)))
+            if isinstance(value, Input):
+                value.select_all()  # typing replaces it; → keeps it for editing
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "reason":
-            self.action_save()
-        else:
-            self.focus_next()
-
-    def _error_label(self, key: str) -> str | None:
-        name = self.chosen
-        if name is not None and key.split(".")[0] == name:
-            return "error-value"
-        return super()._error_label(key)
-
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        name = self.chosen
-        if name is None:
-            self.show_problems({"field": "choose the field to change"})
-            return
+    def rules(self, values: Mapping[str, str]) -> dict[str, str]:
+        name = values["field"].strip()
+        if name not in self.names:
+            return {}
         try:
-            value = parse_value(field_kind(self.event.type, name),
-                                self.query_one("#value", Input).value)
+            parse_value(field_kind(self.event.type, name), values["value"])
         except ValueError as exc:
-            self.show_problems({name: str(exc)})
-            return
-        reason = self._reason()
-        if reason is None:
-            return
-        self.saving = True
-        self.write("amend", {"changes": {name: value}, "reason": reason})
+            return {"value": str(exc)}
+        return {}
+
+    def show_problems(self, problems: Mapping[str, str]) -> None:
+        # the command names the payload field ("due"): that is this form's "value"
+        name = self.chosen
+        super().show_problems({("value" if name and k.split(".")[0] == name else k): v
+                               for k, v in problems.items()})
+
+    def submit(self, values: Mapping[str, str]) -> Event:
+        name = values["field"].strip()
+        value = parse_value(field_kind(self.event.type, name), values["value"])
+        return self.workspace.amend(self.event.seq, {name: value}, values["reason"].strip())
+
+
+__all__ = ["HINTS", "AmendForm", "RetractForm", "edit_text", "field_kind", "parse_value"]

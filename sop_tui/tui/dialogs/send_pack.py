@@ -5,31 +5,30 @@ Provides:
   is still on disk, unchanged, under ``STORE/packs/``; a :class:`PackChoice`;
 - :func:`smtp_line` — the mail server the ``SOP_SMTP_*`` variables name, or what is wrong
   with them;
-- :class:`SendPackDialog` — recipients (comma-separated, checked with the pack's
-  ``parse_addresses``), the PDF that will go, the server; Ctrl+S hands the send to the app's
-  worker (``SopApp.email_pack``), which renders first when there is no usable pack.
+- :class:`SendPackDialog` — a :class:`Form`: recipients (comma-separated, checked with the
+  pack's ``parse_addresses`` as they are left), the PDF that will go, the server; Ctrl+S hands
+  the send to the app's worker (``SopApp.email_pack``), which renders first when there is no
+  usable pack.
 
-The dialog stays open while the worker runs: on success it closes (the app says "sent to …"),
-on failure it shows why and keeps what was typed. Esc closes it at any time; a send under way
-then finishes in the background and still reports in a notification.
+The form stays open while the worker runs: on success it closes (the app says "sent to …"), on
+failure it shows why and keeps what was typed. Esc closes it at any time; a send under way then
+finishes in the background and still reports in a notification.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Static
 
+from sop_tui.pack.email import EmailError, SmtpSettings, parse_addresses
 from sop_tui.settings import Settings
+from sop_tui.tui.dialogs.form import FORM_PROBLEM, Field, Form, Note
 
 if TYPE_CHECKING:
     from sop_tui.cycle.workspace import Workspace
@@ -99,8 +98,6 @@ def smtp_line(env: Mapping[str, str] | None = None) -> tuple[str, bool]:
         ``("via HOST:PORT (TLS MODE) from SENDER", True)``, or the settings' error (naming the
         variable to set) and False.
     """
-    from sop_tui.pack.email import EmailError, SmtpSettings
-
     try:
         smtp = SmtpSettings.from_env(os.environ if env is None else env)
     except EmailError as exc:
@@ -112,32 +109,18 @@ def smtp_line(env: Mapping[str, str] | None = None) -> tuple[str, bool]:
     return f"via {smtp.host}:{smtp.port} (TLS {smtp.tls}) from {smtp.sender}", True
 
 
-class SendPackDialog(ModalScreen[None]):
+class SendPackDialog(Form[None]):
     """Recipients, the pack that will go and the server; Ctrl+S sends, Esc closes."""
 
-    DEFAULT_CSS = """
-    SendPackDialog .send-row { height: auto; margin: 1 0 0 0; }
-    SendPackDialog .send-label { width: 6; padding-top: 1; color: $text-muted; }
-    SendPackDialog #send-to { width: 1fr; }
-    SendPackDialog .send-line { color: $text-muted; }
-    SendPackDialog .send-line.-problem { color: $warning; }
-    SendPackDialog #send-error { color: $error; display: none; }
-    SendPackDialog #send-error.-shown { display: block; }
-    SendPackDialog #send-progress { color: $accent; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Not a priority binding: it then reaches the dialog after the keys typed before it
-        # (a priority binding runs as the key arrives, before the Input has taken the text).
-        Binding("ctrl+s", "send", "Send"),
-        Binding("escape", "close", "Close"),
-    ]
+    FORM_TITLE = "Email the decision pack"
+    HINT = "Addresses separated by commas · Ctrl+S send · Esc close"
 
     def __init__(self, cycle: str, choice: PackChoice, smtp: tuple[str, bool]) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.cycle = cycle
         self.choice = choice
         self.smtp_text, self.smtp_ok = smtp
-        #: True while the app's worker renders or sends for this dialog
+        #: True while the app's worker renders or sends for this form
         self.sending = False
         self._gone = False
 
@@ -145,82 +128,50 @@ class SendPackDialog(ModalScreen[None]):
     def sop(self) -> SopApp:
         return self.app  # type: ignore[return-value]
 
-    def compose(self) -> ComposeResult:
-        box = Vertical(classes="dialog-box send-box")
-        # Inline: the shell's .dialog-box width (app CSS) would beat a DEFAULT_CSS rule.
-        box.styles.width = 90
-        with box:
-            yield Label(f"Email the decision pack — cycle {self.cycle}", classes="dialog-title")
-            # Static, not Label: these lines wrap (a path, a settings message).
-            yield Static(self.choice.line, id="send-pdf", markup=False,
-                         classes="send-line" + ("" if self.choice.path else " -problem"))
-            yield Static(self.smtp_text, id="send-smtp", markup=False,
-                         classes="send-line" + ("" if self.smtp_ok else " -problem"))
-            with Horizontal(classes="send-row"):
-                yield Label("To", classes="send-label")
-                yield Input(id="send-to", placeholder="cfo@example.com, gm@example.com")
-            yield Static("", id="send-error", markup=False)
-            yield Static("", id="send-progress", markup=False)
-            yield Label("Addresses separated by commas · Ctrl+S send · Esc close",
-                        classes="form-hint")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Send (Ctrl+S)", id="send", variant="primary",
-                             disabled=not self.smtp_ok)
-                yield Button("Close (Esc)", id="close")
+    def context(self) -> str:
+        return f"cycle {self.cycle}"
 
-    def on_mount(self) -> None:
-        self.query_one("#send-to", Input).focus()
+    def fields(self) -> Sequence[Field | Note]:
+        return [
+            Note(self.choice.line, id="send-pdf",
+                 classes="" if self.choice.path else "-warning"),
+            Note(self.smtp_text, id="send-smtp", classes="" if self.smtp_ok else "-warning"),
+            Field("to", "To", placeholder="cfo@example.com, gm@example.com",
+                  required="the addresses to send it to", check=_address_problem),
+            Note("", id="send-progress"),
+        ]
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "send":
-            self.action_send()
-        else:
-            self.action_close()
+    def rules(self, values: Mapping[str, str]) -> dict[str, str]:
+        return {} if self.smtp_ok else {FORM_PROBLEM: self.smtp_text}
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        # Enter in the address line sends, as Ctrl+S does: the dialog has one field.
-        event.stop()
-        self.action_send()
-
-    # -- what the dialog shows ---------------------------------------------------------------
-
-    def show_error(self, text: str) -> None:
-        """Show ``text`` under the addresses (empty: hide the line)."""
-        label = self.query_one("#send-error", Static)
-        label.update(text)
-        label.set_class(bool(text), "-shown")
+    # -- what the form shows -----------------------------------------------------------------
 
     def show_progress(self, text: str) -> None:
         """The worker's current step (the top bar shows it too)."""
         self.query_one("#send-progress", Static).update(text)
 
-    # -- actions -----------------------------------------------------------------------------
+    # -- sending -----------------------------------------------------------------------------
 
-    def action_send(self) -> None:
+    def action_save(self) -> None:
         """Check the addresses and the settings, then hand the send to the app's worker."""
-        from sop_tui.pack.email import EmailError, parse_addresses
-
         if self.sending:
             self.sop.notify("The pack is already on its way.", timeout=3)
             return
-        if not self.smtp_ok:
-            self.show_error(self.smtp_text)
+        values = self.values()
+        found = self.problems(values)
+        self.show_problems(found)
+        if found:
             return
-        field = self.query_one("#send-to", Input)
-        try:
-            addresses = parse_addresses([field.value])
-        except EmailError as exc:
-            self.show_error(str(exc))
-            field.focus()
-            return
+        addresses = parse_addresses([values["to"]])
         if not self.sop.email_pack(self.cycle, self.choice.path, addresses, dialog=self):
             return  # the app said why (a render under way)
         self.sending = True
-        self.show_error("")
         self.show_progress("rendering the pack first…" if self.choice.path is None
                            else f"sending to {', '.join(addresses)}…")
-        self.query_one("#send", Button).disabled = True
+
+    def submit(self, values: Mapping[str, str]) -> None:
+        """Not used: :meth:`action_save` hands the send to the app's worker."""
+        raise NotImplementedError
 
     def finished(self, error: str | None, pdf: Path | None) -> None:
         """The worker is done: close on success; on failure say why and keep the text.
@@ -237,16 +188,23 @@ class SendPackDialog(ModalScreen[None]):
             return
         if pdf is not None and self.choice.path is None:
             self.choice = newest_pack(self.sop.workspace, self.sop.settings, self.cycle)
-            label = self.query_one("#send-pdf", Static)
-            label.update(self.choice.line)
-            label.set_class(self.choice.path is None, "-problem")
+            line = self.query_one("#send-pdf", Static)
+            line.update(self.choice.line)
+            line.set_class(self.choice.path is None, "-warning")
         self.show_progress("")
-        self.show_error(error)
-        self.query_one("#send", Button).disabled = not self.smtp_ok
+        self.show_problems({FORM_PROBLEM: error})
 
-    def action_close(self) -> None:
+    def action_cancel(self) -> None:
         if self.sending:
             self.sop.notify("The pack is still being sent; the result will show here.",
                             timeout=4)
         self._gone = True
         self.dismiss(None)
+
+
+def _address_problem(text: str) -> str | None:
+    try:
+        parse_addresses([text])
+    except EmailError as exc:
+        return str(exc)
+    return None

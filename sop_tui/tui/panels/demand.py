@@ -475,8 +475,8 @@ class DemandPanel(DataPanel):
         if stat is not None:
             stat = {m: v for m, v in stat.items() if m in set(self._months())}
         self.app.push_screen(
-            ConsensusDialog.reused(
-                self.app, self.context.workspace, cycle=self.context.cycle, family=fv.family,
+            ConsensusDialog(
+                self.context.workspace, cycle=self.context.cycle, family=fv.family,
                 source=source, sources=fv.sources,
                 assumptions={**fv.assumptions,
                              "statistical": "statistical forecast, model chosen by backtest"},

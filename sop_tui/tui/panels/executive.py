@@ -124,7 +124,7 @@ class ExecutivePanel(DataPanel):
         t = view.result.totals
         self.app.push_screen(
             ApproveDialog(self.context.workspace, cycle=self.context.cycle,
-                          scenario=view.scenario, approver=self.context.meeting.owner,
+                          scenario=view.scenario, role=self.context.meeting.owner,
                           units=float(t["units_demanded"]), revenue=float(t["revenue"]),
                           summary=text),
             self._decided,
@@ -138,7 +138,7 @@ class ExecutivePanel(DataPanel):
         text, view = found
         self.app.push_screen(
             OverrideDialog(self.context.workspace, cycle=self.context.cycle,
-                           scenario=view.scenario, overrider=self.context.meeting.owner,
+                           scenario=view.scenario, role=self.context.meeting.owner,
                            gap=view.result.totals.get("gap_to_target"), summary=text),
             self._decided,
         )

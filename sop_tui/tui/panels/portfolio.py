@@ -26,8 +26,8 @@ from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.data.store import require
 from sop_tui.events.types import Event
 from sop_tui.formats import money, units
+from sop_tui.tui.dialogs.capture import DecisionForm
 from sop_tui.tui.panels.common import DataPanel
-from sop_tui.tui.panels.forms import DecisionDialog
 from sop_tui.tui.widgets.fit_table import Col, FitTable
 
 LIFECYCLE_LABEL = {"new": "new", "phase_out": "out"}
@@ -236,10 +236,9 @@ class PortfolioPanel(DataPanel):
         options = (["launch as planned", "delay launch", "cancel"] if lifecycles == ["new"]
                    else ["phase out as planned", "run down stock first", "keep active"])
         family = chosen["family"].iloc[0] if len(set(chosen["family"])) == 1 else None
-        dialog = DecisionDialog(
-            self.context.workspace, cycle=self.context.cycle, meeting="portfolio",
-            decided_by=self.context.meeting.owner, question=question, options=options,
-            skus=skus, family=family, context_note=note,
+        dialog = DecisionForm(
+            self.context.workspace, cycle=self.context.cycle, meeting=self.context.meeting,
+            question=question, options=options, skus=skus, family=family, note=note,
         )
         self.app.push_screen(dialog, self._decided)
 

@@ -23,8 +23,8 @@ from textual.widgets import Static
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.events.types import Event
 from sop_tui.formats import units
+from sop_tui.tui.dialogs.capture import DecisionForm
 from sop_tui.tui.panels.common import DataPanel
-from sop_tui.tui.panels.forms import DecisionDialog
 from sop_tui.tui.widgets.fit_table import Col, FitTable, Row
 
 GAP_COLUMNS = (Col("Resource", "resource", keep=True), Col("Month", "month", keep=True),
@@ -203,11 +203,11 @@ class SupplyPanel(DataPanel):
         else:
             note = f"{res} in {month} has no gap; recording an option anyway."
             question = f"{res} {month}: capacity option"
-        dialog = DecisionDialog(
-            self.context.workspace, cycle=self.context.cycle, meeting="supply",
-            decided_by=self.context.meeting.owner, question=question,
+        dialog = DecisionForm(
+            self.context.workspace, cycle=self.context.cycle, meeting=self.context.meeting,
+            question=question,
             options=["overtime", "pre-build", "outsource", "reprioritise", "accept shortfall"],
-            resource=res, months=month, context_note=note,
+            resource=res, months=month, note=note,
         )
         self.app.push_screen(dialog, self._decided)
 
@@ -230,12 +230,11 @@ class SupplyPanel(DataPanel):
         listed = ", ".join(f"{g.month} {units(g.short)} h" for g in open_)
         note = (f"{res}: {len(open_)} open gap(s), {units(short)} h short in all ({listed}). "
                 f"The decision covers {span}.")
-        dialog = DecisionDialog(
-            self.context.workspace, cycle=self.context.cycle, meeting="supply",
-            decided_by=self.context.meeting.owner,
+        dialog = DecisionForm(
+            self.context.workspace, cycle=self.context.cycle, meeting=self.context.meeting,
             question=f"{res} {span}: {units(short)} h short — how do we close it?",
             options=["overtime", "pre-build", "outsource", "reprioritise", "accept shortfall"],
-            resource=res, months=span, context_note=note,
+            resource=res, months=span, note=note,
         )
         self.app.push_screen(dialog, self._decided)
 

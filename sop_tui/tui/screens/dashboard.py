@@ -355,10 +355,6 @@ class DashboardScreen(Screen[None]):
                                  severity="error", timeout=8)
 
     def on_dashboard_screen_metrics_loaded(self, message: MetricsLoaded) -> None:
-        # pandas and the planning came with these numbers and stay: out of the collector's
-        # walks from now on, unless a meeting screen is open (it will close)
-        self.sop.settled(self)
-        self.sop.preload_meetings()
         s = SimpleNamespace(**message.values)
         t = message.trend
 

@@ -24,13 +24,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef
 from sop_tui.events.log import LogError
-from sop_tui.tui.dialogs.backdrop import BackdropSource
+from sop_tui.tui.dialogs.capture import ActionForm, AssumptionForm, DecisionForm, MeetingForm
 from sop_tui.tui.screens.dashboard import top_bar
 from sop_tui.tui.screens.follow import FOLLOW_SECONDS, LogWatch
 from sop_tui.tui.widgets.agenda import AgendaView
@@ -41,7 +42,6 @@ from sop_tui.tui.widgets.keybar import KeyBar
 if TYPE_CHECKING:
     from sop_tui.events.types import Event
     from sop_tui.tui.app import SopApp
-    from sop_tui.tui.dialogs.capture import MeetingForm
 
 #: Keys that write: hidden and refused in read-only mode.
 WRITING_ACTIONS = frozenset({"assumption", "decision", "action", "next_item", "previous_item",
@@ -78,11 +78,8 @@ def item_segments(events: list[Event]) -> list[tuple[int, datetime, datetime | N
     return segs
 
 
-class MeetingScreen(BackdropSource[None]):
+class MeetingScreen(Screen[None]):
     """Runs one meeting by its agenda."""
-
-    # redrawn each second by tick(): the capture forms' backdrop draws them in when used
-    TICKING = ("MeetingClock", "AgendaView")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "assumption", "Assume"),
@@ -171,15 +168,10 @@ class MeetingScreen(BackdropSource[None]):
         self.set_interval(1.0, self.tick)
         self.log_watch = LogWatch(app.workspace.log)
         self.set_interval(FOLLOW_SECONDS, self.follow_log)
-        if not app.read_only:
-            # the capture forms, built once the meeting is on screen (see _prebuild_forms)
-            self.call_after_refresh(self._prebuild_forms)
 
     def on_screen_resume(self) -> None:
         # back from a dialog or the history (where a record may have been retracted)
         self.show_log()
-        if not self.sop.read_only:
-            self.call_after_refresh(self._prebuild_forms)
 
     # -- following the log -------------------------------------------------------------------
 
@@ -325,34 +317,8 @@ class MeetingScreen(BackdropSource[None]):
 
     # -- capture ---------------------------------------------------------------------------
 
-    def _form_classes(self) -> list[type[MeetingForm]]:
-        from sop_tui.tui.dialogs.capture import ActionForm, AssumptionForm, DecisionForm
-
-        return [AssumptionForm, DecisionForm, ActionForm]
-
-    async def _prebuild_forms(self) -> None:
-        """Build the next capture form not built yet, then come back for the one after.
-
-        One form a turn (~0.1-0.2 s each), after a refresh, so a key pressed meanwhile waits
-        for one form at most; a key opening a form not built yet builds it there and then.
-        """
-        from sop_tui.tui.dialogs.installed import prebuild_meeting_form
-
-        if not self.is_current:
-            return  # on_screen_resume comes back
-        for cls in self._form_classes():
-            mounted = prebuild_meeting_form(self.app, cls, self.sop.workspace,
-                                            cycle=self.cycle, meeting=self.meeting)
-            if mounted is not None:
-                await mounted
-                self.call_after_refresh(self._prebuild_forms)
-                return
-
     def _capture(self, cls: type[MeetingForm]) -> None:
-        from sop_tui.tui.dialogs.installed import meeting_form
-
-        form = meeting_form(self.app, cls, self.sop.workspace, cycle=self.cycle,
-                            meeting=self.meeting, family=self.family)
+        form = cls(self.sop.workspace, cycle=self.cycle, meeting=self.meeting, family=self.family)
         self.app.push_screen(form, callback=self._captured)
 
     def _captured(self, event: Event | None) -> None:
@@ -363,18 +329,12 @@ class MeetingScreen(BackdropSource[None]):
         self.show_log()  # the list, and the panel if it shows what was captured (an action)
 
     def action_assumption(self) -> None:
-        from sop_tui.tui.dialogs.capture import AssumptionForm
-
         self._capture(AssumptionForm)
 
     def action_decision(self) -> None:
-        from sop_tui.tui.dialogs.capture import DecisionForm
-
         self._capture(DecisionForm)
 
     def action_action(self) -> None:
-        from sop_tui.tui.dialogs.capture import ActionForm
-
         self._capture(ActionForm)
 
     # -- closing ---------------------------------------------------------------------------
