@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from sop_tui.cli.app import build
 from sop_tui.cycle.workspace import Workspace
+from sop_tui.events.log import EventLog
 from sop_tui.exports.tables import PARTS, Table
 from sop_tui.exports.write import FORMULA_STARTS, neutralise, write_csv, write_xlsx
 
@@ -39,9 +40,11 @@ def store(tmp_path: Path) -> Path:
                            "--units", "1200", "--dollars", "-250000.5", "--months",
                            "2027-01..2027-03")
         assert code == 0, err
-    code, _, err = run(s, "record", "action", "--text", "=1+1", "--owner", "Bo", "--due",
-                       "2026-11-30")
-    assert code == 0, err
+    # recorded in November (a due date in the past is refused): overdue by now
+    log = EventLog(f"sqlite:///{s / 'sop.db'}")
+    november = Workspace(log, actor="Bo", clock=lambda: datetime(2026, 11, 20, tzinfo=UTC))
+    november.record_action(text="=1+1", owner="Bo", due="2026-11-30")
+    log.close()
     return s
 
 

@@ -257,9 +257,9 @@ def test_backup_reports_the_copys_own_count(tmp_path: Path) -> None:
 
 async def test_review_on_an_immutable_copy_shows_the_history_and_writes_nothing(
         tmp_path: Path) -> None:
-    from sop_tui.cli.tui_cmds import launch
     from sop_tui.cycle.workspace import Workspace
     from sop_tui.settings import Settings
+    from sop_tui.tui.app import make_app
     from sop_tui.tui.screens.history import HistoryScreen
 
     store = _store(tmp_path)
@@ -267,8 +267,7 @@ async def test_review_on_an_immutable_copy_shows_the_history_and_writes_nothing(
     url = _immutable_url(store / "sop.db")
     settings = Settings(store=store, db_url=url, actor="reader")
     ws = Workspace(EventLog(url, read_only=True), actor="reader")
-    app, warmer = launch(ws, settings, read_only=True)
-    assert warmer is None
+    app = make_app(ws, settings, read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("h")
         await pilot.pause()

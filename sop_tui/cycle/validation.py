@@ -23,7 +23,7 @@ from sop_tui.cycle.decisions import decision_problems as what_a_decision_needs
 from sop_tui.cycle.errors import CommandError
 from sop_tui.events.envelope import MONTH_RE
 
-__all__ = ["HORIZON_MONTHS", "Problems", "action_problems", "approval_problems",
+__all__ = ["HORIZON_MONTHS", "Problems", "action_problems", "add_months", "approval_problems",
            "assumption_problems", "recommendation_problems",
            "date_problem", "decision_problems", "horizon", "horizon_problem", "in_words",
            "months_problem", "number_problem", "override_problems", "parse_amount",
@@ -55,7 +55,8 @@ def required(text: str | None, what: str) -> str | None:
 # -- months ------------------------------------------------------------------------------------
 
 
-def _add_months(month: str, n: int) -> str:
+def add_months(month: str, n: int) -> str:
+    """The month ``n`` months after ``month`` (``YYYY-MM``; ``n`` may be negative)."""
     year, mon = int(month[:4]), int(month[5:7])
     total = year * 12 + mon - 1 + n
     return f"{total // 12:04d}-{total % 12 + 1:02d}"
@@ -63,7 +64,7 @@ def _add_months(month: str, n: int) -> str:
 
 def horizon(cycle: str, months: int = HORIZON_MONTHS) -> tuple[str, str]:
     """The first and last month cycle ``cycle`` plans."""
-    return cycle, _add_months(cycle, months - 1)
+    return cycle, add_months(cycle, months - 1)
 
 
 def parse_months(text: str) -> tuple[str, str]:

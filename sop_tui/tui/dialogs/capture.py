@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from sop_tui.cycle.meetings import MeetingDef
 from sop_tui.cycle.validation import (
     action_problems,
+    add_months,
     assumption_problems,
     decision_problems,
     number_problem,
@@ -215,14 +216,16 @@ class ActionForm(MeetingForm):
 
 
 class OpenCycleForm(Form[Event]):
-    """Open a cycle (YYYY-MM, default the month after today)."""
+    """Open a cycle (YYYY-MM): the month after the newest cycle's, or after today's."""
 
     FORM_TITLE = "Open a cycle"
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
-        self.cycle = workspace.current_cycle_or_next()
+        current = workspace.state().current
+        self.cycle = (add_months(current.cycle, 1) if current is not None
+                      else workspace.current_cycle_or_next())
 
     def context(self) -> str:
         return "One cycle a month: its meetings, decisions and plan."
