@@ -25,6 +25,7 @@ from sop_tui.cycle.cadence import earlier_not_closed
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef, load_meetings
 from sop_tui.cycle.workspace import Workspace
+from sop_tui.events.log import LogError
 from sop_tui.settings import Settings
 from sop_tui.tui.abstract import HoldsText
 from sop_tui.tui.commands import SopCommands
@@ -192,14 +193,14 @@ class SopApp(KeysInOrder):
 
     @work(thread=True, exclusive=True, group="pack", name="pack")
     def _render_pack(self, cycle: str) -> None:
-        from sop_tui.pack.child import render_pack_subprocess
+        from sop_tui.pack.child import PackError, render_pack_subprocess
 
         def progress(line: str) -> None:
             self.call_from_thread(self.set_status, f"pack: {line}")
 
         try:
             path = render_pack_subprocess(self.settings, cycle, None, on_progress=progress)
-        except Exception as exc:  # shown to the user; the app keeps running
+        except (PackError, OSError) as exc:  # shown to the user; the app keeps running
             self.call_from_thread(self.set_status, "")
             self.call_from_thread(self.notify, str(exc), title="Pack", severity="error",
                                   timeout=10)
@@ -252,8 +253,10 @@ class SopApp(KeysInOrder):
     @work(thread=True, group="pack-send", name="pack-send")
     def _email_pack(self, cycle: str, pdf: Path | None, to: list[str],
                     dialog: SendPackDialog | None) -> None:
-        from sop_tui.pack.child import render_pack_subprocess
+        from sop_tui.pack.child import PackError, render_pack_subprocess
+        from sop_tui.pack.email import EmailError
         from sop_tui.pack.sending import send_pack
+        from sop_tui.pack.tamper import StampError
 
         def progress(line: str) -> None:
             self.call_from_thread(self.set_status, f"pack: {line}")
@@ -270,8 +273,9 @@ class SopApp(KeysInOrder):
                 pdf = render_pack_subprocess(self.settings, cycle, None, on_progress=progress)
             progress(f"sending to {', '.join(to)}")
             sent = send_pack(self.workspace, pdf, to, settings=self.settings, cycle=cycle)
-        except Exception as exc:  # shown to the user; the app keeps running
-            # OSError's str() lacks its kind ("[Errno 111] Connection refused"): name it.
+        except (PackError, EmailError, StampError, CommandError, LogError, OSError) as exc:
+            # shown to the user; the app keeps running. (smtplib's and ssl's errors are
+            # OSErrors.) OSError's str() lacks its kind ("[Errno 111] Connection refused"): name it.
             why = str(exc) if not isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
             message = f"The pack was not sent: {why}"
             self.call_from_thread(self.notify, message, title="Email", severity="error",

@@ -189,7 +189,7 @@ class Form(ModalScreen[T | None]):
     def on_mount(self) -> None:
         blink = getattr(self.app, "CURSOR_BLINK", True)
         for widget in self.field_widgets():
-            widget.cursor_blink = blink  # type: ignore[union-attr]
+            widget.cursor_blink = blink
         first = self.first_field()
         if first is not None:
             # Now, not through ``Widget.focus`` (queued on the app): keys typed while the form
