@@ -34,7 +34,6 @@ from sop_tui.tui.keys import KeysInOrder
 from sop_tui.tui.screens.dashboard import DashboardScreen
 from sop_tui.tui.screens.help import HelpScreen
 from sop_tui.tui.screens.history import HistoryScreen
-from sop_tui.tui.screens.meeting import MeetingScreen
 
 if TYPE_CHECKING:
     from sop_tui.cycle.planning import CyclePlanning
@@ -136,6 +135,8 @@ class SopApp(KeysInOrder):
         A meeting that would start before the earlier ones are closed asks for the reason
         first (a form), unless ``reason`` gives it.
         """
+        # Imported when a meeting opens: its panels load pandas, which the first frame
+        # does not wait for (tests/test_layers.py).
         from sop_tui.tui.screens.meeting import MeetingScreen
 
         if self.cycle is None:
@@ -219,8 +220,9 @@ class SopApp(KeysInOrder):
         if self.read_only or self.cycle is None or not self.pack_available():
             return False
         screen = self.screen
-        if isinstance(screen, MeetingScreen):
-            return screen.meeting.id == "executive"
+        meeting = getattr(screen, "meeting", None)  # a meeting's screen (imported lazily)
+        if isinstance(meeting, MeetingDef):
+            return meeting.id == "executive"
         return isinstance(screen, DashboardScreen)
 
     def action_email_pack(self) -> None:

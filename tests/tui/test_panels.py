@@ -18,7 +18,7 @@ import pytest
 from rich.console import Console
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Footer, Label, OptionList, Static
+from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.worker import WorkerFailed
 
 from sop_tui.cycle.meetings import PANELS as PANEL_IDS
@@ -290,7 +290,7 @@ async def test_actions_panel_needed_tab_before_enter_and_completed_without_askin
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)  # it asks, naming the action
-        assert "Book overtime" in str(dialog.query_one(".dialog-question", Label).render())
+        assert "Book overtime" in str(dialog.query_one(".dialog-question", Static).render())
         assert events(demo_ws, "ActionCompleted") == []
         await pilot.press("n")  # not yet: nothing written
         await pilot.pause()
@@ -331,7 +331,7 @@ async def test_portfolio_marks_items_and_records_one_decision_for_them(
         assert d.payload["chosen"] == "launch as planned"
         assert d.payload["rationale"] == "orders in hand"
         decided = {str(table.get_row_at(i)[1]): str(table.get_row_at(i)[4]) for i in range(2)}
-        assert decided == {s: "✔ launch as planned" for s in first_two}
+        assert decided == dict.fromkeys(first_two, "✔ launch as planned")
 
 
 async def test_a_refused_decision_names_the_field_and_keeps_the_form(

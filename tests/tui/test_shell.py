@@ -338,7 +338,10 @@ async def test_empty_store_says_so_and_opens_a_cycle(empty_ws: Workspace, make) 
         assert form.values()["cycle"] == "2026-12"  # the month after today (2026-11-25)
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(50):  # the dashboard switches to its full layout (a new screen)
+            await pilot.pause()
+            if app.screen.query("#meetings"):
+                break
         opened = empty_ws.log.events(types=["CycleOpened"])
         assert [e.payload["cycle"] for e in opened] == ["2026-12"]
         assert isinstance(app.screen, DashboardScreen)

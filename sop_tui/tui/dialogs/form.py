@@ -336,31 +336,39 @@ class Form(ModalScreen[T | None]):
         self._submit(values)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="form-submit")
-    def _submit(self, values: dict[str, str]) -> T:
+    def _submit(self, values: dict[str, str]) -> None:
+        # The outcome is handed to the form before the worker ends: once the worker is done,
+        # the form has closed or shows why not.
         try:
-            return self.submit(values)
+            result = self.submit(values)
+        except CommandError as exc:
+            self.app.call_from_thread(self.refused, exc.problems)
+            return
         except LogError as exc:  # the log refused the write (locked, read-only): say so
-            raise CommandError({FORM_PROBLEM: f"not saved: {exc}"}) from None
+            self.app.call_from_thread(self.refused, {FORM_PROBLEM: f"not saved: {exc}"})
+            return
+        self.app.call_from_thread(self._done, result)
+
+    def _done(self, result: T) -> None:
+        self.saving = False
+        self.remove_class("-saving")
+        self.saved(result)
+
+    def refused(self, problems: Mapping[str, str]) -> None:
+        """The command refused: show why; each refusal stays until its field changes."""
+        self.show_problems(problems)
+        values = self.values()
+        self._refused = {
+            name: (values[name], str(line.render()))
+            for name in self._specs
+            if (line := self.query_one(f"#error-{name}", Static)).has_class("-shown")}
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "form-submit":
-            return
-        if event.state == WorkerState.SUCCESS:
-            self.saving = False
-            self.remove_class("-saving")
-            self.saved(event.worker.result)  # type: ignore[arg-type]
-        elif event.state == WorkerState.ERROR:
+        if event.worker.group == "form-submit" and event.state == WorkerState.ERROR:
+            # not the input's fault (a bug, a full disk): the form stays open with its text
             error = event.worker.error
-            if isinstance(error, CommandError):
-                self.show_problems(error.problems)
-                values = self.values()
-                self._refused = {
-                    name: (values[name], str(line.render()))
-                    for name in self._specs
-                    if (line := self.query_one(f"#error-{name}", Static)).has_class("-shown")}
-            else:  # not the input's fault: the form stays open with its text
-                self.show_problems({FORM_PROBLEM: f"not saved: {error}"})
-                self.notify(f"Not saved: {error}", severity="error", timeout=10)
+            self.show_problems({FORM_PROBLEM: f"not saved: {error}"})
+            self.notify(f"Not saved: {error}", severity="error", timeout=10)
 
     def action_cancel(self) -> None:
         """Close without saving, asking first when a field holds typed text."""
