@@ -190,6 +190,8 @@ class Form(ModalScreen[T | None]):
         blink = getattr(self.app, "CURSOR_BLINK", True)
         for widget in self.field_widgets():
             widget.cursor_blink = blink
+            if isinstance(widget, Input):
+                widget.cursor_position = 0  # a long pre-filled text shows from its start
         first = self.first_field()
         if first is not None:
             # Now, not through ``Widget.focus`` (queued on the app): keys typed while the form
