@@ -30,7 +30,7 @@ def _error(form: object, name: str) -> str:
 
 
 async def _in_meeting(app, pilot, meeting: str = "demand") -> MeetingScreen:  # type: ignore[no-untyped-def]
-    app.open_meeting(meeting)
+    app.open_meeting(meeting, reason="test: straight to this meeting")
     await pilot.pause()
     assert isinstance(app.screen, MeetingScreen)
     return app.screen
@@ -138,7 +138,8 @@ async def test_a_bad_due_date_keeps_the_action_form_open_and_writes_nothing(
 async def test_an_action_serves_a_decision_of_the_cycle(demo_ws: Workspace, make) -> None:
     decision = demo_ws.record_decision(question="Add a shift?", chosen="yes",
                                        rationale="gap in March", decided_by="Ops",
-                                       meeting="supply")
+                                       options=["yes", "no"], owner="Ops",
+                                       due="2027-01-31", meeting="supply")
     app = make(demo_ws)
     async with app.run_test(size=SIZE) as pilot:
         await _in_meeting(app, pilot, "supply")

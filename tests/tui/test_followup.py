@@ -123,8 +123,8 @@ async def test_an_outcome_and_a_done_action_from_the_panel(second: Workspace) ->
         await pilot.press(*"nope", "tab", *"ok", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, DecisionOutcomeDialog)  # 'nope' is not an outcome
-        assert "is not an outcome" in str(app.screen.query_one("#e-outcome").content)
-        app.screen.query_one("#f-outcome").value = "worked"  # type: ignore[attr-defined]
+        assert "is not an outcome" in str(app.screen.query_one("#error-outcome").content)
+        app.screen.set_value("outcome", "worked")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         [outcome] = second.log.events(types=["DecisionOutcomeRecorded"])
@@ -256,7 +256,7 @@ async def test_the_second_cycle_by_keys(first_done: Workspace,
             await pilot.press("enter")
             await settle(app, pilot)
             await _item(app, pilot, "executive")
-            await pilot.press("A", "ctrl+s")
+            await pilot.press("A", *"Pat Chen", "ctrl+s")  # a person, typed: never the role
             await settle(app, pilot)
             await _close(app, pilot)
     finally:

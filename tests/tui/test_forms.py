@@ -59,7 +59,7 @@ def _error(form: Form, name: str) -> str:  # type: ignore[type-arg]
 
 
 async def _meeting(app, pilot, meeting: str = "demand") -> MeetingScreen:  # type: ignore[no-untyped-def]
-    app.open_meeting(meeting)
+    app.open_meeting(meeting, reason="test: straight to this meeting")
     await pilot.pause()
     assert isinstance(app.screen, MeetingScreen)
     return app.screen
@@ -179,11 +179,13 @@ async def test_every_problem_is_shown_at_once_in_a_planners_words(
         form.set_value("decided_by", "")  # the owner's role, cleared
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        shown = {n: _error(form, n) for n in ("question", "chosen", "rationale", "decided_by")}
-        assert shown == {"question": "required: say what was decided",
-                         "chosen": "required: say which option was chosen",
-                         "rationale": "required: say why",
-                         "decided_by": "required: name who decided"}
+        shown = {n: _error(form, n) for n in ("question", "options", "chosen", "rationale",
+                                              "decided_by")}
+        assert shown == {"question": "required",
+                         "options": "0 option(s) given; name at least two options considered "
+                                    "(the one chosen among them)",
+                         "chosen": "must not be blank: say which option was chosen",
+                         "rationale": "required", "decided_by": "required"}
         assert form.focused is form.field_widget("question")
         assert "String should" not in " ".join(str(w.render()) for w in form.query(Static))
         assert demo_ws.log.events(types=["DecisionRecorded"]) == []
@@ -200,7 +202,7 @@ async def test_a_chosen_option_not_among_the_options_is_refused(demo_ws: Workspa
         await pilot.pause()
         form = app.screen
         assert isinstance(form, DecisionForm)
-        assert _error(form, "chosen") == "'maybe' is not one of the options: launch, delay, cancel"
+        assert _error(form, "chosen") == "'maybe' is not among the options (launch, delay, cancel)"
         form.set_value("rationale", "volume")
         form.set_value("decided_by", "Dana")
         await pilot.press("ctrl+s")
@@ -279,7 +281,8 @@ async def test_the_action_forms_decision_field_spills_over_nothing(
     completions; every line of the form, the hint last, is drawn where it is laid out."""
     for i in range(6):
         demo_ws.record_decision(question=f"Question {i}?", chosen="yes", rationale="r",
-                                decided_by="Ops", meeting="supply")
+                                decided_by="Ops", options=["yes", "no"], owner="Ops",
+                                due="2027-01-31", meeting="supply")
     app = make(demo_ws)
     async with app.run_test(size=size) as pilot:
         await _meeting(app, pilot, "supply")

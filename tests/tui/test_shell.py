@@ -387,6 +387,7 @@ async def test_the_palette_opens_a_meeting_by_name(demo_ws: Workspace, make) -> 
         assert isinstance(app.screen, StartMeetingDialog) and app.screen.before == [
             "portfolio", "demand"]
         await pilot.press(*"the plant needs the gaps today", "ctrl+s")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)
         assert app.screen.meeting.id == "supply"

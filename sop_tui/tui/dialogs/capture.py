@@ -9,12 +9,12 @@ question and options it suggests.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping, Sequence
 
 from sop_tui.cycle.meetings import MeetingDef
 from sop_tui.cycle.validation import (
     action_problems,
-    add_months,
     assumption_problems,
     decision_problems,
     number_problem,
@@ -26,6 +26,13 @@ from sop_tui.events.types import Event
 from sop_tui.tui.dialogs.form import Field, Form, Note, lines_of
 
 __all__ = ["ActionForm", "AssumptionForm", "DecisionForm", "OpenCycleForm"]
+
+
+def default_due(cycle: str) -> str:
+    """The last day of the month after ``cycle``: a decision's due date unless one is said."""
+    y, m = int(cycle[:4]), int(cycle[5:7]) + 1
+    y, m = (y + 1, 1) if m == 13 else (y, m)
+    return f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
 
 
 def _blank_none(text: str) -> str | None:
@@ -127,8 +134,10 @@ class DecisionForm(MeetingForm):
                   suggestions=self.options),
             Field("rationale", "Rationale", placeholder="why"),
             Field("decided_by", "Decided by", self.meeting.owner),
-            Field("owner", "Owner", placeholder="who carries it out (optional)"),
-            Field("due", "Due", placeholder="YYYY-MM-DD (optional)"),
+            # who carries it out, and by when: the meeting's owner by the end of next month,
+            # unless the room says otherwise
+            Field("owner", "Owner", self.meeting.owner, placeholder="who carries it out"),
+            Field("due", "Due", default_due(self.cycle), placeholder="YYYY-MM-DD"),
             Field("family", "Family", self.family or "", placeholder="(all families)"),
             Field("skus", "SKUs", ", ".join(self.skus), placeholder="comma-separated"),
             Field("resource", "Resource", self.resource or ""),
@@ -144,8 +153,8 @@ class DecisionForm(MeetingForm):
         return decision_problems(
             question=values["question"], options=lines_of(values["options"]),
             chosen=values["chosen"], rationale=values["rationale"],
-            decided_by=values["decided_by"], due=values["due"], months=values["months"],
-            today=self.today)
+            decided_by=values["decided_by"], owner=values["owner"], due=values["due"],
+            months=values["months"], today=self.today)
 
     def submit(self, values: Mapping[str, str]) -> Event:
         options = lines_of(values["options"])
@@ -223,9 +232,7 @@ class OpenCycleForm(Form[Event]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
-        current = workspace.state().current
-        self.cycle = (add_months(current.cycle, 1) if current is not None
-                      else workspace.current_cycle_or_next())
+        self.cycle = workspace.next_cycle()
 
     def context(self) -> str:
         return "One cycle a month: its meetings, decisions and plan."

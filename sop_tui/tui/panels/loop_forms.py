@@ -1,22 +1,27 @@
 """The monthly loop's forms: a decision's outcome, starting a meeting (who attends, and why out
 of order), adding attendees.
 
-Each writes one event through the workspace and shows a refused field's message beside it, as
-every form does (:class:`sop_tui.tui.panels.forms.FormDialog`).
+Each is a :class:`~sop_tui.tui.dialogs.form.Form`: it writes one event through the workspace,
+checks each field as it is left and shows a refused field's message beside it.
 """
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Mapping, Sequence
 
-from sop_tui.cycle.decisions import OUTCOMES
+from sop_tui.cycle.decisions import OUTCOMES, outcome_problems
 from sop_tui.cycle.followup import DecisionDue
+from sop_tui.cycle.validation import Problems, required
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.types import Event
-from sop_tui.tui.panels.forms import FormDialog, lines_of
+from sop_tui.tui.dialogs.form import Field, Form, Note, lines_of
 
 
-class DecisionOutcomeDialog(FormDialog[Event | None]):
+def _outcome(text: str) -> str:
+    return text.strip().lower().replace(" ", "_")
+
+
+class DecisionOutcomeDialog(Form[Event]):
     """Record what came of a decision that fell due: worked / partly / did_not / superseded."""
 
     FORM_TITLE = "What came of this decision?"
@@ -29,26 +34,27 @@ class DecisionOutcomeDialog(FormDialog[Event | None]):
         self.cycle = cycle
         self.meeting = meeting
 
-    def compose_fields(self) -> ComposeResult:
+    def fields(self) -> Sequence[Field | Note]:
         d = self.decision
-        yield self.note(f"{d.question} → {d.chosen} (cycle {d.cycle}, {d.owner}, due {d.due})")
+        notes = [Note(f"{d.question} → {d.chosen} (cycle {d.cycle}, {d.owner}, due {d.due})")]
         if d.measured:
-            yield self.note(f"Measured: {d.measured}")
-        yield from self.field("outcome", f"Outcome ({' / '.join(OUTCOMES)})",
-                              placeholder="worked")
-        yield from self.field("note", "Note", placeholder="what happened, in a sentence")
+            notes.append(Note(f"Measured: {d.measured}"))
+        return [
+            *notes,
+            Field("outcome", "Outcome", placeholder=" / ".join(OUTCOMES), suggestions=OUTCOMES),
+            Field("note", "Note", placeholder="what happened, in a sentence"),
+        ]
 
-    def on_mount(self) -> None:
-        self.query_one("#f-outcome").focus()
+    def rules(self, values: Mapping[str, str]) -> dict[str, str]:
+        return outcome_problems(_outcome(values["outcome"]), values["note"])
 
-    def submit(self) -> Event:
+    def submit(self, values: Mapping[str, str]) -> Event:
         return self.ws.record_outcome(
-            self.decision.seq, self.value("outcome").strip().lower().replace(" ", "_"),
-            self.value("note").strip(), measured=self.decision.measured, cycle=self.cycle,
-            meeting=self.meeting)
+            self.decision.seq, _outcome(values["outcome"]), values["note"].strip(),
+            measured=self.decision.measured, cycle=self.cycle, meeting=self.meeting)
 
 
-class StartMeetingDialog(FormDialog[Event | None]):
+class StartMeetingDialog(Form[Event]):
     """Start a meeting: who attends, and — when earlier meetings are not closed — why now."""
 
     FORM_TITLE = "Start the meeting"
@@ -62,23 +68,30 @@ class StartMeetingDialog(FormDialog[Event | None]):
         self.title_text = title
         self.before = before
 
-    def compose_fields(self) -> ComposeResult:
+    def fields(self) -> Sequence[Field | Note]:
+        if not self.before:
+            return [Field("attendees", "Who attends", lines=True, placeholder="one a line")]
+        return [
+            Note(f"{self.title_text} comes after {', '.join(self.before)}, not closed yet. "
+                 "Meetings run in order: say why this one runs now."),
+            Field("reason", "Reason", placeholder="why it runs out of order"),
+            Field("attendees", "Who attends", lines=True, placeholder="one a line"),
+        ]
+
+    def rules(self, values: Mapping[str, str]) -> dict[str, str]:
+        found = Problems()
         if self.before:
-            yield self.note(f"{self.title_text} comes after {', '.join(self.before)}, not closed "
-                            "yet. Meetings run in order: say why this one runs now.")
-            yield from self.field("reason", "Reason it runs out of order")
-        yield from self.field("attendees", "Who attends (one a line)", multiline=True)
+            found.check("reason", required(values["reason"],
+                                           "say why this meeting runs out of order"))
+        return found
 
-    def on_mount(self) -> None:
-        self.query_one("#f-reason" if self.before else "#f-attendees").focus()
-
-    def submit(self) -> Event:
-        reason = self.value("reason").strip() if self.before else None
+    def submit(self, values: Mapping[str, str]) -> Event:
+        reason = values["reason"].strip() if self.before else None
         return self.ws.start_meeting(self.meeting, cycle=self.cycle, reason=reason,
-                                     attendees=lines_of(self.value("attendees")))
+                                     attendees=lines_of(values["attendees"]))
 
 
-class AttendanceDialog(FormDialog[Event | None]):
+class AttendanceDialog(Form[Event]):
     """Add names to who attended the meeting."""
 
     FORM_TITLE = "Who is here"
@@ -91,14 +104,15 @@ class AttendanceDialog(FormDialog[Event | None]):
         self.meeting = meeting
         self.present = present
 
-    def compose_fields(self) -> ComposeResult:
-        if self.present:
-            yield self.note("Recorded: " + ", ".join(self.present))
-        yield from self.field("attendees", "Add (one a line)", multiline=True)
+    def fields(self) -> Sequence[Field | Note]:
+        recorded = [Note("Recorded: " + ", ".join(self.present))] if self.present else []
+        return [*recorded, Field("attendees", "Add", lines=True, placeholder="one a line")]
 
-    def on_mount(self) -> None:
-        self.query_one("#f-attendees").focus()
+    def rules(self, values: Mapping[str, str]) -> dict[str, str]:
+        found = Problems()
+        found.check("attendees", required(values["attendees"], "a name, one a line"))
+        return found
 
-    def submit(self) -> Event:
-        return self.ws.record_attendance(self.meeting, lines_of(self.value("attendees")),
+    def submit(self, values: Mapping[str, str]) -> Event:
+        return self.ws.record_attendance(self.meeting, lines_of(values["attendees"]),
                                          cycle=self.cycle)
