@@ -37,6 +37,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets.input import Selection
 from textual.worker import Worker, WorkerState
 
 from sop_tui.cycle.errors import CommandError
@@ -191,7 +192,8 @@ class Form(ModalScreen[T | None]):
         for widget in self.field_widgets():
             widget.cursor_blink = blink
             if isinstance(widget, Input):
-                widget.cursor_position = 0  # a long pre-filled text shows from its start
+                # a long pre-filled text shows from its start, selected: typing replaces it
+                widget.selection = Selection(len(widget.value), 0)
         first = self.first_field()
         if first is not None:
             # Now, not through ``Widget.focus`` (queued on the app): keys typed while the form
