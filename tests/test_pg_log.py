@@ -195,7 +195,7 @@ def test_every_guard_is_created(db_url: str) -> None:
 
 
 async def test_the_app_opens_on_postgresql_and_shows_the_history(db_url: str) -> None:
-    from sop_tui.cli.tui_cmds import launch
+    from sop_tui.tui.app import make_app
     from sop_tui.cycle.workspace import Workspace
     from sop_tui.settings import Settings
     from sop_tui.tui.screens.history import HistoryScreen, HistoryTable
@@ -204,8 +204,7 @@ async def test_the_app_opens_on_postgresql_and_shows_the_history(db_url: str) ->
     writer.open_cycle("2026-12")
     writer.record_assumption(text="Retailer adds 40 doors", owner="Sales")
     ws = Workspace(EventLog(db_url, read_only=True), actor="reader")
-    app, warmer = launch(ws, Settings(db_url=db_url, actor="reader"), read_only=True)
-    assert warmer is None
+    app = make_app(ws, Settings(db_url=db_url, actor="reader"), read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("h")
         await pilot.pause()

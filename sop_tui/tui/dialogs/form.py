@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, TypeVar
+from typing import ClassVar, TypeVar, cast
 
 from rich.text import Text
 from textual import work
@@ -340,18 +340,17 @@ class Form(ModalScreen[T | None]):
         self._submit(values)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="form-submit")
-    def _submit(self, values: dict[str, str]) -> None:
-        # The outcome is handed to the form before the worker ends: once the worker is done,
-        # the form has closed or shows why not.
+    def _submit(self, values: dict[str, str]) -> T | None:
+        # A refusal is handed to the form before the worker ends (the form stays open, showing
+        # why). A result closes the form once the worker has ended (on_worker_state_changed):
+        # a form closed while its worker still ran would have the worker cancelled.
         try:
-            result = self.submit(values)
+            return self.submit(values)
         except CommandError as exc:
             self.app.call_from_thread(self.refused, exc.problems)
-            return
         except LogError as exc:  # the log refused the write (locked, read-only): say so
             self.app.call_from_thread(self.refused, {FORM_PROBLEM: f"not saved: {exc}"})
-            return
-        self.app.call_from_thread(self._done, result)
+        return None
 
     def _done(self, result: T) -> None:
         self.saving = False
@@ -368,7 +367,11 @@ class Form(ModalScreen[T | None]):
             if (line := self.query_one(f"#error-{name}", Static)).has_class("-shown")}
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "form-submit" and event.state == WorkerState.ERROR:
+        if event.worker.group != "form-submit":
+            return
+        if event.state == WorkerState.SUCCESS and self.saving:  # not refused: written
+            self._done(cast(T, event.worker.result))
+        elif event.state == WorkerState.ERROR:
             # not the input's fault (a bug, a full disk): the form stays open with its text
             error = event.worker.error
             self.show_problems({FORM_PROBLEM: f"not saved: {error}"})
