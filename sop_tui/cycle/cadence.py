@@ -134,3 +134,32 @@ def cadence_report(cs: CycleState, limits: Mapping[str, int], today: str
 def executive_length(cs: CycleState, limits: Mapping[str, int]) -> tuple[float | None, int]:
     """The executive meeting's minutes (None until closed) and its limit (the pack shows it)."""
     return cs.meetings["executive"].minutes, int(limits.get("executive", 90))
+
+
+def executive_timebox(cs: CycleState, limits: Mapping[str, int]) -> dict[str, object]:
+    """The executive meeting against its timebox, in words for the pack.
+
+    The reference: "if your executive S&OP runs longer than 90 minutes, your pre-S&OP failed"
+    — so a pack rendered after the meeting says how long it ran and, when over, what that
+    points at; one rendered before says when it is planned and for how long.
+
+    Returns:
+        ``{"status", "minutes", "limit", "over", "text"}``; ``over`` is True only for a
+        closed meeting that ran past its limit.
+    """
+    minutes, limit = executive_length(cs, limits)
+    ms = cs.meetings["executive"]
+    over = minutes is not None and minutes > limit
+    if minutes is not None:
+        text = f"Executive S&OP held in {minutes:g} min of its {limit}-minute timebox"
+        text += (f": {minutes - limit:g} min over — the pre-S&OP left too much to settle here."
+                 if over else ".")
+    elif ms.started is not None:
+        text = (f"Executive S&OP in progress since {ms.started.at[11:16]} UTC "
+                f"({limit}-minute timebox).")
+    elif ms.scheduled:
+        text = f"Executive S&OP planned for {ms.scheduled} ({limit}-minute timebox)."
+    else:
+        text = f"Executive S&OP not held yet ({limit}-minute timebox)."
+    return {"status": ms.status, "minutes": minutes, "limit": limit, "over": over,
+            "text": text}

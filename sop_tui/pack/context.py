@@ -13,11 +13,14 @@ more (or less) of the log than the pack saw.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from sop_tui.cycle.cadence import executive_timebox
 from sop_tui.cycle.changes import changes_since
 from sop_tui.cycle.planning import CyclePlanning
+from sop_tui.cycle.status import DEFAULT_LIMITS
 from sop_tui.pack.model import PackContext, Progress, Stamp
 from sop_tui.pack.parts import PartCache
 from sop_tui.pack.sections.appendix import appendix_section
@@ -35,13 +38,15 @@ METRIC_VIEWS = ("metrics", "trend", "fva", "family_accuracy")
 
 
 def build_context(planning: CyclePlanning, *, progress: Progress | None = None,
-                  now: datetime | None = None) -> PackContext:
+                  now: datetime | None = None,
+                  limits: Mapping[str, int] | None = None) -> PackContext:
     """Build the pack's view-model for ``planning.cycle``.
 
     Args:
         planning: the cycle's numbers (data, events, analytics).
         progress: called with a short line before each slow step.
         now: the rendering time (default: the workspace's clock).
+        limits: each meeting's timebox in minutes (default: the shipped meeting files').
 
     Returns:
         The :class:`PackContext`, charts included.
@@ -69,6 +74,8 @@ def build_context(planning: CyclePlanning, *, progress: Progress | None = None,
     charts: dict[str, bytes] = dict(plan_part["charts"])
     scenarios = scenarios_section(computed, scen_records, rec, plan_name)
     decisions = decisions_section(st, plan_name)
+    # the executive meeting against its 90 minutes: the pre-S&OP's report card
+    decisions["timebox"] = executive_timebox(st, limits or DEFAULT_LIMITS)
 
     say("measuring forecast accuracy, bias, attainment and E&O")
     metric = parts.get("metrics", None, METRIC_VIEWS, lambda: _metric_part(planning))

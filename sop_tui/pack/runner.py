@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sop_tui.cycle.errors import CommandError
+from sop_tui.cycle.meetings import load_meetings
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.pack.child import PackResult
@@ -48,7 +49,8 @@ def render_pack(ws: Workspace, cycle: str | None, out: Path | None, *, settings:
     cycle = cycle or ws.current_cycle()
     planning = CyclePlanning(ws, cycle, cache_dir=settings.cache_dir)
     say(f"reading cycle {cycle}")
-    ctx = build_context(planning, progress=say)
+    limits = {m: d.limit_minutes for m, d in load_meetings(settings.meetings_dir).items()}
+    ctx = build_context(planning, progress=say, limits=limits)
     say("laying out the pages")
     rendered = render_pdf(ctx, settings.templates_dir)
     if out is None and ws.log.read_only:
