@@ -30,6 +30,7 @@ from sop_tui.cycle.workspace import Workspace
 from sop_tui.data.demo import DEMO_CYCLE, generate, simulate, write_csv
 from sop_tui.data.demo_months import Plant, start_frames
 from sop_tui.data.store import ImportOutcome, files_in, import_files
+from sop_tui.settings import RESOURCES
 
 #: The cycles ``sop demo`` runs by default: the reference's story is six months.
 DEFAULT_CYCLES = 6
@@ -109,8 +110,6 @@ def build_demo_store(
                 f"({state.count} events); nothing was written"]
     if state.count:
         return ["the store is not empty: the monthly demo needs a new store (--store DIR)"]
-    from sop_tui.settings import RESOURCES
-
     defs = load_meetings(meetings_dir or RESOURCES / "meetings")
     return _monthly(ws, directory, seed, cycles, cache_dir, defs, progress)
 

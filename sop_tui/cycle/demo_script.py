@@ -19,6 +19,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,7 +82,6 @@ class Decided:
 
 
 def _add_days(day: str, n: int) -> str:
-    from datetime import date, timedelta
 
     return (date.fromisoformat(day) + timedelta(days=n)).isoformat()
 

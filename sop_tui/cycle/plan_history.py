@@ -28,6 +28,8 @@ from sop_tui.cycle.forecasts import recorded_forecast
 from sop_tui.cycle.state import CycleState, LogState
 from sop_tui.data.imports import chain_key, chains
 
+# pandas is imported in the functions that build frames: CyclePlanning imports this module,
+# and the app paints (and `sop maturity` answers from cached views) without loading pandas.
 if TYPE_CHECKING:
     import pandas as pd
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sop_tui.cycle.cadence import default_schedule, earlier_not_closed
-from sop_tui.cycle.decisions import chosen_option, clean_options
+from sop_tui.cycle.decisions import chosen_option, clean_options, outcome_problems
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.fields import months_payload, payload_fields
 from sop_tui.cycle.state import ActionItem, LogState, fold
@@ -29,8 +29,9 @@ from sop_tui.cycle.validation import (
     recommendation_problems,
     required,
 )
+from sop_tui.data.imports import chains
 from sop_tui.events.envelope import CORRECTABLE, MEETINGS, MONTH_RE, Event
-from sop_tui.events.log import EventLog, utc_now
+from sop_tui.events.log import EventLog, NewEvent, utc_now
 
 if TYPE_CHECKING:
     from sop_tui.data.store import PlanningData
@@ -190,7 +191,6 @@ class Workspace:
 
     def _closing(self, cycle: str) -> dict[str, Any]:
         """The ``CycleClosed`` payload: the imports the cycle's numbers use, fixed."""
-        from sop_tui.data.imports import chains
 
         used = chains(self.state().imports, self.data_until(cycle))
         return {"cycle": cycle, "until": self.log.head().count,
@@ -275,7 +275,6 @@ class Workspace:
         if cs.closed is not None or any(cs.meetings[m].status != "closed" for m in others):
             return self._append("MeetingClosed", closed, cycle=cycle, meeting=meeting)
         # the last of the five meetings: the cycle is decided, and closes with it
-        from sop_tui.events.log import NewEvent
 
         clean = {k: v for k, v in closed.items() if v is not None}
         first, _ = self.log.append_all([
@@ -358,7 +357,6 @@ class Workspace:
                        measured: str | None = None, cycle: str | None = None,
                        meeting: str | None = None) -> Event:
         """Record what came of decision ``decision`` (worked / partly / did_not / superseded)."""
-        from sop_tui.cycle.decisions import outcome_problems
 
         cycle = self._check_context(cycle, meeting)
         rec = self.state().by_seq.get(decision)
