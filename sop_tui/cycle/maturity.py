@@ -58,7 +58,7 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("meetings_held", "the five meetings held and closed", 2, False, 0.8, 1.0, "share"),
+    Rule("meetings_held", "five meetings closed, exit criteria met", 2, False, 0.8, 1.0, "share"),
     Rule("in_order", "meetings in order", 3, False, 0.9, 1.0, "share"),
     Rule("one_source", "one consensus number per family", 3, False, 0.95, 1.0, "share"),
     Rule("averaging", "consensus by averaging", 3, True, 0.05, 0.0, "share"),

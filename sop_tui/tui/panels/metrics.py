@@ -86,6 +86,7 @@ class MetricsView:
     cycles: list[str]
     families: pd.DataFrame  # [family, accuracy, wmape, bias], worst accuracy first
     steps: pd.DataFrame  # [step, wmape, bias] of every family together, in stair order
+    lag: int = 1  # each month against the forecast made this many cycles before it
 
 
 class MetricsPanel(DataPanel):
@@ -116,14 +117,14 @@ class MetricsPanel(DataPanel):
         fam = fam.sort_values(["accuracy", "family"], kind="stable").reset_index(drop=True)
         fva = planning.fva
         steps = fva.loc[fva["family"] == "TOTAL", ["step", "wmape", "bias"]].reset_index(drop=True)
-        return MetricsView(summary, series, cycles, fam, steps)
+        return MetricsView(summary, series, cycles, fam, steps, planning.lag)
 
     def show(self, data: MetricsView) -> None:
         s = data.summary
         now = {"family_accuracy": s.family_accuracy, "item_accuracy": s.item_accuracy,
                "bias": s.bias, "plan_attainment": s.plan_attainment, "eo_value": s.eo_value}
         self.query_one("#metrics-summary", Static).update(
-            summary_table(data, now, f"Cycle {self.context.cycle}"))
+            summary_table(data, now, f"{self.context.cycle}, lag {data.lag}"))
         rows: list[Row] = []
         for row in data.families.itertuples(index=False):
             bias = Text(signed_pct(row.bias), style="red" if abs(row.bias) >= 0.1 else "")

@@ -101,11 +101,14 @@ class DashboardScreen(Screen[None]):
     ]
 
     class MetricsLoaded(Message):
-        """The headline metrics (by :data:`SUMMARY_FIELDS`) and their trend (values per metric)."""
+        """The headline metrics (by :data:`SUMMARY_FIELDS`), their trend (values per metric)
+        and the lag they are measured at."""
 
-        def __init__(self, values: dict[str, float], trend: dict[str, list[float]]) -> None:
+        def __init__(self, values: dict[str, float], trend: dict[str, list[float]],
+                     lag: int = 1) -> None:
             self.values = values
             self.trend = trend
+            self.lag = lag
             super().__init__()
 
     class GapLoaded(Message):
@@ -158,6 +161,7 @@ class DashboardScreen(Screen[None]):
         with VerticalScroll(id="dash"):
             yield Label("Meetings", classes="section-title")
             yield FitTable(id="meetings")
+            yield Label("Metrics", id="metrics-title", classes="section-title")
             with Horizontal(id="metric-cards"):
                 for key, title in CARDS:
                     yield MetricCard(title, id=f"card-{key}")
@@ -296,7 +300,7 @@ class DashboardScreen(Screen[None]):
             series = {m: [v for v in vals if not math.isnan(v)]
                       for m, vals in planning.trend_series.items()}
             values = {f: float(summary[f]) for f in SUMMARY_FIELDS}
-            self.post_message(self.MetricsLoaded(values, series))
+            self.post_message(self.MetricsLoaded(values, series, planning.lag))
         except Exception as exc:  # shown to the user; the app keeps running
             app.call_from_thread(app.notify, f"Metrics could not be computed: {exc}",
                                  severity="error", timeout=8)
@@ -357,6 +361,10 @@ class DashboardScreen(Screen[None]):
     def on_dashboard_screen_metrics_loaded(self, message: MetricsLoaded) -> None:
         s = SimpleNamespace(**message.values)
         t = message.trend
+        lag = message.lag
+        self.query_one("#metrics-title", Label).update(
+            f"Metrics · last 12 months at lag {lag} (the forecast made {lag} "
+            f"cycle{'s' if lag != 1 else ''} before)")
 
         def caption(metric: str, fmt: str) -> str:
             vals = t.get(metric, [])
