@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -27,9 +28,16 @@ from pathlib import Path
 SOP = Path(sys.executable).with_name("sop")
 
 
-def run(store: Path, *args: str, executor: str | None) -> tuple[float, str]:
-    """Run ``sop --store STORE ARGS``; its wall time and its last line of stderr."""
+def _children_cpu() -> float:
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
+def run(store: Path, *args: str, executor: str | None) -> tuple[float, float, str]:
+    """Run ``sop --store STORE ARGS``: its wall time, the CPU seconds it and its worker
+    processes used (what an idle machine's cores would share), its last line of stderr."""
     extra = ["--executor", executor] if executor else []
+    cpu = _children_cpu()
     t = time.perf_counter()
     done = subprocess.run([str(SOP), "--store", str(store), *args, *extra],
                           capture_output=True, text=True, check=False)
@@ -37,7 +45,7 @@ def run(store: Path, *args: str, executor: str | None) -> tuple[float, str]:
     if done.returncode != 0:
         sys.exit(f"sop {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
     last = done.stderr.strip().splitlines()[-1:] or [""]
-    return took, last[0].strip()
+    return took, _children_cpu() - cpu, last[0].strip()
 
 
 def load() -> str:
@@ -64,8 +72,9 @@ def main() -> None:
         for label, argv in (("families, cold", ("forecast", "--no-record")),
                             ("families, cached rerun", ("forecast", "--no-record")),
                             ("A/X SKUs, cold", ("forecast", "--level", "sku", "--no-record"))):
-            took, last = run(store, *argv, executor=args.executor)
-            print(f"  {label:24s} {took:6.2f} s   ({last}; load {load()})")
+            took, cpu, last = run(store, *argv, executor=args.executor)
+            print(f"  {label:24s} {took:6.2f} s wall, {cpu:6.2f} s CPU   ({last}; "
+                  f"load {load()})")
 
 
 if __name__ == "__main__":
