@@ -41,8 +41,8 @@ def _progress(done: int, total: int) -> None:
 @refusals
 def forecast(ctx: Context, cycle: str | None, level: str, executor: str | None,
              as_json: bool, record: bool) -> None:
-    """Statistical forecasts: per series, ETS and Theta averaged (or a baseline, or an
-    intermittent method), with its rolling-origin backtest error."""
+    """Statistical forecasts: per series, ETS and Theta averaged (an intermittent method for
+    intermittent demand, naive for a short history), with its rolling-origin backtest error."""
     p = CyclePlanning(ctx.workspace, cycle, cache_dir=ctx.settings.cache_dir)
     try:
         with open_runner(executor) as runner:
