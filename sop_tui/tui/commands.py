@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 class SopCommands(Provider):
     """Open a meeting, capture, move through the agenda, close a meeting, help."""
 
-    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+    def commands(self) -> list[tuple[str, Callable[[], object], str]]:
         from sop_tui.tui.screens.dashboard import DashboardScreen
         from sop_tui.tui.screens.meeting import MeetingScreen
 
@@ -58,12 +58,12 @@ class SopCommands(Provider):
         return out
 
     async def discover(self) -> Hits:
-        for name, run, help_text in self._commands():
+        for name, run, help_text in self.commands():
             yield DiscoveryHit(name, run, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, run, help_text in self._commands():
+        for name, run, help_text in self.commands():
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), run, help=help_text)

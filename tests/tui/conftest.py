@@ -90,3 +90,4 @@ def no_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
     from sop_tui.tui.screens.dashboard import DashboardScreen
 
     monkeypatch.setattr(DashboardScreen, "load_numbers", lambda self: None)
+

@@ -12,6 +12,7 @@ from rich.console import Console
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Button, Input, Select, Static
+from tui_helpers import notes_of
 
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.log import EventLog, NewEvent
@@ -340,6 +341,7 @@ async def test_verify_names_the_tampered_event(hws: Workspace, file_log: EventLo
             """UPDATE events SET payload = '{"family":"PUMPS","owner":"Sales","text":"60 doors"}'
                WHERE seq = 5""")
     app = Host(hws)
+    notes = notes_of(app)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(app, pilot)
         await pilot.press("v")
@@ -348,7 +350,7 @@ async def test_verify_names_the_tampered_event(hws: Workspace, file_log: EventLo
         status = screen.query_one("#history-status", Static)
         assert "chain broken at event 5: content changed" in str(status.render())
         assert status.has_class("-broken")
-        errors = [n for n in app._notifications if n.severity == "error"]
+        errors = [n for n in notes if n.severity == "error"]
         assert errors and "event 5" in errors[-1].message
 
 
@@ -404,7 +406,7 @@ async def test_ten_thousand_events_open_and_scroll(big_ws: Workspace) -> None:
         screen = await ready(app, pilot)
         table = screen.query_one(HistoryTable)
         assert len(table.rows) == 10_009 and table.rows[0].seq == 10_009
-        page = table._page
+        page = table.page_rows
         for _ in range(20):
             await pilot.press("pagedown")
         await pilot.pause()

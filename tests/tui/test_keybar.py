@@ -85,9 +85,9 @@ async def test_the_bar_shows_the_keys_and_a_click_presses_one() -> None:
         assert line.startswith("^q Quit ? Help a Assume b Blocked")
         assert "Hidden" not in line  # show=False
         assert line.rstrip().endswith("^p palette") and len(line) == 80
-        blocked = next(s for s in bar._spans if s[2].key == "b")
+        blocked = next(s for s in bar.spans if s[2].key == "b")
         assert not blocked[2].enabled
-        start = next(s[0] for s in bar._spans if s[2].key == "a")
+        start = next(s[0] for s in bar.spans if s[2].key == "a")
         await pilot.click(KeyBar, offset=(start + 2, 0))
         assert app.notes == ["a"]
         pressed: list[str] = []
@@ -152,9 +152,9 @@ async def test_every_screen_keeps_quit_and_help_and_cuts_no_key(demo_ws: Workspa
             assert bar.size.width == size[0] and len(line) <= size[0]
             assert "^q Quit" in line and "? Help" in line, line
             keys, _palette = bar.keys()
-            for _start, _end, key in bar._spans:  # each key drawn is whole
+            for _start, _end, key in bar.spans:  # each key drawn is whole
                 assert key.display + (" " + key.description if key.description else "") in line
             if size[0] >= 200:  # wide: every key, and the palette
-                assert [s[2] for s in bar._spans[:len(keys)]] == list(keys)
+                assert [s[2] for s in bar.spans[:len(keys)]] == list(keys)
                 assert line.endswith("^p palette")
         assert seen == [DashboardScreen, MeetingScreen, HistoryScreen]

@@ -20,6 +20,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.worker import WorkerFailed
+from tui_helpers import notes_of
 
 from sop_tui.cycle.meetings import PANELS as PANEL_IDS
 from sop_tui.cycle.meetings import load_meetings
@@ -256,10 +257,11 @@ async def test_a_failing_worker_becomes_a_notification(demo_ws: Workspace) -> No
         raise RuntimeError("the disk is on fire")
 
     app = PanelHost(demo_ws, "segments", planning=broken)
+    notes = notes_of(app)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert app.is_running
-        assert any("the disk is on fire" in str(n.message) for n in app._notifications)
+        assert any("the disk is on fire" in str(n.message) for n in notes)
         assert "Could not load" in plain(app.query_one(".panel-status", Static).content)
 
 
@@ -642,7 +644,7 @@ async def test_portfolio_marks_in_groups_and_leaves_decided_items_alone(
         panel = app.query_one("#panel", PANELS["portfolio"])
         table = app.query_one("#portfolio-table", DataTable)
         assert table.has_focus  # the panel's keys work at once
-        frame = panel._frame
+        frame = panel.frame
         first = frame.iloc[0]  # BRG-01, new (sorted by family, lifecycle)
         same = frame[(frame["family"] == first["family"])
                      & (frame["lifecycle"] == first["lifecycle"])]

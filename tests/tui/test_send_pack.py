@@ -19,6 +19,7 @@ import pytest
 from pypdf import PdfWriter
 from smtp_fixtures import Inbox, free_port, local_smtp
 from textual.widgets import Static
+from tui_helpers import notes_of
 
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.settings import Settings
@@ -114,7 +115,7 @@ async def _type_and_send(app: Any, pilot: Any, address: str) -> SendPackDialog:
 def _palette(app: Any) -> list[str]:
     from sop_tui.tui.commands import SopCommands
 
-    return [name for name, _run, _help in SopCommands(app.screen)._commands()]
+    return [name for name, _run, _help in SopCommands(app.screen).commands()]
 
 
 # -- the pieces the dialog reads ----------------------------------------------------------------
@@ -165,6 +166,7 @@ async def test_e_sends_the_newest_pack_and_records_it(demo_ws: Workspace, make,
     path, sha = _hand_made_pack(demo_ws, settings)
     app = make(demo_ws)
     statuses = _recorded_statuses(app)
+    notes = notes_of(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("E")
@@ -178,7 +180,7 @@ async def test_e_sends_the_newest_pack_and_records_it(demo_ws: Workspace, make,
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)  # closed on success
-        notes = [n.message for n in app._notifications]
+        notes = [n.message for n in notes]
         assert any("sent to cfo@example.com, gm@example.com" in m for m in notes), notes
     # progress in the top bar, cleared at the end; no render: the recorded pack went
     assert statuses == ["pack: sending to cfo@example.com, gm@example.com", ""]
@@ -240,6 +242,7 @@ async def test_a_refused_connection_is_an_error_and_the_dialog_keeps_the_text(
     monkeypatch.setenv("SOP_SMTP_FROM", "sop@example.com")
     before = demo_ws.log.head().count
     app = make(demo_ws)
+    notes = notes_of(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         dialog = await _type_and_send(app, pilot, "cfo@example.com")
@@ -247,7 +250,7 @@ async def test_a_refused_connection_is_an_error_and_the_dialog_keeps_the_text(
         assert "ConnectionRefusedError" in _text(dialog, "#error-form")
         assert dialog.value("to") == "cfo@example.com"
         assert not dialog.sending  # can try again
-        errors = [n for n in app._notifications if n.severity == "error"]
+        errors = [n for n in notes if n.severity == "error"]
         assert errors and "The pack was not sent" in errors[0].message
     assert demo_ws.log.head().count == before  # no PackSent
 
@@ -299,6 +302,7 @@ async def test_without_a_pack_ctrl_s_renders_it_first_then_sends_it(
         demo_ws: Workspace, make, settings: Settings, inbox: Inbox) -> None:
     app = make(demo_ws)
     statuses = _recorded_statuses(app)
+    notes = notes_of(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("E")
@@ -310,7 +314,7 @@ async def test_without_a_pack_ctrl_s_renders_it_first_then_sends_it(
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, DashboardScreen), [n.message for n in app._notifications]
+        assert isinstance(app.screen, DashboardScreen), [n.message for n in notes]
     rendered = demo_ws.log.events(types=["PackRendered"])
     sent = demo_ws.log.events(types=["PackSent"])
     assert len(rendered) == 1 and len(sent) == 1

@@ -126,7 +126,7 @@ async def test_the_five_meetings_by_keys(demo_ws: Workspace, make: Any,
         assert table.has_focus  # the panel takes the keys as soon as it shows
 
         # BRG-01's phase-outs first, as a family: move the cursor onto one, f marks the group
-        frame = panel._frame
+        frame = panel.frame
         brg_out = frame[(frame["family"] == "BRG-01") & (frame["lifecycle"] == "phase_out")]
         first_row = list(frame["sku"]).index(brg_out["sku"].iloc[0])
         await pilot.press(*["down"] * first_row)
@@ -222,7 +222,7 @@ async def test_the_five_meetings_by_keys(demo_ws: Workspace, make: Any,
         await open_next_meeting(app, pilot, "supply")
         panel = await go_to_panel(app, pilot, SupplyPanel)
         gaps_table = panel.query_one("#supply-gaps", DataTable)
-        gaps = list(panel._view.gaps)
+        gaps = list(panel.view.gaps)
         resources = sorted({g.resource for g in gaps})
         assert len(gaps) > len(resources)  # some resource is short in several months
         # the first gap alone with o, then each resource's remaining gaps at once with r
@@ -235,7 +235,7 @@ async def test_the_five_meetings_by_keys(demo_ws: Workspace, make: Any,
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         for _ in resources:
-            if all(g.covered_by for g in panel._view.gaps):
+            if all(g.covered_by for g in panel.view.gaps):
                 break
             assert gaps_table.has_focus
             await pilot.press("r")
@@ -246,7 +246,7 @@ async def test_the_five_meetings_by_keys(demo_ws: Workspace, make: Any,
             await type_text(pilot, "stock ahead")
             await pilot.press("ctrl+s")
             await settle(app, pilot)
-        assert all(g.covered_by for g in panel._view.gaps)
+        assert all(g.covered_by for g in panel.view.gaps)
         await close_meeting(app, pilot)
 
         written = new_events(ws, mark)

@@ -142,7 +142,7 @@ class DataPanel(Panel):
             self.set_status(self.hint())
             try:
                 self.show(event.worker.result)
-            except Exception as exc:  # a bug in painting must not close the meeting
+            except Exception as exc:  # noqa: BLE001 - a painting bug is told, the meeting goes on
                 self.log.error(f"{self.PANEL_ID}: painting failed", exc)
                 self.report_error(exc)
         elif event.state == WorkerState.ERROR:

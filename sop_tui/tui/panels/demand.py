@@ -284,6 +284,7 @@ class DemandPanel(DataPanel):
             event.stop()
             if event.state == WorkerState.SUCCESS:
                 result = event.worker.result
+                assert result is not None  # a successful forecast worker returns its result
                 self._statistical = {str(k): g.reset_index(drop=True)
                                      for k, g in result.forecast.groupby("key", sort=False)}
                 self._stat_state = "done"
@@ -383,7 +384,8 @@ class DemandPanel(DataPanel):
             said.append(f"{source}", style=f"bold {COLORS[source]}")
             said.append(f" · {fv.owners.get(source, DASH)}: ", style="dim")
             said.append((fv.assumptions.get(source) or "no assumption given") + "\n")
-        self.query_one("#demand-assumptions", Static).update(WordClip(said.rstrip() or said))
+        said.rstrip()
+        self.query_one("#demand-assumptions", Static).update(WordClip(said))
 
     def _source_rows(self, fv: FamilyView) -> list[tuple[str, list[str | Text]]]:
         stat = self.statistical_units(fv.family)

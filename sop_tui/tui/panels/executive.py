@@ -44,6 +44,10 @@ class ExecutivePanel(DataPanel):
         Binding("O", "override", "Override"),
     ]
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.view: ExecutiveView | None = None  # what the panel shows, once loaded
+
     def compose_body(self) -> ComposeResult:
         yield Static(id="exec-totals", classes="panel-block")
         yield Static(id="exec-recommendation", classes="panel-block")
@@ -62,7 +66,7 @@ class ExecutivePanel(DataPanel):
         return ExecutiveView(name, result, monthly_plan(result), rec, state.outcome)
 
     def show(self, data: ExecutiveView) -> None:
-        self._view = data
+        self.view = data
         self.query_one("#exec-totals", Static).update(
             totals_figures(data.result, f"Plan: {data.scenario}"))
         rec = Text()
@@ -106,7 +110,7 @@ class ExecutivePanel(DataPanel):
         return "" if self.context.read_only else "A approve the plan · O override it"
 
     def _summary(self) -> tuple[str, ExecutiveView] | None:
-        view: ExecutiveView | None = getattr(self, "_view", None)
+        view: ExecutiveView | None = self.view
         if view is None:
             self.notify("The plan is still loading.", severity="warning")
             return None

@@ -31,6 +31,12 @@ COLUMNS = (Col("Cycle", "cycle", keep=True),
            *(Col(label, metric, number=True) for metric, label, _, _ in METRICS))
 
 
+#: improved on the cycle before (True), got worse (False), or neither (None)
+VERDICT_STYLE: dict[bool | None, str] = {True: "green", False: "red", None: ""}
+VERDICT: dict[bool | None, tuple[str, str]] = {True: ("better", "green"),
+                                               False: ("worse", "red"), None: ("no change", "")}
+
+
 @dataclass(frozen=True)
 class PerformanceView:
     cycles: list[str]  # oldest first
@@ -48,7 +54,7 @@ def _better(now: float, before: float, better: str) -> bool | None:
 
 def _cell(values: list[float], i: int, fmt: Callable[[float], str], better: str) -> Text:
     improved = _better(values[i], values[i - 1], better) if i else None
-    return Text(fmt(values[i]), style={True: "green", False: "red"}.get(improved, ""))
+    return Text(fmt(values[i]), style=VERDICT_STYLE[improved])
 
 
 class PerformancePanel(DataPanel):
@@ -86,8 +92,7 @@ class PerformancePanel(DataPanel):
             verdict = ("no trend yet", "dim")
             if last > first:
                 improved = _better(values[last], values[first], better)
-                verdict = {True: ("better", "green"), False: ("worse", "red")}.get(
-                    improved, ("no change", ""))
+                verdict = VERDICT[improved]
             trend.append((metric, [label, Text(fmt(values[last]), style="bold"),
                                    fmt(values[first]) if last > first else "",
                                    Text(sparkline([values[i] for i in known]), style="cyan"),

@@ -110,7 +110,7 @@ class PortfolioPanel(DataPanel):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.marked: set[str] = set()
-        self._frame: pd.DataFrame | None = None
+        self.frame: pd.DataFrame | None = None
 
     def compose_body(self) -> ComposeResult:
         yield FitTable(id="portfolio-table")
@@ -120,7 +120,7 @@ class PortfolioPanel(DataPanel):
         return PortfolioView(frame, int((frame["decided"] != "").sum()))
 
     def show(self, data: PortfolioView) -> None:
-        self._frame = data.items
+        self.frame = data.items
         self.marked &= set(data.items["sku"])
         dt = self.query_one("#portfolio-table", FitTable)
         cursor = dt.cursor_row
@@ -163,14 +163,14 @@ class PortfolioPanel(DataPanel):
 
     def action_toggle_mark(self) -> None:
         dt = self.query_one("#portfolio-table", FitTable)
-        if dt.row_count == 0 or self._frame is None:
+        if dt.row_count == 0 or self.frame is None:
             return
         sku = str(dt.coordinate_to_cell_key(dt.cursor_coordinate).row_key.value)
         self.marked ^= {sku}
         dt.update_cell(sku, "mark", Text("●", style="bold cyan") if sku in self.marked else "")
         if dt.cursor_row < dt.row_count - 1:
             dt.move_cursor(row=dt.cursor_row + 1)
-        self._summarise(PortfolioView(self._frame, int((self._frame["decided"] != "").sum())))
+        self._summarise(PortfolioView(self.frame, int((self.frame["decided"] != "").sum())))
 
     def group_of(self, sku: str, scope: str) -> list[str]:
         """The undecided SKUs that ``scope`` groups with ``sku``.
@@ -180,7 +180,7 @@ class PortfolioPanel(DataPanel):
             scope: ``family`` (same family and lifecycle), ``lifecycle`` (same lifecycle) or
                 ``all`` (every undecided item).
         """
-        frame = self._frame
+        frame = self.frame
         if frame is None:
             return []
         row = frame[frame["sku"] == sku]
@@ -194,7 +194,7 @@ class PortfolioPanel(DataPanel):
     def action_mark_group(self, scope: str) -> None:
         """Mark every undecided item of the cursor's family (``f``), lifecycle (``l``) or all."""
         dt = self.query_one("#portfolio-table", FitTable)
-        if dt.row_count == 0 or self._frame is None:
+        if dt.row_count == 0 or self.frame is None:
             return
         sku = str(dt.coordinate_to_cell_key(dt.cursor_coordinate).row_key.value)
         group = self.group_of(sku, scope)
@@ -205,15 +205,15 @@ class PortfolioPanel(DataPanel):
         self.marked |= added
         for s in added:
             dt.update_cell(s, "mark", Text("●", style="bold cyan"))
-        self._summarise(PortfolioView(self._frame, int((self._frame["decided"] != "").sum())))
+        self._summarise(PortfolioView(self.frame, int((self.frame["decided"] != "").sum())))
 
     def action_unmark(self) -> None:
         self.marked.clear()
-        if self._frame is not None:
-            self.show(PortfolioView(self._frame, int((self._frame["decided"] != "").sum())))
+        if self.frame is not None:
+            self.show(PortfolioView(self.frame, int((self.frame["decided"] != "").sum())))
 
     def action_decide(self) -> None:
-        if self.context.read_only or self._frame is None:
+        if self.context.read_only or self.frame is None:
             return
         dt = self.query_one("#portfolio-table", FitTable)
         skus = sorted(self.marked)
@@ -221,7 +221,7 @@ class PortfolioPanel(DataPanel):
             skus = [str(dt.coordinate_to_cell_key(dt.cursor_coordinate).row_key.value)]
         if not skus:
             return
-        chosen = self._frame[self._frame["sku"].isin(skus)]
+        chosen = self.frame[self.frame["sku"].isin(skus)]
         lifecycles = sorted(set(chosen["lifecycle"]))
         what = " / ".join({"new": "launch", "phase_out": "phase-out"}.get(x, x)
                           for x in lifecycles)

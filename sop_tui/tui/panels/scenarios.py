@@ -57,6 +57,10 @@ class ScenariosPanel(DataPanel):
         Binding("r", "recommend", "Recommend"),
     ]
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.view: ScenariosView | None = None  # what the panel shows, once loaded
+
     def compose_body(self) -> ComposeResult:
         yield FitTable(id="scenarios-table", cursor_type="column", zebra_stripes=False,
                        fixed_columns=1)
@@ -74,7 +78,7 @@ class ScenariosPanel(DataPanel):
                              rec.payload["text"] if rec else "")
 
     def show(self, data: ScenariosView) -> None:
-        self._view = data
+        self.view = data
         dt = self.query_one("#scenarios-table", FitTable)
         cursor = dt.cursor_column
         cols = [Col("Measure", "measure", floor=10)]
@@ -120,7 +124,7 @@ class ScenariosPanel(DataPanel):
     def selected(self) -> str:
         """The scenario under the cursor (the consensus when on the measure column)."""
         dt = self.query_one("#scenarios-table", FitTable)
-        view: ScenariosView | None = getattr(self, "_view", None)
+        view: ScenariosView | None = self.view
         if view is None or dt.cursor_column < 1:
             return "consensus"
         return str(view.table.columns[dt.cursor_column - 1])
@@ -130,7 +134,7 @@ class ScenariosPanel(DataPanel):
             return
         from sop_tui.tui.dialogs.scenario import ScenarioDialog
 
-        view: ScenariosView | None = getattr(self, "_view", None)
+        view: ScenariosView | None = self.view
         n = len(view.described) + 1 if view else 1
         self.app.push_screen(ScenarioDialog(self.context.planning, name=f"scenario {n}"),
                              self._created)
@@ -144,7 +148,7 @@ class ScenariosPanel(DataPanel):
             return
         from sop_tui.tui.dialogs.recommendation import RecommendationDialog
 
-        view: ScenariosView | None = getattr(self, "_view", None)
+        view: ScenariosView | None = self.view
         known = [str(c) for c in view.table.columns] if view else ["consensus"]
         self.app.push_screen(
             RecommendationDialog(self.context.workspace, cycle=self.context.cycle,

@@ -75,6 +75,10 @@ class SupplyPanel(DataPanel):
         Binding("r", "resource_option", "Option for resource"),
     ]
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.view: SupplyView | None = None  # what the panel shows, once loaded
+
     def compose_body(self) -> ComposeResult:
         yield FitTable(id="supply-grid", cursor_type="cell", zebra_stripes=False,
                        fixed_columns=1)
@@ -94,7 +98,7 @@ class SupplyPanel(DataPanel):
         return SupplyView(frame, months, resources, gaps)
 
     def show(self, data: SupplyView) -> None:
-        self._view = data
+        self.view = data
         grid = self.query_one("#supply-grid", FitTable)
         # "26-12": narrow enough for 18 months at 200 columns; fewer scroll with the cursor
         cols = [Col("Resource", "resource", keep=True),
@@ -166,7 +170,7 @@ class SupplyPanel(DataPanel):
         grid.styles.width = fixed + shown * month + bar
 
     def _selected(self) -> tuple[str, str] | None:
-        view: SupplyView | None = getattr(self, "_view", None)
+        view: SupplyView | None = self.view
         if view is None:
             return None
         grid = self.query_one("#supply-grid", FitTable)
@@ -194,7 +198,9 @@ class SupplyPanel(DataPanel):
         if picked is None:
             return
         res, month = picked
-        view: SupplyView = self._view
+        view = self.view
+        if view is None:
+            return
         gap = next((g for g in view.gaps if (g.resource, g.month) == picked), None)
         if gap is not None:
             note = (f"{res} in {month}: {units(gap.load)} h of load against "
@@ -217,7 +223,9 @@ class SupplyPanel(DataPanel):
         if picked is None:
             return
         res = picked[0]
-        view: SupplyView = self._view
+        view = self.view
+        if view is None:
+            return
         open_ = sorted((g for g in view.gaps if g.resource == res and not g.covered_by),
                        key=lambda g: g.month)
         if not open_:

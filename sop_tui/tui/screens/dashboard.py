@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, Static
+from textual.worker import Worker, WorkerState
 
 from sop_tui.cycle.cadence import MeetingCadence, cadence_report
 from sop_tui.cycle.state import MEETING_STATUS
@@ -290,20 +291,17 @@ class DashboardScreen(Screen[None]):
         self._load_gap()
         self._load_maturity()
 
-    @work(thread=True, exclusive=True, group="dashboard-metrics")
+    # exit_on_error=False: a failure is told in a notification (on_worker_state_changed) and
+    # the app keeps running
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-metrics")
     def _load_metrics(self) -> None:
-        app = self.sop
-        try:
-            # plain values from the planning's cache: a relaunch reads them without pandas
-            planning = app.planning()
-            summary = planning.metric_values
-            series = {m: [v for v in vals if not math.isnan(v)]
-                      for m, vals in planning.trend_series.items()}
-            values = {f: float(summary[f]) for f in SUMMARY_FIELDS}
-            self.post_message(self.MetricsLoaded(values, series, planning.lag))
-        except Exception as exc:  # shown to the user; the app keeps running
-            app.call_from_thread(app.notify, f"Metrics could not be computed: {exc}",
-                                 severity="error", timeout=8)
+        # plain values from the planning's cache: a relaunch reads them without pandas
+        planning = self.sop.planning()
+        summary = planning.metric_values
+        series = {m: [v for v in vals if not math.isnan(v)]
+                  for m, vals in planning.trend_series.items()}
+        values = {f: float(summary[f]) for f in SUMMARY_FIELDS}
+        self.post_message(self.MetricsLoaded(values, series, planning.lag))
 
     def _show_cadence(self, cadence: list[MeetingCadence]) -> None:
         """The cadence card: late meetings, held ones over their timebox; maturity below."""
@@ -339,24 +337,26 @@ class DashboardScreen(Screen[None]):
         self.maturity_line = message.line
         self.fill_from_log()
 
-    @work(thread=True, exclusive=True, group="dashboard-gap")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-gap")
     def _load_gap(self) -> None:
-        app = self.sop
-        try:
-            planning = app.planning()
-            # the plan of record: an approved scenario's gap, not the consensus's (plain floats)
-            totals = planning.plan_totals
-            plan = planning.plan_status
-            total_units = plan["units"]
-            share = plan["placeholder_units"] / total_units if total_units else 0.0
-            agreed = len(plan["agreed"])
-            view = GapView(totals["revenue"], totals["revenue_target"], totals["gap_to_target"],
-                           agreed, agreed + len(plan["placeholder"]), share,
-                           plan_words(planning.plan_of_record))
-            self.post_message(self.GapLoaded(view))
-        except Exception as exc:  # shown to the user; the app keeps running
-            app.call_from_thread(app.notify, f"The revenue gap could not be computed: {exc}",
-                                 severity="error", timeout=8)
+        planning = self.sop.planning()
+        # the plan of record: an approved scenario's gap, not the consensus's (plain floats)
+        totals = planning.plan_totals
+        plan = planning.plan_status
+        total_units = plan["units"]
+        share = plan["placeholder_units"] / total_units if total_units else 0.0
+        agreed = len(plan["agreed"])
+        view = GapView(totals["revenue"], totals["revenue_target"], totals["gap_to_target"],
+                       agreed, agreed + len(plan["placeholder"]), share,
+                       plan_words(planning.plan_of_record))
+        self.post_message(self.GapLoaded(view))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        what = {"dashboard-metrics": "Metrics", "dashboard-gap": "The revenue gap",
+                "dashboard-maturity": "The maturity"}.get(event.worker.group)
+        if what is not None and event.state == WorkerState.ERROR:
+            self.notify(f"{what} could not be computed: {event.worker.error}",
+                        severity="error", timeout=8)
 
     def on_dashboard_screen_metrics_loaded(self, message: MetricsLoaded) -> None:
         s = SimpleNamespace(**message.values)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from textual import events, on, work
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
@@ -102,7 +103,7 @@ class HistoryScreen(Screen[None]):
 
     # -- layout ------------------------------------------------------------------------------
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static(self._title(), id="history-title")
         # The table comes before the filters, which are docked above it: the focus goes
         # table → filters → table, so one Tab (or Shift+Tab) from the search box or the first

@@ -27,6 +27,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Label, Static
+from textual.worker import Worker, WorkerState
 
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef
@@ -345,17 +346,19 @@ class MeetingScreen(Screen[None]):
             return
         self.check_criteria()
 
-    @work(thread=True, exclusive=True, group="meeting-close")
+    # exit_on_error=False: a failure is a notification (on_worker_state_changed), the meeting
+    # goes on
+    @work(thread=True, exclusive=True, exit_on_error=False, group="meeting-close")
     def check_criteria(self) -> None:
         """The exit criteria that still miss, from the shared planning (can take a second)."""
         app = self.sop
-        try:
-            missing = app.planning().missing_for(self.meeting.id, self.meeting.exit_criteria)
-        except Exception as exc:  # shown to the user; the app keeps running
-            app.call_from_thread(app.notify, f"The exit criteria could not be checked: {exc}",
-                                 severity="error", timeout=8)
-            return
+        missing = app.planning().missing_for(self.meeting.id, self.meeting.exit_criteria)
         app.call_from_thread(self._criteria_checked, missing)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "meeting-close" and event.state == WorkerState.ERROR:
+            self.notify(f"The exit criteria could not be checked: {event.worker.error}",
+                        severity="error", timeout=8)
 
     def _criteria_checked(self, missing: list[str]) -> None:
         from sop_tui.tui.dialogs.confirm import ConfirmDialog, MissingCriteriaDialog

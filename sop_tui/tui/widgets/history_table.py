@@ -167,7 +167,7 @@ class HistoryTable(ScrollView, can_focus=True):
     # -- movement ----------------------------------------------------------------------------
 
     @property
-    def _page(self) -> int:
+    def page_rows(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
 
     def _move_to(self, index: int) -> None:
@@ -186,8 +186,8 @@ class HistoryTable(ScrollView, can_focus=True):
         top = int(self.scroll_y)
         if self.cursor < top:
             y = self.cursor
-        elif self.cursor >= top + self._page:
-            y = self.cursor - self._page + 1
+        elif self.cursor >= top + self.page_rows:
+            y = self.cursor - self.page_rows + 1
         else:
             return False
         self.scroll_to(y=y, animate=False, immediate=True)
@@ -198,7 +198,7 @@ class HistoryTable(ScrollView, can_focus=True):
         self._move_to(self.cursor + step)
 
     def action_page(self, direction: int) -> None:
-        self._move_to(self.cursor + direction * self._page)
+        self._move_to(self.cursor + direction * self.page_rows)
 
     def action_jump(self, index: int) -> None:
         self._move_to(index if index >= 0 else len(self.rows) - 1)
@@ -260,9 +260,8 @@ class HistoryTable(ScrollView, can_focus=True):
         width = self._columns_for
         base = self._style("")
         if y == 0:
-            style = base + self._style("history-table--header")
-            text = self._line((c.label for c in cols), cols)
-            return Strip([Segment(text, style)], width)
+            header = self._line((c.label for c in cols), cols)
+            return Strip([Segment(header, base + self._style("history-table--header"))], width)
         index = int(self.scroll_y) + y - 1
         if index >= len(self.rows):
             return Strip.blank(width, base)

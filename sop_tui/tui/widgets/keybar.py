@@ -97,8 +97,8 @@ class KeyBar(Widget, can_focus=False):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._shown: tuple[Key, ...] | None = None  # the keys of the last render
-        self._spans: list[tuple[int, int, Key]] = []  # where each key was drawn: [start, end)
+        self._shown: tuple[Key | None, ...] | None = None  # the keys of the last render
+        self.spans: list[tuple[int, int, Key]] = []  # where each key was drawn: [start, end)
 
     # -- what to show --------------------------------------------------------------------------
 
@@ -174,13 +174,13 @@ class KeyBar(Widget, can_focus=False):
                 line.append(" " * (width - line.cell_len - right))
                 line.append("▏", self.get_component_rich_style("keybar--separator"))
                 add(palette)
-        self._spans = spans
+        self.spans = spans
         return line
 
     # -- the mouse -----------------------------------------------------------------------------
 
     def _key_at(self, x: int) -> Key | None:
-        for start, end, key in self._spans:
+        for start, end, key in self.spans:
             if start <= x < end:
                 return key
         return None

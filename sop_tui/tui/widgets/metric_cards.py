@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.color import Color as RichColor
 from rich.console import Group, NewLine, RenderableType
 from rich.text import Text
 from textual.color import Color
@@ -74,5 +75,5 @@ class MetricCard(Widget):
         lines.append(Text(self.caption, style=style("metric-card--caption")))
         return Group(*lines)
 
-    def _spark_color(self, component: str, base: Color) -> object:
+    def _spark_color(self, component: str, base: Color) -> RichColor:
         return (base + self.get_component_styles(component).color).rich_color
