@@ -45,3 +45,11 @@ def test_figures_wrap_their_pairs_and_never_cut_a_value() -> None:
             assert value in text, (width, text)
         assert "…" not in text
     assert figures.columns(30) == 1 and figures.columns(120) == 4
+
+
+def test_a_description_gives_way_before_a_policy() -> None:
+    cols = [Col("SKU", keep=True), Col("Policy"), Col("Description", yields=1)]
+    rows = [["062600", "statistical forecast + planner review", "Gear M2.5 Z32 HT (spur gears)"]]
+    widths = fit_widths(cols, rows, room=60)
+    assert widths[1] == len(rows[0][1])  # the policy whole
+    assert widths[2] < len(rows[0][2])  # the description took the cut

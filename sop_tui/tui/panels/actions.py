@@ -21,7 +21,7 @@ from sop_tui.tui.widgets.fit_table import Col, FitTable, Row
 
 COLUMNS = (Col("#", "seq", number=True), Col("Cycle", "cycle", keep=True),
            Col("Action", "text", floor=16), Col("Owner", "owner", floor=8),
-           Col("Due", "due", keep=True), Col("Decision served", "decision"))
+           Col("Due", "due", keep=True), Col("Decision served", "decision", yields=1))
 
 
 @dataclass(frozen=True)

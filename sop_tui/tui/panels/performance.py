@@ -74,10 +74,14 @@ class PerformancePanel(DataPanel):
     def load(self, planning: CyclePlanning) -> PerformanceView:
         trend = planning.trend
         cycles = sorted(trend["cycle"].astype(str).unique())[-12:]
+        # this cycle's figures as the dashboard and the metrics panel show them: its E&O is
+        # against the live consensus (the trend's is against the forecast history)
+        now = planning.metrics
         values: dict[str, list[float]] = {}
         for metric, _, _, _ in METRICS:
             sub = trend[trend["metric"] == metric]
             by_cycle = dict(zip(sub["cycle"].astype(str), sub["value"], strict=True))
+            by_cycle[planning.cycle] = float(getattr(now, metric))
             values[metric] = [float(by_cycle.get(c, float("nan"))) for c in cycles]
         return PerformanceView(cycles, values)
 

@@ -25,7 +25,7 @@ COLUMNS = (
     Col("✓", "mark", keep=True), Col("SKU", "SKU", keep=True), Col("Family", "Family", keep=True),
     Col("Decision", "Decision", floor=10), Col("On hand", "On hand", number=True),
     Col("On hand $", "On hand $", number=True), Col("Left over $", "Left over $", number=True),
-    Col("Description", "Description", floor=8),
+    Col("Description", "Description", floor=8, yields=1),
 )
 
 #: What the stock view brings (its numbers replace the portfolio's own reading of the stock).

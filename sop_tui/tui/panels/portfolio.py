@@ -75,7 +75,7 @@ COLUMNS = (
     Col("Life", "Life", keep=True), Col("Decision", "Decision", floor=10),
     Col("12m units", "12m units", number=True), Col("12m $", "12m $", number=True),
     Col("On hand", "On hand", number=True), Col("On hand $", "On hand $", number=True),
-    Col("Description", "Description", floor=8),
+    Col("Description", "Description", floor=8, yields=1),
 )
 
 

@@ -43,7 +43,7 @@ CHANGE_COLUMNS = (
     Col("SKU", "sku", keep=True), Col("Family", "family", keep=True),
     Col("From", "from", keep=True), Col("To", "to", keep=True),
     Col("12m $", "revenue", number=True), Col("Policy now", "policy", floor=12),
-    Col("Description", "description", floor=8),
+    Col("Description", "description", floor=8, yields=1),
 )
 
 

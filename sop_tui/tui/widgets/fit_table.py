@@ -44,6 +44,8 @@ class Col:
     number: bool = False
     keep: bool = False
     floor: int = TEXT_FLOOR
+    #: Text columns that yield more give way first (a description before a policy).
+    yields: int = 0
 
     @property
     def whole(self) -> bool:
@@ -59,9 +61,9 @@ def fit_widths(cols: Sequence[Col], rows: Sequence[Sequence[Cell]], room: int,
                padding: int = 1) -> list[int]:
     """Content widths of ``cols`` so the table fits ``room`` cells where it can.
 
-    Every column starts at its widest cell or label. While the table is too wide, the widest
-    text column above its floor gives one cell. Number (and kept) columns are never narrowed:
-    a table that cannot fit keeps them whole (and scrolls).
+    Every column starts at its widest cell or label. While the table is too wide, a text column
+    above its floor gives one cell: the one that yields most, the widest of those. Number (and
+    kept) columns are never narrowed: a table that cannot fit keeps them whole (and scrolls).
     """
     values = [max((_width(r[i]) for r in rows), default=0) for i in range(len(cols))]
     widths = [max(v, cell_len(c.label)) for v, c in zip(values, cols, strict=True)]
@@ -71,7 +73,7 @@ def fit_widths(cols: Sequence[Col], rows: Sequence[Sequence[Cell]], room: int,
         shrinkable = [i for i in range(len(cols)) if widths[i] > floors[i]]
         if not shrinkable:
             break
-        i = max(shrinkable, key=lambda j: widths[j] - floors[j])
+        i = max(shrinkable, key=lambda j: (cols[j].yields, widths[j] - floors[j]))
         widths[i] -= 1
         excess -= 1
     return widths
