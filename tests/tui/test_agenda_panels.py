@@ -120,6 +120,8 @@ async def test_performance_cycle_by_cycle_bias_first(
         shown = rows(table)
         assert len(shown) == 12 and shown[0][0] == "2026-12"  # the newest first
         assert shown[0][1] == "+9.0%"  # the reference's bias
+        # this cycle's E&O is the dashboard's (against the consensus), not the trend's own
+        assert shown[0][5] == money(shared().metrics.eo_value)
         trend = rows(app.query_one("#performance-trend", DataTable))
         assert trend[0][0] == "Bias" and trend[0][4] == "worse"  # +7.4% → +9.0%
 
