@@ -7,12 +7,8 @@ from pathlib import Path
 import click
 
 from sop_tui.cli.app import Context, refusals
-from sop_tui.cycle.errors import CommandError
-from sop_tui.cycle.planning import CyclePlanning
-from sop_tui.exports.tables import PARTS, REGISTERS, Table, build
-from sop_tui.exports.write import write_csv, write_xlsx
-
-SUFFIXES = (".xlsx", ".csv")
+from sop_tui.exports import workbook
+from sop_tui.exports.tables import PARTS, Table
 
 
 def export_tables(ctx: Context, part: str, cycle: str | None) -> list[Table]:
@@ -21,21 +17,7 @@ def export_tables(ctx: Context, part: str, cycle: str | None) -> list[Table]:
     Raises:
         CommandError: the cycle is not open.
     """
-    ws = ctx.workspace
-    state = ws.state()
-    if cycle is not None and (cycle not in state.cycles or state.cycles[cycle].opened is None):
-        raise CommandError({"cycle": f"cycle {cycle} is not open"})
-    planning: CyclePlanning | None = None
-
-    def get_planning() -> CyclePlanning:
-        nonlocal planning
-        if planning is None:
-            planning = CyclePlanning(ws, cycle, cache_dir=ctx.settings.cache_dir)
-        return planning
-
-    parts = PARTS if part == "all" else (part,)
-    return [build(p, state=state, cycle=cycle if (p not in REGISTERS or cycle) else None,
-                  today=ws.today(), planning=get_planning) for p in parts]
+    return workbook.export_tables(ctx.workspace, part, cycle, cache_dir=ctx.settings.cache_dir)
 
 
 @click.command("export")
@@ -52,21 +34,9 @@ def export(ctx: Context, part: str, out: Path, cycle: str | None) -> None:
     A text cell that a spreadsheet could run as a formula (=, +, -, @, tab, CR first) is written
     with a leading apostrophe.
     """
-    suffix = out.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise CommandError({"--out": f"{out.name}: the file must end in .xlsx or .csv"})
-    if suffix == ".csv" and part == "all":
-        raise CommandError({"--out": "a CSV file holds one part: use FILE.xlsx for all"})
-    tables = export_tables(ctx, part, cycle)
-    try:
-        if suffix == ".xlsx":
-            write_xlsx(tables, out)
-        else:
-            write_csv(tables[0], out)
-    except OSError as exc:
-        raise CommandError({"--out": f"{out}: cannot be written ({exc.strerror or exc})"}) from None
-    rows = sum(len(t.frame) for t in tables)
-    click.echo(f"{out}: {', '.join(t.name for t in tables)} ({rows:,} rows)")
+    done = workbook.export_file(ctx.workspace, part, out, cycle=cycle,
+                                cache_dir=ctx.settings.cache_dir)
+    click.echo(done.summary())
 
 
 def register(group: click.Group) -> None:

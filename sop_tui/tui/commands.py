@@ -22,6 +22,7 @@ class SopCommands(Provider):
 
     def commands(self) -> list[tuple[str, Callable[[], object], str]]:
         from sop_tui.tui.screens.dashboard import DashboardScreen
+        from sop_tui.tui.screens.history import HistoryScreen
         from sop_tui.tui.screens.meeting import MeetingScreen
 
         app: SopApp = self.app  # type: ignore[assignment]
@@ -45,7 +46,13 @@ class SopCommands(Provider):
                 ("Close meeting", screen.action_close_meeting, "key c: checks exit criteria"),
             ]
         if isinstance(screen, MeetingScreen):
+            if screen.meeting.id == "executive":
+                out.append(("Export the plan workbook (xlsx)", screen.action_export,
+                            "key X: sop export all, into the current directory"))
             out.append(("Back to the dashboard", screen.action_back, "Esc"))
+        if isinstance(screen, HistoryScreen):
+            out.append(("Export the plan workbook (xlsx)", screen.action_export,
+                        "key X: the filtered cycle's (or the current), into the current directory"))
         if isinstance(screen, DashboardScreen) and app.cycle is not None:
             out.append(("Recompute the dashboard numbers", screen.action_reload, "key r"))
         if app.cycle is not None and not app.read_only and app.pack_available():

@@ -24,6 +24,7 @@ KEYS: tuple[tuple[str, str, str, bool], ...] = (
     ("Dashboard, Meeting", "h", "history: every event, filters, corrections, verify", False),
     ("Dashboard, Executive", "P", "render the decision pack (PDF), in the background", True),
     ("Dashboard, Executive", "E", "e-mail the newest pack (renders it first if none)", True),
+    ("Executive, History", "X", "export the plan workbook (xlsx) into the current folder", False),
     ("Meeting", "a", "capture an assumption", True),
     ("Meeting", "d", "capture a decision", True),
     ("Meeting", "x", "capture an action", True),

@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Select, Static
+from textual.worker import Worker
 
 from sop_tui.cycle.history import (
     HistoryFilter,
@@ -37,6 +38,7 @@ from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.envelope import Event
 from sop_tui.events.verify import VerifyReport
 from sop_tui.tui.dialogs.event_detail import EventDetail
+from sop_tui.tui.screens.export import start_export, worker_failed
 from sop_tui.tui.screens.follow import FOLLOW_SECONDS, LogWatch
 from sop_tui.tui.widgets.history_table import HistoryTable, layout_columns
 from sop_tui.tui.widgets.keybar import KeyBar
@@ -76,6 +78,7 @@ class HistoryScreen(Screen[None]):
         Binding("v", "verify", "verify chain"),
         Binding("c", "clear_filters", "clear filters"),
         Binding("r", "reload", "reload"),
+        Binding("X", "export", "export xlsx"),
         # Not in the footer: whether Escape leaves depends on what is below the screen.
         Binding("escape", "back", "back", show=False),
     ]
@@ -269,6 +272,14 @@ class HistoryScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.load()
+
+    def action_export(self) -> None:
+        """The workbook of the cycle the filter shows (else the current one), written outside
+        the store (``sop review`` opens it read-only)."""
+        start_export(self, self.filter.cycle)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker_failed(self, event)
 
     # -- detail and corrections --------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from sop_tui.cycle.meetings import MeetingDef
 from sop_tui.events.log import LogError
 from sop_tui.tui.dialogs.capture import ActionForm, AssumptionForm, DecisionForm, MeetingForm
 from sop_tui.tui.screens.dashboard import top_bar
+from sop_tui.tui.screens.export import start_export, worker_failed
 from sop_tui.tui.screens.follow import FOLLOW_SECONDS, LogWatch
 from sop_tui.tui.widgets.agenda import AgendaView
 from sop_tui.tui.widgets.captured import CapturedList
@@ -93,6 +94,7 @@ class MeetingScreen(Screen[None]):
         Binding("h", "history", "History"),
         Binding("w", "attendance", "Who's here", show=False),
         Binding("P", "pack", "Pack"),
+        Binding("X", "export", "Export"),
         Binding("escape", "back", "Back", show=False),
     ]
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [  # type: ignore[misc]
@@ -316,6 +318,10 @@ class MeetingScreen(Screen[None]):
     def action_pack(self) -> None:
         self.sop.render_pack()
 
+    def action_export(self) -> None:
+        """The cycle's workbook (what ``sop export all`` writes), in the current directory."""
+        start_export(self, self.cycle)
+
     # -- capture ---------------------------------------------------------------------------
 
     def _capture(self, cls: type[MeetingForm]) -> None:
@@ -356,6 +362,8 @@ class MeetingScreen(Screen[None]):
         app.call_from_thread(self._criteria_checked, missing)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if worker_failed(self, event):
+            return
         if event.worker.group == "meeting-close" and event.state == WorkerState.ERROR:
             self.notify(f"The exit criteria could not be checked: {event.worker.error}",
                         severity="error", timeout=8)
@@ -391,4 +399,6 @@ class MeetingScreen(Screen[None]):
         if action == "pack":  # the pack is the executive meeting's output
             return (self.meeting.id == "executive" and not self.sop.read_only
                     and self.sop.pack_available())
+        if action == "export":  # the plan workbook: the executive meeting's, as the pack
+            return self.meeting.id == "executive"
         return True
