@@ -40,11 +40,6 @@ def log(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock) -> It
     """The same tests run on an in-memory and a file SQLite database, and on PostgreSQL (a
     schema of its own on the session's server; skipped, saying so, where there is none)."""
     if request.param == "postgresql":
-        if request.path.parent.name == "tui":
-            # the pilot tests drive the app on SQLite; test_pg_log drives it on PostgreSQL.
-            # (On PostgreSQL's slower appends, agenda keys outrunning frames let a removed
-            # panel's loader raise MissingData: a race of the panels, left to their owners.)
-            pytest.skip("pilot tests run on SQLite only (see tests/test_pg_log.py)")
         server = request.getfixturevalue("pg_server")
         url = server.new_schema(server.shared_database())
     else:

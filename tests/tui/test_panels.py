@@ -764,3 +764,34 @@ async def test_agenda_keys_faster_than_the_frames_do_not_load_a_removed_panel(
         await settle(app, pilot)  # (a panel without its data fails its worker, and says so)
         assert app.is_running
         assert app.screen.item == 3
+
+
+async def test_a_log_poll_between_an_agenda_key_and_its_frame_reloaded_a_removed_panel(
+        ws: Workspace, make: Callable[..., Any]) -> None:
+    # On PostgreSQL the log's data version is its newest seq, so the screen's own agenda
+    # write moves it too: the poll that follows the key reached the panel being removed (and
+    # the one not mounted yet), whose reload failed on its missing widgets.
+    app = make(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_meeting("demand", reason="test: straight to this meeting")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        [first] = screen.query(Panel)
+        first_loaded = first.loaded_seq
+        swapped_out = [first]
+        for _ in range(2):
+            screen.action_next_item()
+            swapped_out += [p for p in screen.query(Panel) if p not in swapped_out]
+            screen.follow_log()  # the poll, before the frame that swaps the panels
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        assert screen.item == 2
+        [panel] = screen.query(Panel)
+        assert panel is swapped_out.pop()
+        assert panel.is_mounted and panel.loaded_seq == ws.state().last_seq
+        # the panels swapped out loaded nothing more (the first), or nothing at all (the second)
+        assert [p.loaded_seq for p in swapped_out] == [first_loaded, -1]

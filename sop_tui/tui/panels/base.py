@@ -73,9 +73,20 @@ class Panel(Widget):
         super().__init__(id=id)
         self.context = context
 
+    @property
+    def in_place(self) -> bool:
+        """Mounted and not being removed: a panel that may load and paint.
+
+        Agenda keys faster than the frames swap panels out: the one being removed (Textual's
+        display is False while a node closes or is pruned, and its children may be gone) and
+        the one not mounted yet (its widgets are not composed) must load nothing.
+        """
+        return self.is_mounted and self.is_attached and self.display
+
     def reload(self) -> None:
         """Re-read what the panel shows (after the log changed). Subclasses override."""
 
     def follow(self, seq: int) -> None:
         """The log has new events, up to ``seq`` (written here or elsewhere): show them."""
-        self.reload()
+        if self.in_place:
+            self.reload()

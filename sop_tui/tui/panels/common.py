@@ -91,10 +91,8 @@ class DataPanel(Panel):
         self.call_after_refresh(self._first_load)
 
     def _first_load(self) -> None:
-        # Agenda keys faster than the frames (a held n) swap a panel out before this runs:
-        # a panel being removed (Textual's display is False while a node closes or is
-        # pruned, and its children may be gone already) loads nothing.
-        if self.is_attached and self.display:
+        # Agenda keys faster than the frames (a held n) swap a panel out before this runs
+        if self.in_place:
             self.reload()
 
     def reload(self, *, quiet: bool = False) -> None:
@@ -111,8 +109,13 @@ class DataPanel(Panel):
         self._load()
 
     def follow(self, seq: int) -> None:
-        """Reload, quietly, if the log has events since the panel last loaded."""
-        if seq != self.loaded_seq:
+        """Reload, quietly, if the log has events since the panel last loaded.
+
+        Not before the first load (which reads the newest log), nor while the panel is being
+        swapped out: the log's poll can come between an agenda key and its frame — on
+        PostgreSQL after every agenda key, whose own write moves the log's data version.
+        """
+        if self.loaded_seq >= 0 and self.in_place and seq != self.loaded_seq:
             self.reload(quiet=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="panel-load")
@@ -129,9 +132,10 @@ class DataPanel(Panel):
 
     def set_status(self, text: str | Text, *, problem: bool = False) -> None:
         """The line under the title: loading, a missing-data sentence, or a hint."""
-        status = self.query_one(".panel-status", Static)
-        status.update(text)
-        status.set_class(problem, "-problem")
+        # none on a panel swapped out before it was composed (agenda keys faster than frames)
+        for status in self.query(".panel-status").results(Static):
+            status.update(text)
+            status.set_class(problem, "-problem")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "panel-load" or event.worker.node is not self:

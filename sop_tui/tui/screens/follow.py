@@ -5,6 +5,9 @@ The CLI, another ``sop`` or a worker thread writes through another SQLite connec
 does. Reading it touches no table, so each screen polls it every :data:`FOLLOW_SECONDS` on the
 UI thread and, when it moved, folds the new events and repaints what they change. The app's own
 writes are shown by the screen that made them (and by the others when they are shown again).
+On PostgreSQL the data version is the newest seq, so the app's own writes move it too: the poll
+that follows an agenda key can come before the frame that swaps its panel, and the panels being
+swapped out (or not mounted yet) must then load nothing (``Panel.in_place``).
 """
 
 from __future__ import annotations
