@@ -7,8 +7,10 @@ E&O $4.1M), and drive the capturing panels' dialogs by keys, asserting the event
 
 from __future__ import annotations
 
+import asyncio
 import io
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -795,3 +797,31 @@ async def test_a_log_poll_between_an_agenda_key_and_its_frame_reloaded_a_removed
         assert panel.is_mounted and panel.loaded_seq == ws.state().last_seq
         # the panels swapped out loaded nothing more (the first), or nothing at all (the second)
         assert [p.loaded_seq for p in swapped_out] == [first_loaded, -1]
+
+
+async def test_the_segments_panel_opened_scrolled_past_its_title(
+        demo_ws: Workspace, make: Callable[..., Any]) -> None:
+    # focusing the changes table scrolled the panel (which scrolls as a whole on a short
+    # screen) to the table: its title and the sentence above the table were hidden
+    from sop_tui.tui.panels.segments import SegmentsPanel
+
+    demo_ws.start_meeting("portfolio")
+    demo_ws.start_item("portfolio", 3, "Segments and planning policy")
+    app = make(demo_ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        # the views computed already (a relaunch reads them from the cache): the panel's
+        # numbers come before its first layout
+        await asyncio.to_thread(lambda: app.planning().segment_changes)
+        app.open_meeting("portfolio")  # at its current item: the segments
+        await pilot.pause()
+        screen = app.screen
+        deadline = time.monotonic() + 60  # loading on a busy machine: not a speed test
+        while not (screen.query(SegmentsPanel)
+                   and not screen.query_one(SegmentsPanel).has_class("-loading")):
+            assert time.monotonic() < deadline, "the segments panel did not load"
+            await pilot.pause(0.05)
+        await pilot.pause()
+        panel = screen.query_one(SegmentsPanel)
+        assert panel.max_scroll_y > 0  # the panel is taller than its room
+        assert panel.query_one("#segments-changes").has_focus
+        assert panel.scroll_y == 0

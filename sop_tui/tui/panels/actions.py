@@ -79,7 +79,7 @@ class ActionsPanel(DataPanel):
                                       due, r.decision]))
         dt = self.query_one("#actions-table", FitTable)
         dt.fill(COLUMNS, rows)
-        dt.focus()  # Enter and Space answer without a Tab first
+        dt.focus(scroll_visible=False)  # Enter and Space answer without a Tab first
         if not data:
             self.set_status("No open actions.")
 

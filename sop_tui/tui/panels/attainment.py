@@ -72,7 +72,7 @@ class AttainmentPanel(DataPanel):
                 _share(float(r.trailing_attainment)), units(r.trailing_missed)]))
         table = self.query_one("#attainment-families", FitTable)
         table.fill(COLUMNS, rows)
-        table.focus()
+        table.focus(scroll_visible=False)
 
     def hint(self) -> str:
         return "Attained: Σ min(made, planned) / Σ planned; missed: planned − attained (units)"

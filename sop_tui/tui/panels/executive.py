@@ -84,7 +84,7 @@ class ExecutivePanel(DataPanel):
         self.query_one("#exec-outcome", Static).update(self._outcome_text(data.outcome))
         months = self.query_one("#exec-months", FitTable)
         fill_month_table(months, data.months)
-        months.focus()  # A and O answer from inside the panel
+        months.focus(scroll_visible=False)  # A and O answer from inside the panel
 
     @staticmethod
     def _outcome_text(outcome: Record | None) -> Text:

@@ -23,6 +23,19 @@ from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.events.types import Event
 from sop_tui.formats import DASH
 from sop_tui.tui.panels.common import DataPanel
+from sop_tui.tui.widgets.fit_table import Col, FitTable, Row
+
+#: The tables' columns: the numbers, dates and verdicts whole; the texts give way (issue 12:
+#: at 80 columns the assumption's text hid its family, months and verdict).
+ASSUMPTION_COLS = (Col("#", number=True), Col("Cycle", keep=True), Col("Assumption", floor=10),
+                   Col("Family", keep=True), Col("Months", keep=True),
+                   # the verdict's words and figures give way last, at a word
+                   Col("Verdict", floor=16, yields=-1))
+DECISION_COLS = (Col("#", number=True), Col("Cycle", keep=True), Col("Decision", floor=12),
+                 Col("Owner"), Col("Due", keep=True), Col("Outcome", keep=True),
+                 Col("Measured", floor=16))
+ACTION_COLS = (Col("Action", keep=True), Col("Cycle", keep=True), Col("What", floor=12),
+               Col("Owner"), Col("Due", keep=True))
 
 VERDICT_STYLE = {"held": "green", "missed": "bold red", "pending": "dim"}
 
@@ -40,27 +53,24 @@ class FollowUpPanel(DataPanel):
 
     def compose_body(self) -> ComposeResult:
         yield Static("Assumptions, checked against the actuals since", classes="fu-head")
-        yield DataTable(id="fu-assumptions", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="fu-assumptions")
         yield Static("Decisions due", classes="fu-head")
-        yield DataTable(id="fu-decisions", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="fu-decisions")
         yield Static("Open actions of earlier cycles, overdue first", classes="fu-head")
-        yield DataTable(id="fu-actions", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="fu-actions")
 
     def load(self, planning: CyclePlanning) -> FollowUp:
         return followup(planning, self.context.meeting.id)
 
     def show(self, data: FollowUp) -> None:
         self.shown = data
-        a = self.query_one("#fu-assumptions", DataTable)
-        a.clear(columns=True)
-        a.add_columns("#", "Cycle", "Assumption", "Family", "Months", "Verdict")
-        for c in data.assumptions:
-            a.add_row(str(c.seq), c.cycle, c.text, c.family or "all", c.months,
-                      Text(c.describe(), style=VERDICT_STYLE.get(c.verdict, "")),
-                      key=str(c.seq))
-        d = self.query_one("#fu-decisions", DataTable)
-        d.clear(columns=True)
-        d.add_columns("#", "Cycle", "Decision", "Owner", "Due", "Outcome", "Measured")
+        a = self.query_one("#fu-assumptions", FitTable)
+        a.fill(ASSUMPTION_COLS, [
+            (str(c.seq), (str(c.seq), c.cycle, c.text, c.family or "all", c.months,
+                          Text(c.describe(), style=VERDICT_STYLE.get(c.verdict, ""))))
+            for c in data.assumptions])
+        d = self.query_one("#fu-decisions", FitTable)
+        rows: list[Row] = []
         for x in data.decisions:
             if x.outcome is not None:
                 outcome = Text(OUTCOME_WORDS[x.outcome.payload["outcome"]], style="green")
@@ -68,25 +78,26 @@ class FollowUpPanel(DataPanel):
                 outcome = Text("o: record", style="bold red" if x.past_due else "yellow")
             due = Text(x.due + (" past due" if x.past_due and x.outcome is None else ""),
                        style="bold red" if x.past_due and x.outcome is None else "")
-            d.add_row(str(x.seq), x.cycle, f"{x.question} → {x.chosen}", x.owner, due, outcome,
-                      x.measured or DASH, key=str(x.seq))
-        t = self.query_one("#fu-actions", DataTable)
-        t.clear(columns=True)
-        t.add_columns("Action", "Cycle", "What", "Owner", "Due")
+            rows.append((str(x.seq), (str(x.seq), x.cycle, f"{x.question} → {x.chosen}",
+                                      x.owner, due, outcome, x.measured or DASH)))
+        d.fill(DECISION_COLS, rows)
+        t = self.query_one("#fu-actions", FitTable)
+        rows = []
         for act in data.actions:
             late = act.overdue(data.today)
             style = "bold red" if late else ""
             what = ("[override] " if act.source == "override" else "") + \
                 str(act.payload.get("text", ""))
-            t.add_row(act.ref, act.cycle, Text(what, style=style),
-                      str(act.payload.get("owner", "")),
-                      Text(act.due + (" overdue" if late else ""), style=style), key=act.ref)
+            rows.append((act.ref, (act.ref, act.cycle, Text(what, style=style),
+                                   str(act.payload.get("owner", "")),
+                                   Text(act.due + (" overdue" if late else ""), style=style))))
+        t.fill(ACTION_COLS, rows)
         if not (data.assumptions or data.decisions or data.actions):
             self.set_status("Nothing left over from earlier cycles.")
         # the panel's keys (o, Space) work at once: the first table with rows takes the focus
         table = next((x for x in (d, t, a) if x.row_count), a)
         if not self.context.read_only:
-            table.focus()
+            table.focus(scroll_visible=False)
 
     def hint(self) -> str:
         return "" if self.context.read_only else \

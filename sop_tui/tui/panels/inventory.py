@@ -64,7 +64,7 @@ class InventoryPanel(DataPanel):
                 money(r.on_hand_value)]))
         table = self.query_one("#inventory-families", FitTable)
         table.fill(COLUMNS, rows)
-        table.focus()
+        table.focus(scroll_visible=False)
 
     def hint(self) -> str:
         return ("E&O = Σ max(0, on hand − next 12 months of the plan) × unit cost; obsolete: "

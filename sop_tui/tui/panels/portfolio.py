@@ -129,7 +129,7 @@ class PortfolioPanel(DataPanel):
         if dt.row_count and dt.cursor_row == 0 and cursor:
             dt.move_cursor(row=min(cursor, dt.row_count - 1))  # the row went: stay near it
         # the panel's keys (Space, f, D...) work from the table: it takes the focus on showing
-        dt.focus()
+        dt.focus(scroll_visible=False)
         self._summarise(data)
 
     def row_cells(self, r: object) -> list[str | Text]:

@@ -102,7 +102,7 @@ class ScenariosPanel(DataPanel):
         dt.fill(cols, rows)
         if len(dt.columns) > 1:
             dt.move_cursor(column=max(1, min(cursor, len(dt.columns) - 1)))
-        dt.focus()  # ←/→ choose the scenario as soon as the table shows
+        dt.focus(scroll_visible=False)  # ←/→ choose the scenario as soon as the table shows
         notes = Text()
         n = len(data.described)
         notes.append(f"{n} scenario(s) recorded" + (" (at least three are needed)" if n < 3

@@ -105,4 +105,6 @@ class SegmentsPanel(DataPanel):
                 str(getattr(r, "description", ""))]))
         table_changes = self.query_one("#segments-changes", FitTable)
         table_changes.fill(CHANGE_COLUMNS, rows)
-        table_changes.focus()
+        # the keys move its cursor, but the panel stays at its top: scrolling the table into
+        # view hid the panel's title and the sentence above the table
+        table_changes.focus(scroll_visible=False)

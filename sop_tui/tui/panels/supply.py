@@ -148,7 +148,7 @@ class SupplyPanel(DataPanel):
             open_gaps = [f"{g.resource}|{g.month}" for g in data.gaps if not g.covered_by]
             if open_gaps:
                 table.select(open_gaps[0])
-            table.focus()
+            table.focus(scroll_visible=False)
 
     def on_resize(self, _event: events.Resize) -> None:
         self.fit_grid()
