@@ -52,7 +52,8 @@ def make_log(path: Path, n: int) -> Workspace:
     ws = Workspace(EventLog(f"sqlite:///{path}", clock=_Clock()), actor="bench", clock=_Clock())
     ws.open_cycle("2026-12")
     d = ws.record_decision(question="Phase out P-100?", chosen="yes", rationale="margin",
-                           decided_by="GM", meeting="portfolio")
+                           decided_by="GM", meeting="portfolio", options=["yes", "keep"],
+                           owner="Product", due="2027-03-31")
     ws.retract(d.seq, "deferred")
     ws.log.append_all([
         NewEvent("AssumptionRecorded",
