@@ -777,8 +777,7 @@ async def test_a_log_poll_between_an_agenda_key_and_its_frame_reloaded_a_removed
     async with app.run_test(size=SIZE) as pilot:
         app.open_meeting("demand", reason="test: straight to this meeting")
         await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)  # (a panel without its data fails its worker, and says so)
         screen = app.screen
         [first] = screen.query(Panel)
         first_loaded = first.loaded_seq
@@ -787,9 +786,7 @@ async def test_a_log_poll_between_an_agenda_key_and_its_frame_reloaded_a_removed
             screen.action_next_item()
             swapped_out += [p for p in screen.query(Panel) if p not in swapped_out]
             screen.follow_log()  # the poll, before the frame that swaps the panels
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.is_running
         assert screen.item == 2
         [panel] = screen.query(Panel)
