@@ -195,9 +195,9 @@ def test_every_guard_is_created(db_url: str) -> None:
 
 
 async def test_the_app_opens_on_postgresql_and_shows_the_history(db_url: str) -> None:
-    from sop_tui.tui.app import make_app
     from sop_tui.cycle.workspace import Workspace
     from sop_tui.settings import Settings
+    from sop_tui.tui.app import make_app
     from sop_tui.tui.screens.history import HistoryScreen, HistoryTable
 
     writer = Workspace(EventLog(db_url), actor="lead")

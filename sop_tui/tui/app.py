@@ -25,6 +25,7 @@ from sop_tui.cycle.cadence import earlier_not_closed
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef, load_meetings
 from sop_tui.cycle.workspace import Workspace
+from sop_tui.events.envelope import Event
 from sop_tui.events.log import LogError
 from sop_tui.settings import Settings
 from sop_tui.tui.abstract import HoldsText
@@ -161,10 +162,15 @@ class SopApp(KeysInOrder):
             from sop_tui.tui.panels.loop_forms import StartMeetingDialog
 
             d = self.meetings[meeting]
+
+            def started(ev: Event | None) -> None:
+                if ev is not None:
+                    self.push_screen(MeetingScreen(d))
+
             self.push_screen(
                 StartMeetingDialog(self.workspace, cycle=self.cycle, meeting=meeting,
                                    title=d.title, before=before),
-                callback=lambda ev: self.push_screen(MeetingScreen(d)) if ev else None)
+                callback=started)
             return
         self.push_screen(MeetingScreen(self.meetings[meeting]))
 
