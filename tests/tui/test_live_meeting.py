@@ -118,7 +118,8 @@ async def test_the_palette_lacked_open_a_cycle_and_e_mail_pack(demo_ws: Workspac
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert any("Open a cycle" in n for n in await _palette_hits(app, pilot, "open a cycle"))
-        app.open_meeting("supply", reason="test: straight to this meeting")  # not the executive meeting: E is not its key, yet
+        # not the executive meeting: E is not its key, yet
+        app.open_meeting("supply", reason="test: straight to this meeting")
         await pilot.pause()
         assert any("Open a cycle" in n for n in await _palette_hits(app, pilot, "open a cycle"))
         assert any("E-mail the decision pack" in n

@@ -7,6 +7,7 @@ import gc
 from datetime import datetime, timedelta
 
 import pytest
+from rich.text import Text
 from textual.command import CommandList
 from textual.widgets import DataTable, Static
 
@@ -18,6 +19,7 @@ from sop_tui.tui.screens.dashboard import DashboardScreen
 from sop_tui.tui.screens.help import HelpScreen
 from sop_tui.tui.screens.meeting import MeetingScreen
 from sop_tui.tui.widgets.clock import MeetingClock, mmss
+from sop_tui.tui.widgets.keybar import KeyBar
 from sop_tui.tui.widgets.metric_cards import MetricCard
 
 SIZE = (120, 40)
@@ -73,18 +75,17 @@ async def test_the_dashboard_loads_its_numbers_once_and_after_its_first_frame(
         demo_ws: Workspace, make, monkeypatch: pytest.MonkeyPatch) -> None:
     # started in on_mount the workers slowed the first paint; started twice (mount, then the
     # screen's first resume) the first pair was cancelled
-    frames: list[int] = []
+    frames: list[int] = []  # the dashboard's key bar drawn: a frame is on its way out
     calls: list[int] = []
     monkeypatch.setattr(DashboardScreen, "load_numbers", lambda self: calls.append(len(frames)))
+    render = KeyBar.render
+
+    def counting(self: KeyBar) -> Text:
+        frames.append(1)
+        return render(self)
+
+    monkeypatch.setattr(KeyBar, "render", counting)
     app = make(demo_ws)
-    display = type(app)._display
-
-    def counting(self, screen, renderable):  # type: ignore[no-untyped-def]
-        if renderable is not None:
-            frames.append(1)
-        return display(self, screen, renderable)
-
-    monkeypatch.setattr(type(app), "_display", counting)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.pause()
