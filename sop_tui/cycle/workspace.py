@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sop_tui.cycle.cadence import default_schedule, earlier_not_closed
+from sop_tui.cycle.corrections import check_reason, checked_changes, correction_target
 from sop_tui.cycle.decisions import chosen_option, clean_options, outcome_problems
 from sop_tui.cycle.errors import CommandError
-from sop_tui.cycle.fields import months_payload, payload_fields
+from sop_tui.cycle.fields import months_payload
 from sop_tui.cycle.state import ActionItem, LogState, fold
 from sop_tui.cycle.validation import (
-    Problems,
     action_problems,
     approval_problems,
     assumption_problems,
@@ -27,10 +27,9 @@ from sop_tui.cycle.validation import (
     in_words,
     override_problems,
     recommendation_problems,
-    required,
 )
 from sop_tui.data.imports import chains
-from sop_tui.events.envelope import CORRECTABLE, MEETINGS, MONTH_RE, Event
+from sop_tui.events.envelope import MEETINGS, MONTH_RE, Event
 from sop_tui.events.log import EventLog, NewEvent, utc_now
 
 if TYPE_CHECKING:
@@ -369,23 +368,10 @@ class Workspace:
                             {"decision": decision, "outcome": outcome, "note": note,
                              "measured": measured}, cycle=cycle, meeting=meeting)
 
-    def _target(self, seq: int) -> Any:
-        rec = self.state().by_seq.get(seq)
-        if rec is None:
-            ev = self.log.get(seq)
-            what = "no such event" if ev is None else f"a {ev.type} event cannot be corrected"
-            raise CommandError({"event": f"{seq}: {what}"})
-        if rec.event.type not in CORRECTABLE:
-            raise CommandError({"event": f"{seq}: a {rec.event.type} cannot be corrected"})
-        if rec.retraction is not None:
-            raise CommandError({"event": f"{seq} was already retracted by event "
-                                         f"{rec.retraction.seq}"})
-        return rec
-
     def retract(self, seq: int, reason: str) -> Event:
         """Record that event ``seq`` no longer holds, and why."""
-        rec = self._target(seq)
-        _reason(reason)
+        rec = correction_target(self.state(), self.log, seq)
+        check_reason(reason)
         return self._append(
             "EventRetracted",
             {"target": seq, "target_event_id": rec.event.event_id, "reason": reason},
@@ -394,23 +380,9 @@ class Workspace:
 
     def amend(self, seq: int, changes: dict[str, Any], reason: str) -> Event:
         """Record new values for some fields of event ``seq``, and why."""
-        from sop_tui.events.types import PayloadError, validate_payload
-
-        rec = self._target(seq)
-        _reason(reason)
-        if not changes:
-            raise CommandError({"changes": "name at least one field to change"})
-        unknown = [k for k in changes if k not in payload_fields(rec.event.type)]
-        if unknown:
-            raise CommandError({k: f"{rec.event.type} has no field {k!r}" for k in unknown})
-        merged = {**rec.payload, **changes}
-        if "months" in changes and isinstance(changes["months"], str):
-            merged["months"] = months_payload(changes["months"])
-            changes = {**changes, "months": merged["months"]}
-        try:
-            validate_payload(rec.event.type, merged)
-        except PayloadError as exc:
-            raise CommandError(exc.problems) from None
+        rec = correction_target(self.state(), self.log, seq)
+        check_reason(reason)
+        changes = checked_changes(rec, changes)
         return self._append(
             "EventAmended",
             {"target": seq, "target_event_id": rec.event.event_id, "reason": reason,
@@ -508,9 +480,3 @@ class Workspace:
 
 
 PlanNumbers = dict[str, dict[str, float]]
-
-
-def _reason(reason: str | None) -> None:
-    found = Problems()
-    found.check("reason", required(reason, "say why (a correction without a reason is refused)"))
-    found.raise_any()
