@@ -27,6 +27,7 @@ from sop_tui.cycle.meetings import MeetingDef, load_meetings
 from sop_tui.cycle.workspace import Workspace
 from sop_tui.events.envelope import Event
 from sop_tui.events.log import LogError
+from sop_tui.pack.child import PackError, render_pack_subprocess
 from sop_tui.settings import Settings
 from sop_tui.tui.abstract import HoldsText
 from sop_tui.tui.commands import SopCommands
@@ -200,8 +201,6 @@ class SopApp(KeysInOrder):
 
     @work(thread=True, exclusive=True, group="pack", name="pack")
     def _render_pack(self, cycle: str) -> None:
-        from sop_tui.pack.child import PackError, render_pack_subprocess
-
         def progress(line: str) -> None:
             self.call_from_thread(self.set_status, f"pack: {line}")
 
@@ -261,7 +260,7 @@ class SopApp(KeysInOrder):
     @work(thread=True, group="pack-send", name="pack-send")
     def _email_pack(self, cycle: str, pdf: Path | None, to: list[str],
                     dialog: SendPackDialog | None) -> None:
-        from sop_tui.pack.child import PackError, render_pack_subprocess
+        # smtplib and ssl (pack.email), pypdf (pack.tamper): loaded when a pack is sent
         from sop_tui.pack.email import EmailError
         from sop_tui.pack.sending import send_pack
         from sop_tui.pack.tamper import StampError

@@ -9,12 +9,11 @@ thread, with the real stderr, lets every later pool reuse it.
 from __future__ import annotations
 
 import sys
+from multiprocessing import resource_tracker
 
 
 def start_resource_tracker() -> None:
     """Start multiprocessing's resource tracker with the real stderr (UI thread, once)."""
-    from multiprocessing import resource_tracker
-
     real = sys.__stderr__
     if real is None:
         return

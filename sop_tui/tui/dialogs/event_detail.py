@@ -218,13 +218,15 @@ class EventDetail(ModalScreen[Event | None]):
         self.dismiss(None)
 
     def action_retract(self) -> None:
+        # the correction forms' module is loaded when asked for: the history screen, and so
+        # this dialog's module, is imported before the first paint (benchmarks/README.md)
         from sop_tui.tui.dialogs.correct import RetractForm
 
         if self.can_correct:
             self.app.push_screen(RetractForm(self.workspace, self.event), self._corrected)
 
     def action_amend(self) -> None:
-        from sop_tui.tui.dialogs.correct import AmendForm
+        from sop_tui.tui.dialogs.correct import AmendForm  # as in action_retract
 
         if self.can_correct and self.record is not None:
             self.app.push_screen(
