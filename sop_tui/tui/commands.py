@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from sop_tui.tui.screens.dashboard import DashboardScreen
+from sop_tui.tui.screens.history import HistoryScreen
+
 if TYPE_CHECKING:
     from sop_tui.tui.app import SopApp
 
@@ -21,8 +24,8 @@ class SopCommands(Provider):
     """Open a meeting, capture, move through the agenda, close a meeting, help."""
 
     def commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        from sop_tui.tui.screens.dashboard import DashboardScreen
-        from sop_tui.tui.screens.history import HistoryScreen
+        # the meeting screen's module loads the panels (pandas), which the first paint does
+        # not wait for (tests/tui/test_first_paint_imports.py)
         from sop_tui.tui.screens.meeting import MeetingScreen
 
         app: SopApp = self.app  # type: ignore[assignment]
@@ -78,6 +81,7 @@ class SopCommands(Provider):
 
 def email_pack(app: SopApp, cycle: str) -> None:
     """Open the dialog that e-mails ``cycle``'s newest pack (what key E does), from any screen."""
+    # the pack's mail module loads smtplib and ssl: only when a pack is e-mailed
     from sop_tui.tui.dialogs.send_pack import SendPackDialog, newest_pack, smtp_line
 
     app.push_screen(SendPackDialog(cycle, newest_pack(app.workspace, app.settings, cycle),

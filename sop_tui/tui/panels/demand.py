@@ -35,6 +35,7 @@ from sop_tui.data.store import MissingData, require
 from sop_tui.events.envelope import Event
 from sop_tui.executors import open_runner
 from sop_tui.formats import DASH, pct, pp, signed_pct, units
+from sop_tui.tui.dialogs.consensus import ConsensusDialog
 from sop_tui.tui.panels.common import DataPanel, red_if_negative
 from sop_tui.tui.procs import start_resource_tracker
 from sop_tui.tui.widgets.chart import Chart, ChartSpec, Line, month_ticks
@@ -462,7 +463,6 @@ class DemandPanel(DataPanel):
     def action_consensus(self, source: str) -> None:
         if self.context.read_only or self._view is None or self._family is None:
             return
-        from sop_tui.tui.dialogs.consensus import ConsensusDialog
 
         fv = self._view.by_family[self._family]
         if source in INPUT_SOURCES and source not in fv.sources:

@@ -16,6 +16,7 @@ from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.cycle.state import Record
 from sop_tui.events.types import Event
 from sop_tui.formats import money, units
+from sop_tui.tui.dialogs.outcome import ApproveDialog, OverrideDialog
 from sop_tui.tui.panels.common import DataPanel
 from sop_tui.tui.panels.plan import fill_month_table, monthly_plan, totals_figures
 from sop_tui.tui.widgets.fit_table import FitTable
@@ -122,7 +123,6 @@ class ExecutivePanel(DataPanel):
     def action_approve(self) -> None:
         if self.context.read_only or (found := self._summary()) is None:
             return
-        from sop_tui.tui.dialogs.outcome import ApproveDialog
 
         text, view = found
         t = view.result.totals
@@ -137,7 +137,6 @@ class ExecutivePanel(DataPanel):
     def action_override(self) -> None:
         if self.context.read_only or (found := self._summary()) is None:
             return
-        from sop_tui.tui.dialogs.outcome import OverrideDialog
 
         text, view = found
         self.app.push_screen(

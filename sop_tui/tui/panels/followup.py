@@ -23,6 +23,7 @@ from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.events.types import Event
 from sop_tui.formats import DASH
 from sop_tui.tui.panels.common import DataPanel
+from sop_tui.tui.panels.loop_forms import DecisionOutcomeDialog
 from sop_tui.tui.widgets.fit_table import Col, FitTable, Row
 
 #: The tables' columns: the numbers, dates and verdicts whole; the texts give way (issue 12:
@@ -111,8 +112,6 @@ class FollowUpPanel(DataPanel):
         return None if key is None else str(key)
 
     def action_outcome(self) -> None:
-        from sop_tui.tui.panels.loop_forms import DecisionOutcomeDialog
-
         if self.context.read_only:
             return
         seq = self._selected("#fu-decisions")

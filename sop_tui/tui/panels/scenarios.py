@@ -21,6 +21,8 @@ from sop_tui.analytics.scenarios import MEASURE_INFO
 from sop_tui.cycle.planning import CyclePlanning
 from sop_tui.events.types import Event
 from sop_tui.formats import money, pct, units
+from sop_tui.tui.dialogs.recommendation import RecommendationDialog
+from sop_tui.tui.dialogs.scenario import ScenarioDialog
 from sop_tui.tui.panels.common import DataPanel
 from sop_tui.tui.widgets.fit_table import Col, FitTable, Row
 
@@ -132,7 +134,6 @@ class ScenariosPanel(DataPanel):
     def action_new_scenario(self) -> None:
         if self.context.read_only:
             return
-        from sop_tui.tui.dialogs.scenario import ScenarioDialog
 
         view: ScenariosView | None = self.view
         n = len(view.described) + 1 if view else 1
@@ -146,7 +147,6 @@ class ScenariosPanel(DataPanel):
     def action_recommend(self) -> None:
         if self.context.read_only:
             return
-        from sop_tui.tui.dialogs.recommendation import RecommendationDialog
 
         view: ScenariosView | None = self.view
         known = [str(c) for c in view.table.columns] if view else ["consensus"]

@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 from sop_tui.cycle.cadence import MeetingCadence, cadence_report
 from sop_tui.cycle.state import MEETING_STATUS
 from sop_tui.formats import DASH, money, pct, signed_pct
+from sop_tui.tui.dialogs.capture import OpenCycleForm
 from sop_tui.tui.screens.follow import FOLLOW_SECONDS, LogWatch
 from sop_tui.tui.widgets.fit_table import Col, FitTable, Row
 from sop_tui.tui.widgets.keybar import KeyBar
@@ -186,8 +187,8 @@ class DashboardScreen(Screen[None]):
         self.fill_from_log()
         table.focus()
         # After the first frame: the workers' imports and reads hold the GIL in bursts, and
-        # started here they stretched the first paint by ~0.15 s for nothing (they wait for
-        # the frame's CPU either way). Marked as loaded now, so that the screen's first
+        # started here they stretched the first paint for nothing (benchmarks/README.md; they
+        # wait for the frame's CPU either way). Marked as loaded now, so that the screen's first
         # resume, which comes before that frame, does not start them twice.
         self._loaded_seq = self.sop.workspace.state().last_seq
         self.call_after_refresh(self.load_numbers)
@@ -427,8 +428,6 @@ class DashboardScreen(Screen[None]):
         self.sop.render_pack()
 
     def action_open_cycle(self) -> None:
-        from sop_tui.tui.dialogs.capture import OpenCycleForm
-
         if self.sop.read_only:
             self.notify("Read-only: cycles are opened by the lead.", severity="warning")
             return

@@ -33,6 +33,8 @@ from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef
 from sop_tui.events.log import LogError
 from sop_tui.tui.dialogs.capture import ActionForm, AssumptionForm, DecisionForm, MeetingForm
+from sop_tui.tui.dialogs.confirm import ConfirmDialog, MissingCriteriaDialog
+from sop_tui.tui.panels.loop_forms import AttendanceDialog
 from sop_tui.tui.screens.dashboard import top_bar
 from sop_tui.tui.screens.export import start_export, worker_failed
 from sop_tui.tui.screens.follow import FOLLOW_SECONDS, LogWatch
@@ -308,8 +310,6 @@ class MeetingScreen(Screen[None]):
 
     def action_attendance(self) -> None:
         """Record who is in the meeting (added to those recorded)."""
-        from sop_tui.tui.panels.loop_forms import AttendanceDialog
-
         ms = self.sop.workspace.state().cycles[self.cycle].meetings[self.meeting.id]
         self.app.push_screen(AttendanceDialog(self.sop.workspace, cycle=self.cycle,
                                               meeting=self.meeting.id, present=ms.attendees),
@@ -369,8 +369,6 @@ class MeetingScreen(Screen[None]):
                         severity="error", timeout=8)
 
     def _criteria_checked(self, missing: list[str]) -> None:
-        from sop_tui.tui.dialogs.confirm import ConfirmDialog, MissingCriteriaDialog
-
         if missing:
             self.app.push_screen(MissingCriteriaDialog(self.meeting.title, missing))
             return

@@ -1,7 +1,7 @@
 """The history's virtual table (Textual's line API): it renders only the lines on screen.
 
 Opening, filtering and paging 10,000 rows cost the same as 40. (Textual's ``DataTable``
-measures every cell on insert: 3–5 s and ~100 ms a page for 10,000 rows here.)
+measures every cell on insert: seconds for 10,000 rows; figures in benchmarks/README.md.)
 """
 
 from __future__ import annotations
