@@ -8,8 +8,14 @@ import click
 
 from sop_tui.cli.app import Context, refusals
 from sop_tui.cli.output import echo_json, table
-from sop_tui.cycle.demo_run import DEFAULT_CYCLES
+from sop_tui.cycle import warm
+from sop_tui.cycle.demo_run import DEFAULT_CYCLES, build_demo_store
+from sop_tui.cycle.errors import CommandError
+from sop_tui.cycle.meetings import load_meetings
+from sop_tui.cycle.status import cycle_status as build_status
+from sop_tui.data.reader import kind_from_filename
 from sop_tui.data.schema import KINDS
+from sop_tui.data.store import files_in, import_files
 from sop_tui.events.envelope import MEETINGS
 
 
@@ -29,10 +35,6 @@ def import_(ctx: Context, path: Path, kind: str | None, replace: bool) -> None:
     (file, line, column, value, rule) and nothing is written. A file imported before is
     recognised and not doubled.
     """
-    from sop_tui.cycle.errors import CommandError
-    from sop_tui.data.reader import kind_from_filename
-    from sop_tui.data.store import files_in, import_files
-
     ws = ctx.workspace
     if path.is_dir():
         if kind:
@@ -66,13 +68,12 @@ def import_(ctx: Context, path: Path, kind: str | None, replace: bool) -> None:
 def _warm_views(ctx: Context) -> None:
     """Compute the dashboard's and the pack's views for the new data now, so the next `sop`
     opens full and the first pack does not compute them."""
-    from sop_tui.cycle.warm import DASHBOARD_VIEWS, PACK_VIEWS, warm_here
-
     if not ctx.settings.url.startswith("sqlite:///"):
         return
     click.echo("computing the dashboard's and the pack's views…", err=True)
     try:
-        warm_here(ctx.workspace, ctx.settings.cache_dir, DASHBOARD_VIEWS + PACK_VIEWS)
+        warm.warm_here(ctx.workspace, ctx.settings.cache_dir,
+                       warm.DASHBOARD_VIEWS + warm.PACK_VIEWS)
     except Exception as exc:  # noqa: BLE001 - the import has landed; the app computes later
         click.echo(f"warning: the dashboard's views were not computed now: {exc}", err=True)
 
@@ -83,8 +84,6 @@ def cycle() -> None:
 
 
 def _schedule(dates: tuple[str, ...]) -> dict[str, str]:
-    from sop_tui.cycle.errors import CommandError
-
     out: dict[str, str] = {}
     for d in dates:
         meeting, eq, day = d.partition("=")
@@ -143,11 +142,8 @@ def cycle_schedule(ctx: Context, meeting: str, day: str, reason: str | None,
 @refusals
 def cycle_status(ctx: Context, which: str | None, as_json: bool) -> None:
     """Meetings, captured records and the data each command still needs."""
-    from sop_tui.cycle.meetings import load_meetings
-    from sop_tui.cycle.status import cycle_status as build
-
     limits = {m: d.limit_minutes for m, d in load_meetings(ctx.settings.meetings_dir).items()}
-    st = build(ctx.workspace, which, limits)
+    st = build_status(ctx.workspace, which, limits)
     if as_json:
         echo_json(st)
         return
@@ -189,8 +185,6 @@ def demo(ctx: Context, seed: int, cycles: int, no_tui: bool) -> None:
     the plan approved or overridden — so the trends, the follow-up and sop maturity show
     its history.
     """
-    from sop_tui.cycle.demo_run import build_demo_store
-
     summary = build_demo_store(ctx.workspace, ctx.settings.store / "demo", seed=seed,
                                cycles=cycles, cache_dir=ctx.settings.cache_dir,
                                meetings_dir=ctx.settings.meetings_dir,
@@ -199,6 +193,7 @@ def demo(ctx: Context, seed: int, cycles: int, no_tui: bool) -> None:
     for line in summary:
         click.echo(line)
     if not no_tui:
+        # Textual: loaded only when the demo opens the app
         from sop_tui.cli.tui_cmds import run_app
 
         run_app(ctx, read_only=False)

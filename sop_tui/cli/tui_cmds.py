@@ -6,7 +6,7 @@ import click
 
 from sop_tui.cli.app import Context, refusals
 from sop_tui.cycle.workspace import Workspace
-from sop_tui.events.log import EventLog
+from sop_tui.events.log import EventLog, LogError
 
 
 def run_app(ctx: Context, *, read_only: bool) -> None:
@@ -58,7 +58,7 @@ def review(ctx: Context, serve: bool, host: str, port: int, token: str | None,
 def serve_history(ctx: Context, *, host: str, port: int, token: str | None,
                   public_url: str | None) -> None:
     """Serve ``sop review`` of this store to browsers until interrupted."""
-    from sop_tui.events.log import EventLog, LogError
+    # aiohttp and textual-serve's server: only for sop review --serve
     from sop_tui.tui.serve import ServeRefused, TokenServer, review_command
 
     try:
