@@ -66,3 +66,9 @@ def test_the_monthly_demo_runs_its_cycles_through_sop(tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, ["--store", str(store), "demo", "--cycles", "2", "--no-tui"])
     assert r.exit_code == 0 and "already built" in r.stdout
     assert log.head().count == before
+    # the pack of a cycle the demo ran renders (its scenarios were recorded as CLI text; the
+    # pack's words for them crashed on that)
+    r = CliRunner().invoke(cli, ["--store", str(store), "pack", "--cycle", "2026-11", "--out",
+                                 str(tmp_path / "pack.pdf")])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "pack.pdf").read_bytes().startswith(b"%PDF")

@@ -404,6 +404,17 @@ def test_scenario_adjustments_read_in_words() -> None:
     ]
 
 
+def test_scenario_recorded_as_cli_text_reads_in_words() -> None:
+    """The demo records its scenarios' adjustments as the CLI's text (``*:+5%``), which the
+    planning reads; the pack crashed on them (string indices must be integers)."""
+    from sop_tui.pack.sections.scenarios import adjustment_words
+
+    spec = {"name": "upside", "description": "upside case", "demand": ["*:+5%"],
+            "capacity": ["ASSY-B:+200h:2027-05"], "price": []}
+    assert adjustment_words(spec) == ["Demand +5% for every family",
+                                      "Capacity +200 hours a month at ASSY-B, May 2027"]
+
+
 def test_months_read_as_runs() -> None:
     from sop_tui.pack.model import month_ranges
 

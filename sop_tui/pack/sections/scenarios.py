@@ -48,20 +48,25 @@ def scenario_part(planning: CyclePlanning, specs: Mapping[str, dict[str, Any]]
 
 def adjustment_words(spec: Mapping[str, Any]) -> list[str]:
     """A scenario's adjustments in words, like adjustments grouped:
-    ``Demand +10% for BRG-01 and SEA-04, Mar–Aug 2027``."""
+    ``Demand +10% for BRG-01 and SEA-04, Mar–Aug 2027``.
+
+    The recorded spec is read as the planning reads it (:meth:`Scenario.from_dict`): its
+    adjustments may be recorded as dicts or as the CLI's text (``*:+5%``).
+    """
+    # the analytics' scenario type imports pandas: only for a cycle with scenarios
+    from sop_tui.analytics.scenarios import Scenario
+
     groups: dict[tuple[str, str, str], list[str]] = {}
-    for kind in ("demand", "capacity", "price"):
-        for a in spec.get(kind, ()):
-            amount = float(a["amount"])
-            unit = a.get("unit", "%")
-            if unit == "%":
-                size = signed_pct(amount / 100, 0 if amount == round(amount) else 1)
-            elif unit == "hours":
-                size = f"{'+' if amount >= 0 else '−'}{units(abs(amount))} hours a month"
-            else:
-                size = f"{'+' if amount >= 0 else '−'}{units(abs(amount))} units a month"
-            when = month_span(a.get("start"), a.get("end"))
-            groups.setdefault((kind, size, when), []).append(str(a["target"]))
+    for a in Scenario.from_dict({"name": "scenario", **spec}).adjustments:
+        amount = a.amount
+        if a.unit == "%":
+            size = signed_pct(amount / 100, 0 if amount == round(amount) else 1)
+        elif a.unit == "hours":
+            size = f"{'+' if amount >= 0 else '−'}{units(abs(amount))} hours a month"
+        else:
+            size = f"{'+' if amount >= 0 else '−'}{units(abs(amount))} units a month"
+        when = month_span(a.start, a.end)
+        groups.setdefault((a.kind, size, when), []).append(a.target)
     out = []
     for (kind, size, when), targets in groups.items():
         every = "every resource" if kind == "capacity" else "every family"
