@@ -22,7 +22,10 @@ def run_app(ctx: Context, *, read_only: bool) -> None:
         ws = Workspace(EventLog(ctx.settings.url, read_only=True), actor=ctx.settings.actor)
     else:
         ws = ctx.workspace
-    make_app(ws, ctx.settings, read_only=read_only).run()
+    app = make_app(ws, ctx.settings, read_only=read_only)
+    app.run()
+    if app.return_code:  # ended by a signal (128 + its number), the terminal given back
+        raise SystemExit(app.return_code)
 
 
 @click.command()

@@ -5,12 +5,19 @@ meeting definitions, the clock the meeting timers read, and one :class:`CyclePla
 refreshed when the log has changed since it was last handed out. Screens read the planning only
 from thread workers: its views compute on first use (pandas, statsmodels, scipy) and are kept
 in the store's cache. Keys take effect in the order they are typed (:class:`KeysInOrder`).
+
+Nothing typed is lost to a signal: SIGTERM and SIGHUP (a shutdown, a closed laptop lid, a
+dropped SSH session) write the open forms' drafts and end the app the way Ctrl+Q does, so the
+terminal is given back (alternate screen left, cursor shown, mouse released); the next start
+offers the drafts. When idle, the app folds SQLite's write-ahead log back into the database.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib.util
+import signal
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -22,6 +29,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from sop_tui.cycle.cadence import earlier_not_closed
+from sop_tui.cycle.drafts import DraftStore
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.meetings import MeetingDef, load_meetings
 from sop_tui.cycle.workspace import Workspace
@@ -32,6 +40,7 @@ from sop_tui.settings import Settings
 from sop_tui.tui.abstract import HoldsText
 from sop_tui.tui.commands import SopCommands
 from sop_tui.tui.dialogs.confirm import ConfirmDialog
+from sop_tui.tui.dialogs.form import Form
 from sop_tui.tui.keys import KeysInOrder
 from sop_tui.tui.screens.dashboard import DashboardScreen
 from sop_tui.tui.screens.help import HelpScreen
@@ -70,6 +79,10 @@ class SopApp(KeysInOrder):
     ]
     #: Text inputs blink their cursor; tests switch it off so snapshots are deterministic.
     CURSOR_BLINK: ClassVar[bool] = True
+    #: Seconds between checkpoints of the log's write-ahead file while the app runs.
+    CHECKPOINT_EVERY: ClassVar[float] = 30.0
+    #: The signals that end the app cleanly, keeping the drafts (exit code 128 + the signal's).
+    END_SIGNALS: ClassVar[tuple[signal.Signals, ...]] = (signal.SIGTERM, signal.SIGHUP)
 
     def __init__(self, workspace: Workspace, settings: Settings, *, read_only: bool = False,
                  clock: Clock | None = None) -> None:
@@ -82,6 +95,10 @@ class SopApp(KeysInOrder):
         self._planning: CyclePlanning | None = None
         self._planning_seq = -1
         self._planning_lock = threading.Lock()
+        #: where the forms keep their drafts (none for a read-only store: it is not written)
+        self.drafts: DraftStore | None = (None if read_only
+                                          else DraftStore(settings.store / "drafts"))
+        self._signals: list[signal.Signals] = []
 
     # -- shared state ----------------------------------------------------------------------
 
@@ -120,6 +137,14 @@ class SopApp(KeysInOrder):
             self.sub_title = "read-only"
         self.push_screen(DashboardScreen())
         self.call_after_refresh(self._after_first_frame)
+        if not self.read_only:
+            self.set_interval(self.CHECKPOINT_EVERY, self.checkpoint)
+        if not self.is_headless:  # a real terminal to give back (not a test's pilot)
+            loop = asyncio.get_running_loop()
+            for sig in self.END_SIGNALS:
+                loop.add_signal_handler(sig, self.end_by_signal, sig)
+                self._signals.append(sig)
+        self.offer_drafts()
 
     def _after_first_frame(self) -> None:
         # What exists once the first frame is drawn (the modules, Textual, the folded log)
@@ -128,8 +153,45 @@ class SopApp(KeysInOrder):
 
     def on_unmount(self) -> None:
         # An app ended in a process that goes on (a test session, an embedding) leaves
-        # nothing out of the collector's reach.
+        # nothing out of the collector's reach, and no handler of ours on its signals.
         gc.unfreeze()
+        loop = asyncio.get_running_loop()
+        for sig in self._signals:
+            loop.remove_signal_handler(sig)
+        self._signals.clear()
+
+    # -- drafts, signals and the log's upkeep ------------------------------------------------
+
+    def offer_drafts(self) -> None:
+        """Say which forms kept a draft last time (each opens with it when opened again)."""
+        kept = self.drafts.kept() if self.drafts is not None else []
+        if not kept:
+            return
+        lines = [f"• {d.title}" + (f" ({d.where})" if d.where else "")
+                 + f", typed {d.saved_at.astimezone():%Y-%m-%d %H:%M}" for d in kept]
+        self.notify("Not saved last time, kept as drafts:\n" + "\n".join(lines)
+                    + "\nOpen the same form to go on with it.",
+                    title="Drafts", timeout=30)
+
+    def write_drafts(self) -> None:
+        """Write every open form's draft now (before the app ends on a signal)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, Form):
+                screen.write_draft()
+
+    def end_by_signal(self, sig: signal.Signals) -> None:
+        """SIGTERM / SIGHUP: keep the drafts, then end as Ctrl+Q does (the terminal restored)."""
+        self.write_drafts()
+        self.exit(return_code=128 + sig.value)
+
+    def checkpoint(self) -> None:
+        """Fold the log's write-ahead file into the database when no form is saving."""
+        if not any(w.group == "form-submit" and w.is_running for w in self.workers):
+            self._checkpoint()
+
+    @work(thread=True, exclusive=True, group="checkpoint", exit_on_error=False)
+    def _checkpoint(self) -> None:
+        self.workspace.log.checkpoint()  # never waits: a busy log is left for the next time
 
     def open_meeting(self, meeting: str, *, reason: str | None = None) -> None:
         """Show the meeting screen of ``meeting`` (from the dashboard or the palette).
@@ -325,6 +387,9 @@ class SopApp(KeysInOrder):
 
         def answered(ok: bool | None) -> None:
             if ok:
+                for form in forms:  # the user chose to lose the text: no draft either
+                    if isinstance(form, Form):
+                        form.discard_draft()
                 self.exit()
 
         self.push_screen(

@@ -15,6 +15,9 @@ written, typically), or with ``None`` when it was cancelled. Everywhere alike:
   words. Nothing is written until all hold; the command's own refusal (it checks what a form
   cannot, such as a family in the data) is shown the same way, the typed text kept.
 - Saving runs the command in a thread worker; the form closes once the event is written.
+- What is typed is kept as a draft (:mod:`sop_tui.cycle.drafts`, when the app offers a
+  ``drafts`` store): written at most every :data:`DRAFT_DELAY` seconds while typing, removed on
+  save or cancel; the same form opened again (same kind, same context) opens with it.
 
 Keys typed ahead, at any speed, land in the fields they were typed for: that is the app's key
 handling (:mod:`sop_tui.tui.keys`), which a form relies on and does nothing to defeat — each move
@@ -23,8 +26,9 @@ between fields is a key binding, and the first field is focused while the form m
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar, TypeVar, cast
 
 from rich.text import Text
@@ -35,22 +39,28 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import DescendantBlur
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 from textual.widgets.input import Selection
 from textual.worker import Worker, WorkerState
 
+from sop_tui.cycle.drafts import Draft, DraftStore
 from sop_tui.cycle.errors import CommandError
 from sop_tui.cycle.validation import in_words, required
 from sop_tui.events.log import LogError
 from sop_tui.tui.dialogs.confirm import ConfirmDialog
 
-__all__ = ["FORM_PROBLEM", "Check", "Field", "Form", "Note", "lines_of"]
+__all__ = ["DRAFT_DELAY", "FORM_PROBLEM", "Check", "Field", "Form", "Note", "lines_of"]
 
 T = TypeVar("T")
 
 #: What a problem that names no field of the form is filed under.
 FORM_PROBLEM = ""
+
+#: Seconds between a keystroke and the draft's write (throttled, not restarted by each key):
+#: a process killed now loses at most this much typing.
+DRAFT_DELAY = 0.4
 
 #: A rule for one field's text: what is wrong with it, or None when it holds.
 Check = Callable[[str], str | None]
@@ -114,6 +124,12 @@ class Form(ModalScreen[T | None]):
         self._initial: dict[str, str] = {}
         #: what the command refused, by field: (the text it refused, why); shown until changed
         self._refused: dict[str, tuple[str, str]] = {}
+        self._draft_timer: Timer | None = None
+        self._draft_key = type(self).__name__  # made exact when the fields are composed
+        #: the draft's text was saved or discarded: nothing more is written
+        self._draft_closed = False
+        #: the draft this form opened with (None: it opened as its fields say)
+        self.restored: Draft | None = None
 
     # -- what subclasses provide -------------------------------------------------------------
 
@@ -153,6 +169,12 @@ class Form(ModalScreen[T | None]):
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        items = list(self.fields())
+        notes = "|".join(str(i.text) for i in items if isinstance(i, Note))
+        where = f"{self.form_title()}|{self.context()}|{notes}"
+        self._draft_key = f"{type(self).__name__}-{hashlib.sha1(where.encode()).hexdigest()[:12]}"
+        kept = self._draft_store()
+        self.restored = kept.load(self._draft_key) if kept is not None else None
         box = Vertical(classes="form-box")
         box.border_title = self.form_title()
         with box:
@@ -160,13 +182,15 @@ class Form(ModalScreen[T | None]):
             if context:
                 yield Static(context, id="form-context", classes="form-context", markup=False)
             with VerticalScroll(classes="form-fields", can_focus=False):
-                for item in self.fields():
+                for item in items:
                     if isinstance(item, Note):
                         yield Static(item.text, id=item.id, markup=False,
                                      classes=f"form-note {item.classes}".strip())
                         continue
                     self._specs[item.name] = item
                     self._initial[item.name] = item.value
+                    if self.restored is not None and item.name in self.restored.values:
+                        item = replace(item, value=self.restored.values[item.name])
                     with Horizontal(id=f"row-{item.name}", classes="form-row"):
                         yield Label(item.label, classes="form-label")
                         yield self._widget(item)
@@ -199,6 +223,10 @@ class Form(ModalScreen[T | None]):
             # Now, not through ``Widget.focus`` (queued on the app): keys typed while the form
             # opened go to the field that holds focus when they are handed on.
             self.set_focus(self.field_widget(first))
+        if self.restored is not None:
+            at = self.restored.saved_at.astimezone().strftime("%H:%M")
+            self.notify(f"The text typed at {at} is back: Ctrl+S saves it, Esc discards it.",
+                        title="Draft restored", timeout=8)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -323,6 +351,56 @@ class Form(ModalScreen[T | None]):
         if problems:
             self.app.bell()
 
+    # -- the draft ---------------------------------------------------------------------------
+
+    def draft_key(self) -> str:
+        """Which draft is this form's: its kind and what it is about (title, context line,
+        notes), so the same form opened on the same thing opens with the same draft."""
+        return self._draft_key
+
+    def _draft_store(self) -> DraftStore | None:
+        store = getattr(self.app, "drafts", None)  # none in sop review or a bare host app
+        return store if isinstance(store, DraftStore) else None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._draft_soon()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._draft_soon()
+
+    def _draft_soon(self) -> None:
+        if self._draft_timer is None and not self._draft_closed and self._draft_store():
+            self._draft_timer = self.set_timer(DRAFT_DELAY, self.write_draft)
+
+    def write_draft(self) -> None:
+        """Keep what is typed now as the draft (none when nothing was typed)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        store = self._draft_store()
+        if store is None or self._draft_closed or not self.is_mounted:
+            return
+        if self.holds_text:
+            store.save(Draft(self.draft_key(), self.form_title(), self.context(),
+                             self.values()))
+        else:
+            store.remove(self.draft_key())
+
+    def discard_draft(self) -> None:
+        """The text was saved or cancelled: forget its draft, and write none from now on."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        self._draft_closed = True
+        store = self._draft_store()
+        if store is not None:
+            store.remove(self.draft_key())
+
+    def on_unmount(self) -> None:
+        # closed with typing not yet written (the app ending): write it now
+        if self._draft_timer is not None:
+            self.write_draft()
+
     # -- saving and cancelling ---------------------------------------------------------------
 
     def action_save(self) -> None:
@@ -355,6 +433,7 @@ class Form(ModalScreen[T | None]):
     def _done(self, result: T) -> None:
         self.saving = False
         self.remove_class("-saving")
+        self.discard_draft()
         self.saved(result)
 
     def refused(self, problems: Mapping[str, str]) -> None:
@@ -380,11 +459,13 @@ class Form(ModalScreen[T | None]):
     def action_cancel(self) -> None:
         """Close without saving, asking first when a field holds typed text."""
         if not self.holds_text:
+            self.discard_draft()
             self.dismiss(None)
             return
 
         def answered(discard: bool | None) -> None:
             if discard:
+                self.discard_draft()
                 self.dismiss(None)
 
         self.app.push_screen(ConfirmDialog("Discard what was typed in this form?",
