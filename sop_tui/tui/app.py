@@ -167,8 +167,8 @@ class SopApp(KeysInOrder):
         kept = self.drafts.kept() if self.drafts is not None else []
         if not kept:
             return
-        lines = [f"• {d.title}" + (f" ({d.where})" if d.where else "")
-                 + f", typed {d.saved_at.astimezone():%Y-%m-%d %H:%M}" for d in kept]
+        lines = [f"• {d.title}" + (f" — {d.where}" if d.where else "")
+                 + f"; typed {d.saved_at.astimezone():%Y-%m-%d %H:%M}" for d in kept]
         self.notify("Not saved last time, kept as drafts:\n" + "\n".join(lines)
                     + "\nOpen the same form to go on with it.",
                     title="Drafts", timeout=30)

@@ -184,6 +184,7 @@ class SendPackDialog(Form[None]):
             return
         if error is None:
             self._gone = True
+            self.discard_draft()
             self.dismiss(None)
             return
         if pdf is not None and self.choice.path is None:
@@ -199,6 +200,7 @@ class SendPackDialog(Form[None]):
             self.sop.notify("The pack is still being sent; the result will show here.",
                             timeout=4)
         self._gone = True
+        self.discard_draft()
         self.dismiss(None)
 
 
