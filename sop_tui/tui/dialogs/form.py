@@ -397,9 +397,11 @@ class Form(ModalScreen[T | None]):
             store.remove(self.draft_key())
 
     def on_unmount(self) -> None:
-        # closed with typing not yet written (the app ending): write it now
+        # The fields are gone by now: what was typed since the last write (under DRAFT_DELAY)
+        # is not kept. The app writes the drafts itself before it ends on a signal.
         if self._draft_timer is not None:
-            self.write_draft()
+            self._draft_timer.stop()
+            self._draft_timer = None
 
     # -- saving and cancelling ---------------------------------------------------------------
 
