@@ -100,11 +100,14 @@ async def test_a_draft_left_by_a_crash_is_offered_and_restored_in_the_same_form(
         await until(pilot, lambda: "kept as drafts" in _toasts(again), "the drafts offered")
         offer = _toasts(again)
         assert "kept as drafts" in offer and "Assumption" in offer and "Demand review" in offer
+        typed_at = _drafts(settings).kept()[0].saved_at
         form = await _assumption_form(again, pilot)
-        assert form.restored is not None
+        assert form.restored is not None and form.restored.saved_at == typed_at
         values = form.values()
         assert (values["text"], values["months"]) == ("Distributors restock", "2027-02")
         assert form.holds_text  # quitting asks before losing it
+        form.write_draft()
+        assert _drafts(settings).kept()[0].saved_at == typed_at  # reopening is no typing
         await pilot.press("ctrl+s")
         await until(pilot, lambda: not _drafts(settings).kept(), "the draft removed on save")
     (ev,) = demo_ws.log.events(types=["AssumptionRecorded"])

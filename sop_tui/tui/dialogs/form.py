@@ -380,9 +380,11 @@ class Form(ModalScreen[T | None]):
         store = self._draft_store()
         if store is None or self._draft_closed or not self.is_mounted:
             return
+        values = self.values()
+        if self.restored is not None and dict(self.restored.values) == values:
+            return  # as restored: the draft keeps the time it was typed
         if self.holds_text:
-            store.save(Draft(self.draft_key(), self.form_title(), self.context(),
-                             self.values()))
+            store.save(Draft(self.draft_key(), self.form_title(), self.context(), values))
         else:
             store.remove(self.draft_key())
 
