@@ -90,6 +90,26 @@ def test_without_a_cache_dir_each_planning_computes(demo_ws: Workspace,
     pd.testing.assert_frame_equal(a, b)
 
 
+def test_a_read_only_log_reads_the_cache_and_writes_nothing_into_the_store(
+        demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """sop review opens the log read-only: it wrote decoded frames and views into the store's
+    cache all the same."""
+    from sop_tui.events.log import EventLog
+
+    assert demo_ws.log.path is not None
+    reader = Workspace(EventLog(f"sqlite:///{demo_ws.log.path}", read_only=True), actor="r")
+    empty = tmp_path / "empty-cache"
+    seg = CyclePlanning(reader, cache_dir=empty).segments
+    assert not empty.exists()
+    # what a writer cached is read back, without decoding data again
+    full = tmp_path / "cache"
+    CyclePlanning(demo_ws, cache_dir=full).segments
+    before = sorted(full.rglob("*"))
+    _forbid(monkeypatch, (store_mod, "load_chain"), (segments_mod, "segment_items"))
+    pd.testing.assert_frame_equal(CyclePlanning(reader, cache_dir=full).segments, seg)
+    assert sorted(full.rglob("*")) == before
+
+
 def test_new_data_of_a_kind_the_view_reads_is_a_miss(
         demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     p = CyclePlanning(demo_ws, cache_dir=tmp_path)

@@ -33,7 +33,7 @@ class PartCache:
 
     def __init__(self, planning: CyclePlanning) -> None:
         self.planning = planning
-        self.store = DiskCache(planning.cache_dir)
+        self.store = DiskCache(planning.cache_dir, writable=planning.cache.writable)
 
     def key(self, part: str, extra: Any, views: tuple[str, ...] = ()) -> str:
         """The cache key of ``part``: the keys of the planning views it reads (their inputs

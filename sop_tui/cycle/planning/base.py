@@ -56,9 +56,10 @@ class PlanningBase:
                  cache_dir: Path | None = None, lag: int = 1) -> None:
         self.ws = ws
         self.cycle = cycle or ws.current_cycle()
-        # a store on read-only media (or opened immutable) gets no file written to it
+        # a store on read-only media (or opened immutable) gets no file written to it; a log
+        # opened read-only (sop review, sop verify) reads what the writers cached, adds nothing
         self.cache_dir = None if ws.log.media_read_only else cache_dir
-        self.cache = DiskCache(self.cache_dir)
+        self.cache = DiskCache(self.cache_dir, writable=not ws.log.read_only)
         self.lag = lag
 
     # -- the cache ---------------------------------------------------------------------------
