@@ -103,7 +103,7 @@ def test_a_read_only_log_reads_the_cache_and_writes_nothing_into_the_store(
     assert not empty.exists()
     # what a writer cached is read back, without decoding data again
     full = tmp_path / "cache"
-    CyclePlanning(demo_ws, cache_dir=full).segments
+    assert len(CyclePlanning(demo_ws, cache_dir=full).segments)
     before = sorted(full.rglob("*"))
     _forbid(monkeypatch, (store_mod, "load_chain"), (segments_mod, "segment_items"))
     pd.testing.assert_frame_equal(CyclePlanning(reader, cache_dir=full).segments, seg)
