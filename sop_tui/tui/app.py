@@ -232,7 +232,7 @@ class SopApp(KeysInOrder):
 
             self.push_screen(
                 StartMeetingDialog(self.workspace, cycle=self.cycle, meeting=meeting,
-                                   title=d.title, before=before),
+                                   title=d.title, before=[self.meetings[m].title for m in before]),
                 callback=started)
             return
         self.push_screen(MeetingScreen(self.meetings[meeting]))

@@ -386,7 +386,7 @@ async def test_the_palette_opens_a_meeting_by_name(demo_ws: Workspace, make) -> 
         await pilot.pause()
         # the supply review before the portfolio and demand reviews: it asks why first
         assert isinstance(app.screen, StartMeetingDialog) and app.screen.before == [
-            "portfolio", "demand"]
+            "Product / portfolio review", "Demand review"]
         await pilot.press(*"the plant needs the gaps today", "ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
