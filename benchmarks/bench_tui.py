@@ -292,7 +292,9 @@ from sop_tui.settings import Settings
 settings = Settings.from_env(store=sys.argv[1], actor="bench")
 ws = Workspace(EventLog(settings.url), actor="bench")
 families = sorted(set(ws.data()["demand_inputs"]["family"].astype(str)))
-done = {e.payload["family"] for e in ws.log.events(types=["ConsensusSelected"])}
+# this cycle's: a store of several cycles (sop demo) agreed every family in the earlier ones
+done = {e.payload["family"] for e in ws.log.events(types=["ConsensusSelected"],
+                                                   cycle=ws.current_cycle())}
 family = next(f for f in families if f not in done)
 choose_consensus(ws, family=family, source="sales")
 print("{}")
