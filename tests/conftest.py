@@ -78,6 +78,15 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def demo_store(demo_db: Path, tmp_path: Path) -> Path:
+    """A store folder holding a private copy of the demo store (for the CLI's tests)."""
+    s = tmp_path / "store"
+    s.mkdir()
+    shutil.copyfile(demo_db, s / "sop.db")
+    return s
+
+
+@pytest.fixture
 def demo_ws(demo_db: Path, tmp_path: Path, clock: FixedClock) -> Workspace:
     """A workspace on a private copy of the demo store (cycle 2026-12 open, data imported)."""
     target = tmp_path / "store" / "sop.db"

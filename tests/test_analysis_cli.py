@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,22 +14,14 @@ from sop_tui.events.log import EventLog
 cli = build()
 
 
-@pytest.fixture
-def store(demo_db: Path, tmp_path: Path) -> Path:
-    s = tmp_path / "store"
-    s.mkdir()
-    shutil.copyfile(demo_db, s / "sop.db")
-    return s
-
-
-def run_json(store: Path, *args: str) -> object:
-    r = CliRunner().invoke(cli, ["--store", str(store), *args, "--json"])
+def run_json(demo_store: Path, *args: str) -> object:
+    r = CliRunner().invoke(cli, ["--store", str(demo_store), *args, "--json"])
     assert r.exit_code == 0, r.output
     return json.loads(r.stdout)
 
 
-def test_metrics_tell_the_story(store: Path) -> None:
-    m = run_json(store, "metrics")
+def test_metrics_tell_the_story(demo_store: Path) -> None:
+    m = run_json(demo_store, "metrics")
     s = m["summary"]
     assert s["bias"] == pytest.approx(0.09, abs=0.01)
     assert s["item_accuracy"] == pytest.approx(0.58, abs=0.02)
@@ -40,8 +31,8 @@ def test_metrics_tell_the_story(store: Path) -> None:
     assert {r["metric"] for r in m["trend"]} >= {"bias", "family_accuracy"}
 
 
-def test_fva_shows_sales_destroying_value(store: Path) -> None:
-    f = run_json(store, "fva")
+def test_fva_shows_sales_destroying_value(demo_store: Path) -> None:
+    f = run_json(demo_store, "fva")
     total = {r["step"]: r for r in f["steps"] if r["family"] == "TOTAL"}
     assert list(total)[:3] == ["naive", "statistical", "sales"]
     assert total["statistical"]["fva_vs_prev"] > 0  # the statistical step beats naive
@@ -49,16 +40,16 @@ def test_fva_shows_sales_destroying_value(store: Path) -> None:
     assert total["sales"]["bias"] > 0.08
 
 
-def test_segments(store: Path) -> None:
-    s = run_json(store, "segments")
+def test_segments(demo_store: Path) -> None:
+    s = run_json(demo_store, "segments")
     assert len(s["items"]) == 3500
     ax = [i for i in s["items"] if i["segment"] == "AX"]
     assert ax and all(i["planning_level"] == "sku_statistical" for i in ax)
     assert sum(c["items"] for c in s["matrix"]) == 3500
 
 
-def test_supply_respects_capacity_and_reports_gaps(store: Path) -> None:
-    s = run_json(store, "supply")
+def test_supply_respects_capacity_and_reports_gaps(demo_store: Path) -> None:
+    s = run_json(demo_store, "supply")
     assert s["status"] == "optimal"
     assert all(c["planned"] <= c["available"] + c["overtime_hours"] + 1e-6
                for c in s["capacity"])
@@ -66,30 +57,30 @@ def test_supply_respects_capacity_and_reports_gaps(store: Path) -> None:
     assert len(s["not_agreed"]) == 40  # no consensus yet: placeholders, and said so
 
 
-def test_scenarios_new_and_compare(store: Path) -> None:
+def test_scenarios_new_and_compare(demo_store: Path) -> None:
     runner = CliRunner()
-    r = runner.invoke(cli, ["--store", str(store), "scenario", "new", "upside",
+    r = runner.invoke(cli, ["--store", str(demo_store), "scenario", "new", "upside",
                             "--demand", "BRG-01:+10%:2027-01..2027-06",
                             "--capacity", "PRESS-2:+15%"])
     assert r.exit_code == 0, r.output
-    r = runner.invoke(cli, ["--store", str(store), "scenario", "new", "bad",
+    r = runner.invoke(cli, ["--store", str(demo_store), "scenario", "new", "bad",
                             "--demand", "NOPE-9:+10%"])
     assert r.exit_code == 2 and "NOPE-9" in r.output
-    c = run_json(store, "scenario", "compare")
+    c = run_json(demo_store, "scenario", "compare")
     assert list(c) == ["consensus", "upside"]
     assert c["upside"]["units_demanded"] > c["consensus"]["units_demanded"]
-    types = [e.type for e in EventLog(f"sqlite:///{store / 'sop.db'}").events()]
+    types = [e.type for e in EventLog(f"sqlite:///{demo_store / 'sop.db'}").events()]
     assert types.count("ScenarioCreated") == 1
 
 
 @pytest.mark.slow
-def test_family_forecast_json_and_event(store: Path) -> None:
-    recs = run_json(store, "forecast")
+def test_family_forecast_json_and_event(demo_store: Path) -> None:
+    recs = run_json(demo_store, "forecast")
     assert len(recs) == 40
     first = recs[0]
     assert set(first) >= {"key", "model", "backtest_wmape", "months"}
     assert len(first["months"]) == 18
     m = first["months"][0]
     assert m["lo95"] <= m["lo80"] <= m["units"] <= m["hi80"] <= m["hi95"]
-    (ev,) = EventLog(f"sqlite:///{store / 'sop.db'}").events(types=["ForecastGenerated"])
+    (ev,) = EventLog(f"sqlite:///{demo_store / 'sop.db'}").events(types=["ForecastGenerated"])
     assert ev.payload["series"] == 40 and len(ev.payload["input_hash"]) == 64

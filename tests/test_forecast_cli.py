@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from sop_tui.cli.app import build
@@ -14,19 +12,11 @@ from sop_tui.cli.app import build
 cli = build()
 
 
-@pytest.fixture
-def store(demo_db: Path, tmp_path: Path) -> Path:
-    s = tmp_path / "store"
-    s.mkdir()
-    shutil.copyfile(demo_db, s / "sop.db")
-    return s
-
-
-def test_forecast_is_kept_in_the_store_cache_and_read_back(store: Path) -> None:
-    args = ["--store", str(store), "forecast", "--executor", "inline", "--json", "--no-record"]
+def test_forecast_is_kept_in_the_store_cache_and_read_back(demo_store: Path) -> None:
+    args = ["--store", str(demo_store), "forecast", "--executor", "inline", "--json", "--no-record"]
     first = CliRunner().invoke(cli, args)
     assert first.exit_code == 0, first.output
-    entries = list((store / "cache" / "forecast").glob("*.pkl"))
+    entries = list((demo_store / "cache" / "forecast").glob("*.pkl"))
     assert len(entries) == 1
     again = CliRunner().invoke(cli, args)
     assert again.exit_code == 0
@@ -37,14 +27,14 @@ def test_forecast_is_kept_in_the_store_cache_and_read_back(store: Path) -> None:
     assert all(r["backtest_wmape"] is not None for r in recs)
 
 
-def test_a_bad_executor_is_refused_with_exit_2(store: Path) -> None:
-    r = CliRunner().invoke(cli, ["--store", str(store), "forecast", "--executor", "http://x"])
+def test_a_bad_executor_is_refused_with_exit_2(demo_store: Path) -> None:
+    r = CliRunner().invoke(cli, ["--store", str(demo_store), "forecast", "--executor", "http://x"])
     assert r.exit_code == 2
     assert "--executor" in r.stderr and "tcp://HOST" in r.stderr
     assert "Traceback" not in r.output
 
 
-def test_sop_executor_from_the_environment_is_used(store: Path) -> None:
+def test_sop_executor_from_the_environment_is_used(demo_store: Path) -> None:
     r = CliRunner(env={"SOP_EXECUTOR": "local:0"}).invoke(
-        cli, ["--store", str(store), "forecast", "--no-record"])
+        cli, ["--store", str(demo_store), "forecast", "--no-record"])
     assert r.exit_code == 2 and "local:N" in r.stderr
