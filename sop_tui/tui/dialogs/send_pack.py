@@ -153,7 +153,8 @@ class SendPackDialog(Form[None]):
     # -- sending -----------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        """Check the addresses and the settings, then hand the send to the app's worker."""
+        """Check the addresses and the settings, then hand the send to the app's worker (the
+        app renders and sends: this form has no :meth:`submit` of its own)."""
         if self.sending:
             self.sop.notify("The pack is already on its way.", timeout=3)
             return
@@ -168,10 +169,6 @@ class SendPackDialog(Form[None]):
         self.sending = True
         self.show_progress("rendering the pack first…" if self.choice.path is None
                            else f"sending to {', '.join(addresses)}…")
-
-    def submit(self, values: Mapping[str, str]) -> None:
-        """Not used: :meth:`action_save` hands the send to the app's worker."""
-        raise NotImplementedError
 
     def finished(self, error: str | None, pdf: Path | None) -> None:
         """The worker is done: close on success; on failure say why and keep the text.
