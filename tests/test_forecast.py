@@ -14,6 +14,7 @@ from sop_tui.analytics import forecast as fc
 from sop_tui.analytics import forecast_intermittent as fi
 from sop_tui.analytics import forecast_models as fm
 from sop_tui.analytics import forecast_select as fs
+from sop_tui.analytics import forecast_theta as ft
 
 P = pd.Period
 
@@ -151,11 +152,67 @@ def test_trending_seasonal_series_is_the_mean_of_ets_and_theta():
     t = np.arange(60)
     y = (200 + 3 * t) * np.asarray(SEASON_PATTERN * 5) / 180 + rng.normal(0, 8, 60)
     sel = fs.select(y, 18)
-    assert sel.model.startswith("combo(ets_") and "+theta_" in sel.model, sel.model
+    assert sel.model.startswith("combo(ets_") and sel.model.endswith("+theta)"), sel.model
     assert sel.folds == 3 and sel.fold_horizon == 18 and sel.note == ""
     assert 0 < sel.backtest_wmape < 0.1
     # the trend goes on: next year's months above this year's
     assert sel.mean[12:18].sum() > y[-6:].sum()
+
+
+def test_dead_item_is_zero_and_says_why():
+    """A year without demand: the item is dead, not slow (Croston would keep it alive)."""
+    y = np.array([5.0, 0, 7, 3, 0, 4, 6, 2] + [0.0] * 12)
+    sel = fs.select(y, 6)
+    assert sel.model == "zero" and sel.mean.tolist() == [0.0] * 6
+    assert "no demand in the last 12 months" in sel.note
+    # eleven months without demand is still an intermittent item
+    assert fs.select(y[:-1], 6).model in ("croston", "sba", "tsb")
+
+
+def test_a_trend_into_no_demand_is_left_out_of_the_combination():
+    """A series selling every month whose members extrapolate its fall below half its smallest
+    recent month: those members are dropped (naive if all are)."""
+    y = np.concatenate([np.linspace(1000, 200, 36), np.full(12, 200.0)])
+    y[-12:] = np.linspace(400, 60, 12)  # a steep recent fall, still selling
+    sel = fs.select(y, 18)
+    assert sel.mean.min() >= fs.COLLAPSE_SHARE * y[-12:].min() - 1e-9, sel.model
+    assert fs.collapses(y, np.full(18, 20.0))
+    assert not fs.collapses(y, np.full(18, 40.0))
+
+
+def test_ets_aicc_is_statsmodels_own():
+    rng = np.random.default_rng(5)
+    y = np.asarray(SEASON_PATTERN * 4, float) + rng.normal(0, 5, 48)
+    for form in ("ANN", "AAdA", "MAM"):
+        fit = fm.ets_fit(y, form)
+        res = fm.ets_model(y, form).fit(disp=False, factr=fm.ETS_FACTR)
+        assert fit.aicc == pytest.approx(res.aicc, rel=1e-6)
+        np.testing.assert_allclose(fit.forecast(6), res.forecast(6), rtol=1e-6)
+    assert len(fm.ets_forms(y)) == 15
+    assert fm.ets_forms(np.r_[0.0, y[1:]]) == ["ANN", "AAN", "AAdN", "ANA", "AAA", "AAdA"]
+    assert fm.ets_forms(y[:20]) == ["ANN", "AAN", "AAdN", "MNN", "MAN", "MAdN"]
+
+
+def test_dynamic_theta_on_a_straight_line_continues_it():
+    y = 50 + 2.0 * np.arange(40)
+    f = ft.dotm_forecast(y, 6)
+    np.testing.assert_allclose(f, 50 + 2.0 * np.arange(40, 46), rtol=0.01)
+
+
+def test_dynamic_theta_by_hand():
+    """The running OLS line and a forecast step, computed by hand on a short series."""
+    y = np.array([3.0, 5.0, 4.0, 8.0])
+    a, b = ft.running_trend(y)
+    for t in range(2, 5):
+        slope, intercept = np.polyfit(np.arange(1, t + 1), y[:t], 1)
+        assert b[t - 1] == pytest.approx(slope) and a[t - 1] == pytest.approx(intercept)
+    fit = ft.DotmFit(alpha=0.5, theta=2.0, level=6.0, a=a[-1], b=b[-1], n=4,
+                     sum_y=float(y.sum()), sum_ty=float(np.dot(np.arange(1, 5), y)), scale=1.0)
+    first = 6.0 + 0.5 * (0.5**4 * a[-1] + (1 - 0.5**5) / 0.5 * b[-1])
+    assert fit.forecast(2)[0] == pytest.approx(first)
+    # theta 1 is simple exponential smoothing: flat at the level
+    flat = ft.DotmFit(0.3, 1.0, 7.0, a[-1], b[-1], 4, float(y.sum()), 0.0, 1.0)
+    np.testing.assert_allclose(flat.forecast(5), 7.0)
 
 
 def test_flat_series_has_tight_intervals():

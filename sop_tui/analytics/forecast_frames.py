@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-METHOD_VERSION = 4
+METHOD_VERSION = 5
 """Bump whenever a change would alter forecasts, so cached ones are not reused."""
 
 FORECAST_COLUMNS = ("key", "month", "units", "lo80", "hi80", "lo95", "hi95")
