@@ -29,6 +29,8 @@ from statsmodels.tsa.seasonal import seasonal_decompose
 from statsmodels.tsa.stattools import acf
 
 SEASON = 12
+#: The smallest multiplicative seasonal index taken as such (see :func:`deseasonalise`).
+MIN_INDEX = 0.01
 #: The chi-squared(1) 90% critical value of the seasonality test (1.645²).
 SEASONAL_CRITICAL = 2.705543454095404
 
@@ -50,6 +52,8 @@ ETS_FORMS: dict[str, tuple[str, str | None, bool, str | None]] = {
     "MAM": ("mul", "add", False, "mul"),
     "MAdM": ("mul", "add", True, "mul"),
 }
+#: Additive-error forms not fitted to strictly positive data (see :func:`ets_forms`).
+TWINS_LEFT_OUT = frozenset({"ANN", "AAdN", "AAdA"})
 #: L-BFGS-B's stopping factor for the ETS fits: 1e10 (statsmodels passes SciPy's default 1e7)
 #: stops a fifth sooner, at log-likelihoods that differ in the second decimal.
 ETS_FACTR = 1e10
@@ -98,13 +102,18 @@ def deseasonalise(y: np.ndarray) -> Deseasonalised:
     """Classical decomposition (multiplicative for positive data) when the test finds a season.
 
     ``statsmodels.tsa.seasonal.seasonal_decompose`` with a centred 2x12 moving average, as the
-    Theta method does.
+    Theta method does. A multiplicative index under 1% (a month that all but stops) would
+    divide the series into spikes: such a season is taken as additive.
     """
     if not seasonal_test(y):
         return Deseasonalised(y, None, False)
     mult = bool(np.all(y > 0))
-    res = seasonal_decompose(y, model="multiplicative" if mult else "additive", period=SEASON)
-    idx = np.asarray(res.seasonal[:SEASON], float)
+    idx = np.asarray(seasonal_decompose(y, model="multiplicative" if mult else "additive",
+                                        period=SEASON).seasonal[:SEASON], float)
+    if mult and np.any(idx < MIN_INDEX):
+        mult = False
+        idx = np.asarray(seasonal_decompose(y, model="additive", period=SEASON)
+                         .seasonal[:SEASON], float)
     s = idx[np.arange(y.size) % SEASON]
     return Deseasonalised(y / s if mult else y - s, idx, mult)
 
@@ -132,12 +141,18 @@ def seasonal_naive(y: np.ndarray, h: int, season: int = SEASON) -> np.ndarray:
 
 def ets_forms(y: np.ndarray) -> list[str]:
     """The ETS forms a history allows: seasonal ones with two seasons of history,
-    multiplicative ones (error or season) only for strictly positive data."""
+    multiplicative ones (error or season) only for strictly positive data.
+
+    For strictly positive data the level-only and damped forms are fitted with multiplicative
+    errors only: their additive-error twins (ANN, AAdN, AAdA) cost a fifth of the fitting time
+    and, chosen, forecast worse on the public sets (benchmarks/README.md).
+    """
     positive = bool(np.all(y > 0))
     seasonal = y.size >= 2 * SEASON
     return [f for f, (error, _, _, season) in ETS_FORMS.items()
             if (season is None or seasonal)
-            and (positive or (error == "add" and season != "mul"))]
+            and (positive or (error == "add" and season != "mul"))
+            and not (positive and f in TWINS_LEFT_OUT)]
 
 
 def ets_model(y: np.ndarray, form: str) -> ETSModel:
@@ -167,14 +182,17 @@ class EtsFit:
         return np.asarray(self.model.smooth(self.params).forecast(h), float)
 
 
-def ets_fit(y: np.ndarray, form: str) -> EtsFit:
+def ets_fit(y: np.ndarray, form: str, start: np.ndarray | None = None) -> EtsFit:
     """Fit ``form`` on ``y`` for its parameters and score it by AICc.
 
     The AICc is statsmodels' own (``ETSResults.aicc``): the log-likelihood at the fitted
-    parameters, the parameters plus the scale counted, the history's length.
+    parameters, the parameters plus the scale counted, the history's length. ``start``: the
+    optimiser's starting parameters (a longer history's fit of the same form), else
+    statsmodels' own.
     """
     model = ets_model(y, form)
-    params = np.asarray(model.fit(disp=False, return_params=True, factr=ETS_FACTR), float)
+    params = np.asarray(model.fit(start_params=start, disp=False, return_params=True,
+                                  factr=ETS_FACTR), float)
     llf = float(model.loglike(params))
     return EtsFit(form, model, params, float(aicc(llf, y.size, params.size + 1)))
 

@@ -226,46 +226,64 @@ def _attempt(log: Callable[[str], None], what: str, fn: Callable[[], np.ndarray]
     return path if np.all(np.isfinite(path)) else None
 
 
-def _members(y: np.ndarray, h: int, log: Callable[[str], None]) -> tuple[str | None, Paths]:
+@dataclass(frozen=True)
+class _Fitted:
+    """What the whole history's fit hands the backtest's folds: the ETS form and both members'
+    parameters, where each fold's optimiser starts (a fold's history is most of the whole's,
+    so its optimum is near; the fold still fits its own)."""
+
+    ets: fm.EtsFit | None
+    theta: np.ndarray | None
+
+
+def _members(y: np.ndarray, h: int, log: Callable[[str], None]) -> tuple[_Fitted, Paths]:
     """The combination's members on history ``y``: the ETS form chosen by AICc (the next one
     when it collapses) and the Theta model (unless it collapses)."""
     out: Paths = {}
-    form = None
+    ets = None
     for fit in fm.ets_ranked(y, log):
         path = _attempt(log, f"ets {fit.form}", partial(fit.forecast, h))
         if path is not None and not collapses(y, path):
-            form, out["ets"] = fit.form, path
+            ets, out["ets"] = fit, path
             break
-    theta = _attempt(log, "theta", lambda: ft.dotm_forecast(y, h))
-    if theta is not None and not collapses(y, theta):
-        out["theta"] = theta
-    return form, out
+    theta_params = None
+    try:
+        theta, theta_fit = ft.dotm_forecast(y, h)
+    except (ValueError, np.linalg.LinAlgError, ZeroDivisionError, FloatingPointError) as exc:
+        log(f"theta: {type(exc).__name__}: {exc}")
+    else:
+        theta_params = theta_fit.params
+        if np.all(np.isfinite(theta)) and not collapses(y, theta):
+            out["theta"] = theta
+    return _Fitted(ets, theta_params), out
 
 
-def _fold_members(y: np.ndarray, h: int, form: str | None, log: Callable[[str], None]
+def _fold_members(y: np.ndarray, h: int, fitted: _Fitted, log: Callable[[str], None]
                   ) -> Paths:
     """The members on a fold's history ``y``, each refitted on the fold's months alone: the
     ETS form chosen on the whole history, and the Theta model. (Reusing the whole history's
     weights would save a third of the time, but its errors are those of a model that has seen
     the months it forecasts: on M1 the 80% interval then held 74% of the months.)"""
     out: Paths = {"naive": fm.naive(y, h)}
-    if form is not None:
-        ets = _attempt(log, f"ets {form}", lambda: fm.ets_fit(y, form).forecast(h))
+    if fitted.ets is not None:
+        form, start = fitted.ets.form, fitted.ets.params
+        ets = _attempt(log, f"ets {form}", lambda: fm.ets_fit(y, form, start).forecast(h))
         out["ets"] = out["naive"] if ets is None else ets
-    theta = _attempt(log, "theta", lambda: ft.dotm_forecast(y, h))
+    theta = _attempt(log, "theta", lambda: ft.dotm_forecast(y, h, fitted.theta)[0])
     out["theta"] = out["naive"] if theta is None else theta
     return out
 
 
 def _select_regular(y: np.ndarray, h: int, plan: FoldPlan, log: Callable[[str], None]
                     ) -> tuple[str, np.ndarray, list[np.ndarray], float]:
-    form, final = _members(y, h, log)
+    fitted, final = _members(y, h, log)
     if not final:
         final = {"naive": fm.naive(y, h)}
-    errors, actual = _backtest(y, plan, lambda t, k: _fold_members(t, k, form, log))
+    errors, actual = _backtest(y, plan, lambda t, k: _fold_members(t, k, fitted, log))
     members = list(final)
     combo_err = [np.mean([errors[m][i] for m in members], axis=0)
                  for i in range(len(plan.origins))]
+    form = fitted.ets.form if fitted.ets is not None else ""
     names = {"ets": f"ets_{form}", "theta": "theta", "naive": "naive"}
     name = "+".join(names[m] for m in members)
     name = f"combo({name})" if len(members) > 1 else name
