@@ -178,8 +178,28 @@ class EtsFit:
     aicc: float
 
     def forecast(self, h: int) -> np.ndarray:
-        """The ``h``-month point forecast (builds statsmodels' results object)."""
-        return np.asarray(self.model.smooth(self.params).forecast(h), float)
+        """The ``h``-month point forecast, from the states after the last month.
+
+        ``ETSModel.smooth(params, return_raw=True)`` runs the states; the forecast is the ETS
+        point forecast (level, plus the trend's ``h`` or damped ``φ + … + φ^h`` steps, with
+        the season of the same month a year earlier added or multiplied), which is what
+        ``ETSResults.forecast`` computes (``test_forecast.py`` holds them equal for every
+        form) without building the results object and its covariance matrix.
+        """
+        model, params = self.model, self.params
+        states = np.asarray(model.smooth(params, return_raw=True)[1], float)
+        k = np.arange(1, h + 1, dtype=float)
+        path = np.full(h, states[-1, 0])
+        if model.trend is not None:
+            steps = k
+            if model.damped_trend:
+                phi = float(params[list(model.param_names).index("damping_trend")])
+                steps = np.cumsum(phi**k)
+            path = path + steps * states[-1, 1]
+        if model.seasonal is not None:
+            season = states[-SEASON:, -1][np.arange(h) % SEASON]
+            path = path * season if model.seasonal == "mul" else path + season
+        return path
 
 
 def ets_fit(y: np.ndarray, form: str, start: np.ndarray | None = None) -> EtsFit:
