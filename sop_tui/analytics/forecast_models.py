@@ -52,6 +52,10 @@ ETS_FORMS: dict[str, tuple[str, str | None, bool, str | None]] = {
     "MAM": ("mul", "add", False, "mul"),
     "MAdM": ("mul", "add", True, "mul"),
 }
+#: Stopping factors of the fits that rank the forms and of a backtest fold's refit: looser,
+#: as a rank or an interval needs less precision than the forecast (benchmarks/README.md).
+RANK_FACTR = 1e12
+FOLD_FACTR = 1e12
 #: Additive-error forms not fitted to strictly positive data (see :func:`ets_forms`).
 TWINS_LEFT_OUT = frozenset({"ANN", "AAdN", "AAdA"})
 #: L-BFGS-B's stopping factor for the ETS fits: 1e10 (statsmodels passes SciPy's default 1e7)
@@ -202,17 +206,18 @@ class EtsFit:
         return path
 
 
-def ets_fit(y: np.ndarray, form: str, start: np.ndarray | None = None) -> EtsFit:
+def ets_fit(y: np.ndarray, form: str, start: np.ndarray | None = None,
+            factr: float = ETS_FACTR) -> EtsFit:
     """Fit ``form`` on ``y`` for its parameters and score it by AICc.
 
     The AICc is statsmodels' own (``ETSResults.aicc``): the log-likelihood at the fitted
     parameters, the parameters plus the scale counted, the history's length. ``start``: the
     optimiser's starting parameters (a longer history's fit of the same form), else
-    statsmodels' own.
+    statsmodels' own. ``factr``: L-BFGS-B's stopping factor.
     """
     model = ets_model(y, form)
     params = np.asarray(model.fit(start_params=start, disp=False, return_params=True,
-                                  factr=ETS_FACTR), float)
+                                  factr=factr), float)
     llf = float(model.loglike(params))
     return EtsFit(form, model, params, float(aicc(llf, y.size, params.size + 1)))
 
@@ -220,12 +225,15 @@ def ets_fit(y: np.ndarray, form: str, start: np.ndarray | None = None) -> EtsFit
 def ets_ranked(y: np.ndarray, log: Callable[[str], None]) -> list[EtsFit]:
     """Every form of :func:`ets_forms` that fits, best (least AICc) first.
 
+    The forms are fitted to rank them, with :data:`RANK_FACTR`: the one chosen is fitted again
+    from there (:func:`refined`).
+
     A form whose fit fails or scores a non-finite AICc is left out and ``log`` told why.
     """
     fits = []
     for form in ets_forms(y):
         try:
-            fit = ets_fit(y, form)
+            fit = ets_fit(y, form, factr=RANK_FACTR)
         # statsmodels raises a variety of errors on degenerate data (a constant series, a
         # multiplicative form near zero): the form is dropped, the others go on.
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError, FloatingPointError) as exc:
@@ -234,3 +242,8 @@ def ets_ranked(y: np.ndarray, log: Callable[[str], None]) -> list[EtsFit]:
         if np.isfinite(fit.aicc):
             fits.append(fit)
     return sorted(fits, key=lambda f: f.aicc)
+
+
+def refined(y: np.ndarray, fit: EtsFit) -> EtsFit:
+    """``fit``'s form fitted to :data:`ETS_FACTR`'s precision, from ``fit``'s parameters."""
+    return ets_fit(y, fit.form, fit.params)

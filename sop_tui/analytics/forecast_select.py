@@ -241,7 +241,12 @@ def _members(y: np.ndarray, h: int, log: Callable[[str], None]) -> tuple[_Fitted
     when it collapses) and the Theta model (unless it collapses)."""
     out: Paths = {}
     ets = None
-    for fit in fm.ets_ranked(y, log):
+    for ranked in fm.ets_ranked(y, log):
+        try:
+            fit = fm.refined(y, ranked)
+        # the ranking's fit is a fit too: a refinement that fails leaves it as it was
+        except (ValueError, np.linalg.LinAlgError, ZeroDivisionError, FloatingPointError):
+            fit = ranked
         path = _attempt(log, f"ets {fit.form}", partial(fit.forecast, h))
         if path is not None and not collapses(y, path):
             ets, out["ets"] = fit, path
@@ -267,9 +272,11 @@ def _fold_members(y: np.ndarray, h: int, fitted: _Fitted, log: Callable[[str], N
     out: Paths = {"naive": fm.naive(y, h)}
     if fitted.ets is not None:
         form, start = fitted.ets.form, fitted.ets.params
-        ets = _attempt(log, f"ets {form}", lambda: fm.ets_fit(y, form, start).forecast(h))
+        ets = _attempt(log, f"ets {form}",
+                       lambda: fm.ets_fit(y, form, start, fm.FOLD_FACTR).forecast(h))
         out["ets"] = out["naive"] if ets is None else ets
-    theta = _attempt(log, "theta", lambda: ft.dotm_forecast(y, h, fitted.theta)[0])
+    theta = _attempt(log, "theta",
+                     lambda: ft.dotm_forecast(y, h, fitted.theta, ft.FOLD_FTOL)[0])
     out["theta"] = out["naive"] if theta is None else theta
     return out
 

@@ -35,6 +35,8 @@ ALPHA_BOUNDS = (0.01, 0.99)
 THETA_BOUNDS: tuple[float, float | None] = (1.0, None)
 #: Months ahead whose squared errors the fit averages.
 NMSE = 6
+#: L-BFGS-B's tolerance for a backtest fold's refit (an interval needs less precision).
+FOLD_FTOL = 1e-5
 #: Where the optimiser starts: the middle SES weight and the classic Theta method.
 START = (0.5, 2.0)
 
@@ -166,12 +168,14 @@ def _ahead_mse(p: np.ndarray, o: _Origins) -> float:
     return total / o.k
 
 
-def dotm_fit(y: np.ndarray, start: np.ndarray | None = None) -> DotmFit:
+def dotm_fit(y: np.ndarray, start: np.ndarray | None = None, ftol: float | None = None
+             ) -> DotmFit:
     """Fit the model on ``y`` (deseasonalised, at least two months).
 
     The series is scaled by its mean absolute value so the initial level's scale matches the
     weights' for the optimiser; the forecast scales back. ``start``: where the optimiser
-    starts (``(alpha, theta, l0 / scale)``, a longer history's fit), else :data:`START`.
+    starts (``(alpha, theta, l0 / scale)``, a longer history's fit), else :data:`START`;
+    ``ftol``: L-BFGS-B's relative tolerance (SciPy's default when ``None``).
     """
     y = np.asarray(y, float)
     scale = float(np.mean(np.abs(y))) or 1.0
@@ -179,7 +183,8 @@ def dotm_fit(y: np.ndarray, start: np.ndarray | None = None) -> DotmFit:
     origins = _Origins.of(ys, max(1, min(NMSE, ys.size - 1)))
     x0 = np.array([START[0], START[1], ys[0]]) if start is None else np.asarray(start, float)
     res = minimize(_ahead_mse, x0=x0, args=(origins,), method="L-BFGS-B",
-                   bounds=[ALPHA_BOUNDS, THETA_BOUNDS, (None, None)])
+                   bounds=[ALPHA_BOUNDS, THETA_BOUNDS, (None, None)],
+                   options={} if ftol is None else {"ftol": ftol})
     a, b = running_trend(ys)
     levels = _levels(res.x, ys)
     t = np.arange(1, ys.size + 1, dtype=float)
@@ -188,10 +193,10 @@ def dotm_fit(y: np.ndarray, start: np.ndarray | None = None) -> DotmFit:
                    float(res.x[2]))
 
 
-def dotm_forecast(y: np.ndarray, h: int, start: np.ndarray | None = None
-                  ) -> tuple[np.ndarray, DotmFit]:
+def dotm_forecast(y: np.ndarray, h: int, start: np.ndarray | None = None,
+                  ftol: float | None = None) -> tuple[np.ndarray, DotmFit]:
     """The ``h``-month forecast of ``y`` (deseasonalised, fitted, forecast, reseasoned) and the
-    fit; ``start`` as :func:`dotm_fit`'s."""
+    fit; ``start`` and ``ftol`` as :func:`dotm_fit`'s."""
     ds = fm.deseasonalise(np.asarray(y, float))
-    fit = dotm_fit(ds.adjusted, start)
+    fit = dotm_fit(ds.adjusted, start, ftol)
     return ds.reseason(fit.forecast(h), y.size), fit
