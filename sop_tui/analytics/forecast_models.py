@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from statsmodels.tools.eval_measures import aicc
@@ -159,17 +160,41 @@ def ets_forms(y: np.ndarray) -> list[str]:
             and not (positive and f in TWINS_LEFT_OUT)]
 
 
-def ets_model(y: np.ndarray, form: str) -> ETSModel:
+#: Initial states by their shape (trend or not, seasonality), as ``ETSModel`` keywords.
+Initials = dict[tuple[bool, str | None], dict[str, Any]]
+
+
+def ets_model(y: np.ndarray, form: str, initials: Initials | None = None) -> ETSModel:
     """An unfitted ``ETSModel`` of ``form`` on ``y``.
 
     Heuristic initial states need ten points (two seasons for a seasonal form); a shorter
-    history estimates them with the smoothing weights.
+    history estimates them with the smoothing weights. The heuristic depends on the history,
+    the trend and the seasonality only, so forms of one shape share it: given ``initials``,
+    the states are computed once per shape there (statsmodels' heuristic, read from the
+    model's ``initial_*`` attributes) and handed to the other forms as known ones, which fit
+    identically (tested) at a tenth of the model's construction time.
     """
     error, trend, damped, seasonal = ETS_FORMS[form]
-    enough = y.size >= (2 * SEASON if seasonal else 10)
-    return ETSModel(np.asarray(y, float), error=error, trend=trend, damped_trend=damped,
-                    seasonal=seasonal, seasonal_periods=SEASON if seasonal else None,
-                    initialization_method="heuristic" if enough else "estimated")
+    y = np.asarray(y, float)
+    periods = SEASON if seasonal else None
+    if y.size < (2 * SEASON if seasonal else 10):
+        return ETSModel(y, error=error, trend=trend, damped_trend=damped, seasonal=seasonal,
+                        seasonal_periods=periods, initialization_method="estimated")
+    shape = (trend is not None, seasonal)
+    if initials is not None and shape in initials:
+        return ETSModel(y, error=error, trend=trend, damped_trend=damped, seasonal=seasonal,
+                        seasonal_periods=periods, initialization_method="known",
+                        **initials[shape])
+    model = ETSModel(y, error=error, trend=trend, damped_trend=damped, seasonal=seasonal,
+                     seasonal_periods=periods, initialization_method="heuristic")
+    if initials is not None:
+        known = {"initial_level": model.initial_level}
+        if trend is not None:
+            known["initial_trend"] = model.initial_trend
+        if seasonal is not None:
+            known["initial_seasonal"] = model.initial_seasonal
+        initials[shape] = known
+    return model
 
 
 @dataclass(frozen=True)
@@ -207,19 +232,25 @@ class EtsFit:
 
 
 def ets_fit(y: np.ndarray, form: str, start: np.ndarray | None = None,
-            factr: float = ETS_FACTR) -> EtsFit:
+            factr: float = ETS_FACTR, initials: Initials | None = None) -> EtsFit:
     """Fit ``form`` on ``y`` for its parameters and score it by AICc.
 
     The AICc is statsmodels' own (``ETSResults.aicc``): the log-likelihood at the fitted
     parameters, the parameters plus the scale counted, the history's length. ``start``: the
     optimiser's starting parameters (a longer history's fit of the same form), else
-    statsmodels' own. ``factr``: L-BFGS-B's stopping factor.
+    statsmodels' own. ``factr``: L-BFGS-B's stopping factor; ``initials`` as
+    :func:`ets_model`'s.
     """
-    model = ets_model(y, form)
+    model = ets_model(y, form, initials)
+    return _fitted(model, form, y.size, start, factr)
+
+
+def _fitted(model: ETSModel, form: str, n: int, start: np.ndarray | None, factr: float
+            ) -> EtsFit:
     params = np.asarray(model.fit(start_params=start, disp=False, return_params=True,
                                   factr=factr), float)
     llf = float(model.loglike(params))
-    return EtsFit(form, model, params, float(aicc(llf, y.size, params.size + 1)))
+    return EtsFit(form, model, params, float(aicc(llf, n, params.size + 1)))
 
 
 def ets_ranked(y: np.ndarray, log: Callable[[str], None]) -> list[EtsFit]:
@@ -231,9 +262,10 @@ def ets_ranked(y: np.ndarray, log: Callable[[str], None]) -> list[EtsFit]:
     A form whose fit fails or scores a non-finite AICc is left out and ``log`` told why.
     """
     fits = []
+    initials: Initials = {}
     for form in ets_forms(y):
         try:
-            fit = ets_fit(y, form, factr=RANK_FACTR)
+            fit = ets_fit(y, form, factr=RANK_FACTR, initials=initials)
         # statsmodels raises a variety of errors on degenerate data (a constant series, a
         # multiplicative form near zero): the form is dropped, the others go on.
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError, FloatingPointError) as exc:
@@ -244,6 +276,6 @@ def ets_ranked(y: np.ndarray, log: Callable[[str], None]) -> list[EtsFit]:
     return sorted(fits, key=lambda f: f.aicc)
 
 
-def refined(y: np.ndarray, fit: EtsFit) -> EtsFit:
-    """``fit``'s form fitted to :data:`ETS_FACTR`'s precision, from ``fit``'s parameters."""
-    return ets_fit(y, fit.form, fit.params)
+def refined(fit: EtsFit) -> EtsFit:
+    """``fit``'s model fitted to :data:`ETS_FACTR`'s precision, from ``fit``'s parameters."""
+    return _fitted(fit.model, fit.form, fit.model.nobs, fit.params, ETS_FACTR)

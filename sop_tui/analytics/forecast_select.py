@@ -243,7 +243,7 @@ def _members(y: np.ndarray, h: int, log: Callable[[str], None]) -> tuple[_Fitted
     ets = None
     for ranked in fm.ets_ranked(y, log):
         try:
-            fit = fm.refined(y, ranked)
+            fit = fm.refined(ranked)
         # the ranking's fit is a fit too: a refinement that fails leaves it as it was
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError, FloatingPointError):
             fit = ranked
