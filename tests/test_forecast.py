@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import approx_fprime
 
 from sop_tui.analytics import forecast as fc
 from sop_tui.analytics import forecast_intermittent as fi
@@ -215,6 +216,19 @@ def test_dynamic_theta_by_hand():
     # theta 1 is simple exponential smoothing: flat at the level
     flat = ft.DotmFit(0.3, 1.0, 7.0, a[-1], b[-1], 4, float(y.sum()), 0.0, 1.0)
     np.testing.assert_allclose(flat.forecast(5), 7.0)
+
+
+def test_dynamic_theta_gradient_is_the_finite_difference():
+    """The fit's objective carries its own gradient; it must be the objective's slope."""
+    rng = np.random.default_rng(4)
+    for n in (5, 40, 100):
+        y = rng.normal(10, 2, n) + 0.1 * np.arange(n)
+        origins = ft.Origins.of(y / y.mean(), min(ft.NMSE, n - 1))
+        for p in ([0.3, 2.0, 1.0], [0.7, 1.3, 0.8], [0.05, 5.0, 1.1]):
+            x = np.array(p)
+            _, grad = ft.ahead_mse(x, origins)
+            numeric = approx_fprime(x, lambda v, o=origins: ft.ahead_mse(v, o)[0], 1e-7)
+            np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-5)
 
 
 def test_flat_series_has_tight_intervals():

@@ -103,7 +103,7 @@ def _levels(p: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _Origins:
+class Origins:
     """What the fit's objective needs of every origin that does not depend on the parameters:
     the months seen, the running sums and OLS line at each origin, and the constants of the
     line's update for each step ahead."""
@@ -120,7 +120,7 @@ class _Origins:
     steps: tuple[tuple[np.ndarray, ...], ...]
 
     @classmethod
-    def of(cls, y: np.ndarray, k: int) -> _Origins:
+    def of(cls, y: np.ndarray, k: int) -> Origins:
         a, b = running_trend(y)
         n = y.size
         t0 = np.arange(n, dtype=float)
@@ -136,36 +136,61 @@ class _Origins:
                    tuple(steps))
 
 
-def _ahead_mse(p: np.ndarray, o: _Origins) -> float:
-    """The mean of the squared errors 1..``k`` months ahead, from every origin of the history.
+def ahead_mse(p: np.ndarray, o: Origins) -> tuple[float, np.ndarray]:
+    """The mean of the squared errors 1..``k`` months ahead, from every origin of the history,
+    and its gradient in ``p = (alpha, theta, l0)``.
 
     The states at each origin (level, running sums, ``A``, ``B``) are arrays over all origins
     at once, and move forward a month at a time as :meth:`DotmFit.forecast` moves one origin;
-    step ``i`` keeps only the origins whose month ``i`` ahead is in the history.
+    step ``i`` keeps only the origins whose month ``i`` ahead is in the history. Their
+    derivatives ride along (forward mode, a ``(3, m)`` array each), so the optimiser gets the
+    gradient with the value instead of three more evaluations for a finite difference.
+
+    The level's derivatives start from the SES recursion: by ``l0`` the weight ``q^t`` it
+    keeps, by ``alpha`` the filter ``D_t = y_t - l_{t-1} + q D_{t-1}``. ``test_forecast.py``
+    holds the gradient to a finite-difference one.
     """
-    alpha, w = float(p[0]), 1 - 1 / float(p[1])
+    alpha, theta = float(p[0]), float(p[1])
+    w, dw_dtheta = 1 - 1 / theta, 1 / (theta * theta)
     q = 1 - alpha
     y, n = o.y, o.y.size
     level = np.concatenate(([float(p[2])], _levels(p, y)[:-1]))
-    a_t, b_t, sum_y, sum_ty = o.a, o.b, o.sum_y, o.sum_ty
+    d_level = np.zeros((3, n))
+    d_level[0, 1:] = lfilter([1.0], [1.0, -q], y - level)[:-1]
     q_t = q**o.t
-    total = 0.0
+    d_level[2] = q_t
+    dq_t = -o.t * q ** np.maximum(o.t - 1, 0)  # d q^t / d alpha
+    a_t, b_t, sum_y, sum_ty = o.a, o.b, o.sum_y, o.sum_ty
+    da = db = d_sum_y = d_sum_ty = np.zeros((3, n))
+    total, grad = 0.0, np.zeros(3)
     for i in range(o.k):
-        f = level + w * (q_t * a_t + (1 - q_t * q) / alpha * b_t)
+        r = (1 - q_t * q) / alpha
+        dr = ((q_t - q * dq_t) * alpha - (1 - q_t * q)) / (alpha * alpha)
+        g = q_t * a_t + r * b_t
+        dg = q_t * da + r * db
+        dg[0] += dq_t * a_t + dr * b_t
+        f = level + w * g
+        df = d_level + w * dg
+        df[1] += dw_dtheta * g
         err = y[i:] - f
         total += float(err @ err) / err.size
+        grad -= 2 * (df @ err) / err.size
         if i + 1 == o.k:
             break
         m = n - i - 1  # origins whose next month ahead is still in the history
         t, c6, c2, c1, inv, half = o.steps[i]
-        f, q_t = f[:m], q_t[:m] * q
-        sum_y = sum_y[:m] + f
-        sum_ty = sum_ty[:m] + t * f
-        level = alpha * f + q * level[:m]
-        mean = sum_y * inv
-        b_t = c6 * (c2 * sum_ty - c1 * mean)
-        a_t = mean - half * b_t
-    return total / o.k
+        f, df = f[:m], df[:, :m]
+        dq_t = dq_t[:m] * q - q_t[:m]
+        q_t = q_t[:m] * q
+        sum_y, d_sum_y = sum_y[:m] + f, d_sum_y[:, :m] + df
+        sum_ty, d_sum_ty = sum_ty[:m] + t * f, d_sum_ty[:, :m] + t * df
+        new_d_level = alpha * df + q * d_level[:, :m]
+        new_d_level[0] += f - level[:m]
+        level, d_level = alpha * f + q * level[:m], new_d_level
+        mean, d_mean = sum_y * inv, d_sum_y * inv
+        b_t, db = c6 * (c2 * sum_ty - c1 * mean), c6 * (c2 * d_sum_ty - c1 * d_mean)
+        a_t, da = mean - half * b_t, d_mean - half * db
+    return total / o.k, grad / o.k
 
 
 def dotm_fit(y: np.ndarray, start: np.ndarray | None = None, ftol: float | None = None
@@ -180,9 +205,9 @@ def dotm_fit(y: np.ndarray, start: np.ndarray | None = None, ftol: float | None 
     y = np.asarray(y, float)
     scale = float(np.mean(np.abs(y))) or 1.0
     ys = y / scale
-    origins = _Origins.of(ys, max(1, min(NMSE, ys.size - 1)))
+    origins = Origins.of(ys, max(1, min(NMSE, ys.size - 1)))
     x0 = np.array([START[0], START[1], ys[0]]) if start is None else np.asarray(start, float)
-    res = minimize(_ahead_mse, x0=x0, args=(origins,), method="L-BFGS-B",
+    res = minimize(ahead_mse, x0=x0, args=(origins,), method="L-BFGS-B", jac=True,
                    bounds=[ALPHA_BOUNDS, THETA_BOUNDS, (None, None)],
                    options={} if ftol is None else {"ftol": ftol})
     a, b = running_trend(ys)
