@@ -57,8 +57,8 @@ ETS_FORMS: dict[str, tuple[str, str | None, bool, str | None]] = {
 #: as a rank or an interval needs less precision than the forecast (benchmarks/README.md).
 RANK_FACTR = 1e12
 FOLD_FACTR = 1e12
-#: Additive-error forms not fitted to strictly positive data (see :func:`ets_forms`).
-TWINS_LEFT_OUT = frozenset({"ANN", "AAdN", "AAdA"})
+#: Forms not fitted to strictly positive data (see :func:`ets_forms`).
+POSITIVE_LEFT_OUT = frozenset({"ANN", "AAdN", "AAdA", "MAA", "MAdA"})
 #: L-BFGS-B's stopping factor for the ETS fits: 1e10 (statsmodels passes SciPy's default 1e7)
 #: stops a fifth sooner, at log-likelihoods that differ in the second decimal.
 ETS_FACTR = 1e10
@@ -148,16 +148,18 @@ def ets_forms(y: np.ndarray) -> list[str]:
     """The ETS forms a history allows: seasonal ones with two seasons of history,
     multiplicative ones (error or season) only for strictly positive data.
 
-    For strictly positive data the level-only and damped forms are fitted with multiplicative
-    errors only: their additive-error twins (ANN, AAdN, AAdA) cost a fifth of the fitting time
-    and, chosen, forecast worse on the public sets (benchmarks/README.md).
+    For strictly positive data ten of the fifteen are fitted: the level-only and damped forms
+    with multiplicative errors only (not ANN, AAdN, AAdA), the additive season with a trend
+    with additive errors only (not MAA, MAdA). On the public sets those five, when chosen,
+    forecast no better than their twins and cost a third of the fitting time
+    (benchmarks/README.md).
     """
     positive = bool(np.all(y > 0))
     seasonal = y.size >= 2 * SEASON
     return [f for f, (error, _, _, season) in ETS_FORMS.items()
             if (season is None or seasonal)
             and (positive or (error == "add" and season != "mul"))
-            and not (positive and f in TWINS_LEFT_OUT)]
+            and not (positive and f in POSITIVE_LEFT_OUT)]
 
 
 #: Initial states by their shape (trend or not, seasonality), as ``ETSModel`` keywords.

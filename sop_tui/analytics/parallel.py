@@ -34,12 +34,12 @@ class ChunkRunner(Protocol):
         ...
 
 
-def chunked(items: Sequence[T], cores: int, per_core: int = 8) -> list[list[T]]:
+def chunked(items: Sequence[T], cores: int, per_core: int = 16) -> list[list[T]]:
     """Split ``items`` into contiguous chunks: about ``per_core`` per core, at most
     :data:`MAX_CHUNK` items each.
 
     Several chunks per core keep every core busy to the end when items take unequal time (with
-    eight, the last core idles for about a sixteenth of a two-core run at most).
+    sixteen, the last core idles for about a thirty-second of a two-core run at most).
     """
     if not items:
         return []
