@@ -160,6 +160,25 @@ def test_trending_seasonal_series_is_the_mean_of_ets_and_theta():
     assert sel.mean[12:18].sum() > y[-6:].sum()
 
 
+@pytest.mark.parametrize("shape", ["noise", "seasonal", "trend", "constant", "zeros"])
+def test_every_length_of_history_gets_a_forecast(shape):
+    """Regular series of every length from 2 to 40 months, through all the history-length
+    switches (estimated/heuristic ETS starts, shortened folds, seasonal forms in short folds)."""
+    rng = np.random.default_rng(11)
+    for n in range(2, 41):
+        t = np.arange(n, dtype=float)
+        y = {"noise": 100 + rng.normal(0, 10, n),
+             "seasonal": 100 + 30 * np.sin(t * 2 * np.pi / 12) + rng.normal(0, 5, n),
+             "trend": 50 + 3 * t + rng.normal(0, 4, n),
+             "constant": np.full(n, 40.0),
+             "zeros": np.where(t % 5 == 3, 0.0, 60 + rng.normal(0, 5, n))}[shape]
+        sel = fs.select(y, 18)
+        assert sel.mean.shape == (18,) and np.all(np.isfinite(sel.mean)), (shape, n)
+        assert np.all(sel.bounds[95][0] <= sel.mean) and np.all(sel.mean <= sel.bounds[95][1])
+        if n >= 5:
+            assert sel.folds >= 1, (shape, n)
+
+
 def test_dead_item_is_zero_and_says_why():
     """A year without demand: the item is dead, not slow (Croston would keep it alive)."""
     y = np.array([5.0, 0, 7, 3, 0, 4, 6, 2] + [0.0] * 12)
@@ -212,7 +231,12 @@ def test_dynamic_theta_by_hand():
     fit = ft.DotmFit(alpha=0.5, theta=2.0, level=6.0, a=a[-1], b=b[-1], n=4,
                      sum_y=float(y.sum()), sum_ty=float(np.dot(np.arange(1, 5), y)), scale=1.0)
     first = 6.0 + 0.5 * (0.5**4 * a[-1] + (1 - 0.5**5) / 0.5 * b[-1])
-    assert fit.forecast(2)[0] == pytest.approx(first)
+    # the second month: the first taken as observed, the level and the line updated with it
+    y2 = np.append(y, first)
+    slope, intercept = np.polyfit(np.arange(1, 6), y2, 1)
+    level = 0.5 * first + 0.5 * 6.0
+    second = level + 0.5 * (0.5**5 * intercept + (1 - 0.5**6) / 0.5 * slope)
+    np.testing.assert_allclose(fit.forecast(2), [first, second])
     # theta 1 is simple exponential smoothing: flat at the level
     flat = ft.DotmFit(0.3, 1.0, 7.0, a[-1], b[-1], 4, float(y.sum()), 0.0, 1.0)
     np.testing.assert_allclose(flat.forecast(5), 7.0)

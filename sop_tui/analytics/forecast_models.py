@@ -4,12 +4,14 @@ Everything here works on plain ``numpy`` arrays of monthly units (oldest first, 
 and returns plain arrays; :mod:`sop_tui.analytics.forecast_select` backtests and combines them.
 
 - ``ets``: exponential smoothing (``ETSModel``), its form — error, trend (none, additive or
-  damped), seasonality (none, additive, multiplicative) — chosen by AICc among the fifteen
-  forms the history allows (seasonal ones with two seasons of history, multiplicative ones for
-  strictly positive data); statsmodels' heuristic initial states (the Hyndman et al. start
-  values), which on the public sets forecast better than estimated ones at a fifth of the
-  cost. Every form is fitted for its parameters only (``fit(return_params=True)``, scored with
-  ``loglike``): the results object, with its covariance matrix, is built for the chosen one;
+  damped), seasonality (none, additive, multiplicative) — chosen by AICc among the forms the
+  history allows (:func:`ets_forms`: fifteen, ten for strictly positive data; seasonal ones
+  with two seasons of history); statsmodels' heuristic initial states (the Hyndman et al.
+  start values), which on the public sets forecast better than estimated ones, at a fraction
+  of the cost (benchmarks/README.md). Every form is fitted for its parameters only
+  (``fit(return_params=True)``, scored with ``loglike``), and the forecast is computed from
+  the states ``smooth(return_raw=True)`` runs: no results object, with its covariance matrix,
+  is built;
 - ``naive`` and ``snaive``: the baselines every step of the FVA stair-step is judged against.
 
 The Theta member of the combination is :mod:`sop_tui.analytics.forecast_theta`.
@@ -59,8 +61,8 @@ RANK_FACTR = 1e12
 FOLD_FACTR = 1e12
 #: Forms not fitted to strictly positive data (see :func:`ets_forms`).
 POSITIVE_LEFT_OUT = frozenset({"ANN", "AAdN", "AAdA", "MAA", "MAdA"})
-#: L-BFGS-B's stopping factor for the ETS fits: 1e10 (statsmodels passes SciPy's default 1e7)
-#: stops a fifth sooner, at log-likelihoods that differ in the second decimal.
+#: L-BFGS-B's stopping factor for the ETS fit that forecasts: looser than SciPy's default 1e7
+#: that statsmodels passes, at log-likelihoods that differ only in the second decimal.
 ETS_FACTR = 1e10
 
 
@@ -151,8 +153,7 @@ def ets_forms(y: np.ndarray) -> list[str]:
     For strictly positive data ten of the fifteen are fitted: the level-only and damped forms
     with multiplicative errors only (not ANN, AAdN, AAdA), the additive season with a trend
     with additive errors only (not MAA, MAdA). On the public sets those five, when chosen,
-    forecast no better than their twins and cost a third of the fitting time
-    (benchmarks/README.md).
+    forecast no better than their twins, and fitting them costs time (benchmarks/README.md).
     """
     positive = bool(np.all(y > 0))
     seasonal = y.size >= 2 * SEASON
@@ -160,6 +161,16 @@ def ets_forms(y: np.ndarray) -> list[str]:
             if (season is None or seasonal)
             and (positive or (error == "add" and season != "mul"))
             and not (positive and f in POSITIVE_LEFT_OUT)]
+
+
+def is_seasonal(form: str) -> bool:
+    """Whether the ETS ``form`` has a seasonal component."""
+    return ETS_FORMS[form][3] is not None
+
+
+def non_seasonal(form: str) -> str:
+    """The ETS form with the same error and trend and no season (``MAdM`` -> ``MAdN``)."""
+    return form[:-1] + "N"
 
 
 #: Initial states by their shape (trend or not, seasonality), as ``ETSModel`` keywords.
@@ -170,11 +181,12 @@ def ets_model(y: np.ndarray, form: str, initials: Initials | None = None) -> ETS
     """An unfitted ``ETSModel`` of ``form`` on ``y``.
 
     Heuristic initial states need ten points (two seasons for a seasonal form); a shorter
-    history estimates them with the smoothing weights. The heuristic depends on the history,
-    the trend and the seasonality only, so forms of one shape share it: given ``initials``,
-    the states are computed once per shape there (statsmodels' heuristic, read from the
-    model's ``initial_*`` attributes) and handed to the other forms as known ones, which fit
-    identically (tested) at a tenth of the model's construction time.
+    history estimates them with the smoothing weights (a seasonal form still needs two
+    seasons: statsmodels refuses it, and the caller drops the form). The heuristic depends on
+    the history, the trend and the seasonality only, so forms of one shape share it: given
+    ``initials``, the states are computed once per shape there (statsmodels' heuristic, read
+    from the model's ``initial_*`` attributes) and handed to the other forms as known ones,
+    which fit identically (tested) and skip the heuristic's work.
     """
     error, trend, damped, seasonal = ETS_FORMS[form]
     y = np.asarray(y, float)
@@ -249,6 +261,10 @@ def ets_fit(y: np.ndarray, form: str, start: np.ndarray | None = None,
 
 def _fitted(model: ETSModel, form: str, n: int, start: np.ndarray | None, factr: float
             ) -> EtsFit:
+    # A start from a model whose initial states were estimated (or were not) has another
+    # length: statsmodels' own start is used then.
+    if start is not None and len(start) != len(model.param_names):
+        start = None
     params = np.asarray(model.fit(start_params=start, disp=False, return_params=True,
                                   factr=factr), float)
     llf = float(model.loglike(params))
@@ -261,7 +277,8 @@ def ets_ranked(y: np.ndarray, log: Callable[[str], None]) -> list[EtsFit]:
     The forms are fitted to rank them, with :data:`RANK_FACTR`: the one chosen is fitted again
     from there (:func:`refined`).
 
-    A form whose fit fails or scores a non-finite AICc is left out and ``log`` told why.
+    A form whose fit fails is left out and ``log`` told why; one whose AICc is not finite
+    (too few months for its parameters) is left out.
     """
     fits = []
     initials: Initials = {}

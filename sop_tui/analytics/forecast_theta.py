@@ -137,8 +137,9 @@ class Origins:
 
 
 def ahead_mse(p: np.ndarray, o: Origins) -> tuple[float, np.ndarray]:
-    """The mean of the squared errors 1..``k`` months ahead, from every origin of the history,
-    and its gradient in ``p = (alpha, theta, l0)``.
+    """The mean over ``i = 1..k`` of the mean squared error ``i`` months ahead (from every
+    origin of the history whose month ``i`` ahead is in it), and its gradient in
+    ``p = (alpha, theta, l0)``.
 
     The states at each origin (level, running sums, ``A``, ``B``) are arrays over all origins
     at once, and move forward a month at a time as :meth:`DotmFit.forecast` moves one origin;
@@ -199,7 +200,8 @@ def dotm_fit(y: np.ndarray, start: np.ndarray | None = None, ftol: float | None 
 
     The series is scaled by its mean absolute value so the initial level's scale matches the
     weights' for the optimiser; the forecast scales back. ``start``: where the optimiser
-    starts (``(alpha, theta, l0 / scale)``, a longer history's fit), else :data:`START`;
+    starts (a related fit's :attr:`DotmFit.params`, e.g. the whole history's for a backtest
+    fold), else :data:`START` and the first month;
     ``ftol``: L-BFGS-B's relative tolerance (SciPy's default when ``None``).
     """
     y = np.asarray(y, float)
@@ -222,6 +224,7 @@ def dotm_forecast(y: np.ndarray, h: int, start: np.ndarray | None = None,
                   ftol: float | None = None) -> tuple[np.ndarray, DotmFit]:
     """The ``h``-month forecast of ``y`` (deseasonalised, fitted, forecast, reseasoned) and the
     fit; ``start`` and ``ftol`` as :func:`dotm_fit`'s."""
-    ds = fm.deseasonalise(np.asarray(y, float))
+    y = np.asarray(y, float)
+    ds = fm.deseasonalise(y)
     fit = dotm_fit(ds.adjusted, start, ftol)
     return ds.reseason(fit.forecast(h), y.size), fit

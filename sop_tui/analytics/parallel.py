@@ -38,8 +38,8 @@ def chunked(items: Sequence[T], cores: int, per_core: int = 16) -> list[list[T]]
     """Split ``items`` into contiguous chunks: about ``per_core`` per core, at most
     :data:`MAX_CHUNK` items each.
 
-    Several chunks per core keep every core busy to the end when items take unequal time (with
-    sixteen, the last core idles for about a thirty-second of a two-core run at most).
+    Several chunks per core keep every core busy to the end when items take unequal time: the
+    last core idles for at most about one chunk's time.
     """
     if not items:
         return []
