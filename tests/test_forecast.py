@@ -230,7 +230,8 @@ def test_dynamic_theta_by_hand():
         slope, intercept = np.polyfit(np.arange(1, t + 1), y[:t], 1)
         assert b[t - 1] == pytest.approx(slope) and a[t - 1] == pytest.approx(intercept)
     fit = ft.DotmFit(alpha=0.5, theta=2.0, level=6.0, a=a[-1], b=b[-1], n=4,
-                     sum_y=float(y.sum()), sum_ty=float(np.dot(np.arange(1, 5), y)), scale=1.0)
+                     sum_y=float(y.sum()), sum_ty=float(np.dot(np.arange(1, 5), y)), scale=1.0,
+                     l0=3.0)
     first = 6.0 + 0.5 * (0.5**4 * a[-1] + (1 - 0.5**5) / 0.5 * b[-1])
     # the second month: the first taken as observed, the level and the line updated with it
     y2 = np.append(y, first)
@@ -239,7 +240,7 @@ def test_dynamic_theta_by_hand():
     second = level + 0.5 * (0.5**5 * intercept + (1 - 0.5**6) / 0.5 * slope)
     np.testing.assert_allclose(fit.forecast(2), [first, second])
     # theta 1 is simple exponential smoothing: flat at the level
-    flat = ft.DotmFit(0.3, 1.0, 7.0, a[-1], b[-1], 4, float(y.sum()), 0.0, 1.0)
+    flat = ft.DotmFit(0.3, 1.0, 7.0, a[-1], b[-1], 4, float(y.sum()), 0.0, 1.0, 3.0)
     np.testing.assert_allclose(flat.forecast(5), 7.0)
 
 

@@ -8,13 +8,13 @@
 - intermittent or lumpy demand (Syntetos-Boylan): Croston, SBA or TSB, whichever backtests best;
 - otherwise the mean of two models (the M3/M4 lesson: a mean of a few good models beats picking
   one): exponential smoothing of the form AICc chooses (:func:`forecast_models.ets_forms`),
-  and the Dynamic Optimised
-  Theta method (:mod:`forecast_theta`). A member whose forecast falls below half the smallest
-  of the last twelve months of a series that sold every one of them is left out (the ETS form
-  next in AICc order takes its place): a trend extrapolated into no demand is not a forecast a
-  planner would sign. (A naive or seasonal-naive baseline that backtested better used to
-  replace the mean; on the public sets of ``benchmarks/peer_statsforecast.py`` that cost
-  accuracy, so the baselines are left to the FVA stair-step.)
+  and the Dynamic Optimised Theta method (:mod:`forecast_theta`). A member whose forecast
+  falls below half the smallest of the last twelve months of a series that sold every one of
+  them is left out (the ETS form next in AICc order takes its place): a trend extrapolated
+  into no demand is not a forecast a planner would sign. (A naive or seasonal-naive baseline
+  that backtested better used to replace the mean; on the public sets of
+  ``benchmarks/peer_statsforecast.py`` that cost accuracy, so the baselines are left to the
+  FVA stair-step.)
 
 The backtest is rolling-origin: up to three folds, three months apart, each forecasting the
 plan's horizon from an earlier end of the history; the error shown is the chosen forecast's

@@ -23,12 +23,15 @@ season put back on the path. Pure: arrays in, arrays out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from scipy.optimize import minimize
 from scipy.signal import lfilter
 
 from sop_tui.analytics import forecast_models as fm
+
+T = TypeVar("T", float, np.ndarray)
 
 #: Bounds of the optimised parameters: the SES weight and the trend's weight theta.
 ALPHA_BOUNDS = (0.01, 0.99)
@@ -54,7 +57,7 @@ class DotmFit:
     sum_y: float
     sum_ty: float
     scale: float
-    l0: float = 0.0
+    l0: float
 
     @property
     def params(self) -> np.ndarray:
@@ -78,21 +81,19 @@ class DotmFit:
         return out * self.scale
 
 
-def _ols(t: float, sum_y: float, sum_ty: float) -> tuple[float, float]:
-    """Intercept and slope of the OLS line through months ``1..t`` from two running sums."""
+def _ols(t: T, sum_y: T, sum_ty: T) -> tuple[T, T]:
+    """Intercept and slope of the OLS line through months ``1..t``, from the running sums
+    ``Σ y`` and ``Σ t·y`` (scalars, or arrays of them)."""
     mean = sum_y / t
-    slope = 6.0 / (t * t - 1) * (2.0 / t * sum_ty - (1 + t) * mean) if t > 1 else 0.0
+    # the line through one month has no slope (the bracket is 0 there; the divisor is kept off 0)
+    slope = 6.0 / np.maximum(t * t - 1, 1.0) * (2.0 / t * sum_ty - (1 + t) * mean)
     return mean - (t + 1) / 2 * slope, slope
 
 
 def running_trend(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``A_t`` and ``B_t`` for ``t = 1..n``: the OLS line of each prefix of ``y``."""
     t = np.arange(1, y.size + 1, dtype=float)
-    mean = np.cumsum(y) / t
-    sum_ty = np.cumsum(t * y)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        slope = np.where(t > 1, 6.0 / (t * t - 1) * (2.0 / t * sum_ty - (1 + t) * mean), 0.0)
-    return mean - (t + 1) / 2 * slope, slope
+    return _ols(t, np.cumsum(y), np.cumsum(t * y))
 
 
 def _levels(p: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -116,7 +117,8 @@ class Origins:
     sum_ty: np.ndarray
     k: int
     #: per step ahead after the first, over the origins kept: the month count ``t`` and the
-    #: OLS update's factors ``6 / (t² - 1)``, ``2 / t``, ``1 + t``, ``1 / t``, ``(t + 1) / 2``.
+    #: factors of :func:`_ols`'s update, ``6 / (t² - 1)``, ``2 / t``, ``1 + t``, ``1 / t``,
+    #: ``(t + 1) / 2``, computed once as they do not depend on the parameters.
     steps: tuple[tuple[np.ndarray, ...], ...]
 
     @classmethod
@@ -212,12 +214,11 @@ def dotm_fit(y: np.ndarray, start: np.ndarray | None = None, ftol: float | None 
     res = minimize(ahead_mse, x0=x0, args=(origins,), method="L-BFGS-B", jac=True,
                    bounds=[ALPHA_BOUNDS, THETA_BOUNDS, (None, None)],
                    options={} if ftol is None else {"ftol": ftol})
-    a, b = running_trend(ys)
-    levels = _levels(res.x, ys)
-    t = np.arange(1, ys.size + 1, dtype=float)
-    return DotmFit(float(res.x[0]), float(res.x[1]), float(levels[-1]), float(a[-1]),
-                   float(b[-1]), ys.size, float(ys.sum()), float(np.dot(t, ys)), scale,
-                   float(res.x[2]))
+    n, sum_y = ys.size, float(ys.sum())
+    sum_ty = float(np.dot(np.arange(1, n + 1, dtype=float), ys))
+    a, b = _ols(float(n), sum_y, sum_ty)
+    return DotmFit(float(res.x[0]), float(res.x[1]), float(_levels(res.x, ys)[-1]), a, b, n,
+                   sum_y, sum_ty, scale, float(res.x[2]))
 
 
 def dotm_forecast(y: np.ndarray, h: int, start: np.ndarray | None = None,
