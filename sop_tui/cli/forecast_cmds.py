@@ -42,7 +42,8 @@ def _progress(done: int, total: int) -> None:
 def forecast(ctx: Context, cycle: str | None, level: str, executor: str | None,
              as_json: bool, record: bool) -> None:
     """Statistical forecasts: per series, ETS and Theta averaged (an intermittent method for
-    intermittent demand, naive for a short history), with its rolling-origin backtest error."""
+    intermittent demand, naive for a short history, zero for an item without demand for a
+    year), with its rolling-origin backtest error."""
     p = CyclePlanning(ctx.workspace, cycle, cache_dir=ctx.settings.cache_dir)
     try:
         with open_runner(executor) as runner:
