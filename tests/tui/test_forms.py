@@ -310,3 +310,29 @@ async def test_a_confirmation_wraps_its_sentence(demo_ws: Workspace, make,
         line = app.screen.query_one(".dialog-question", Static)
         drawn = " ".join(line.render_line(y).text.strip() for y in range(line.size.height))
         assert " ".join(drawn.split()) == question
+
+
+def test_every_form_says_its_fields_and_how_to_save():
+    """``Form.fields`` and ``Form.submit`` raise for a form that forgot them: every form in the
+    app provides its fields, and a way to save (``submit``, or its own ``action_save`` as the
+    send-pack dialog has), so neither raise is reachable from the app."""
+    import importlib
+    import pkgutil
+
+    import sop_tui.tui
+    from sop_tui.tui.dialogs.form import Form
+
+    for mod in pkgutil.walk_packages(sop_tui.tui.__path__, "sop_tui.tui."):
+        importlib.import_module(mod.name)
+    pending: list[type] = list(Form.__subclasses__())
+    forms = []
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("sop_tui.") and not cls.__subclasses__():
+            forms.append(cls)  # the forms the app opens; intermediate bases are not
+    assert len(forms) >= 8
+    for cls in forms:
+        assert cls.fields is not Form.fields, f"{cls.__name__} lists no fields"
+        saves = cls.submit is not Form.submit or cls.action_save is not Form.action_save
+        assert saves, f"{cls.__name__} says not how to save"
